@@ -1,0 +1,20 @@
+// Writers in describe shape. Every field of the original objects is kept; only rules change.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/snapshot.h"
+
+namespace sgopt {
+
+/// {"SecurityGroups": [...]} with IpPermissions/IpPermissionsEgress rebuilt from the model's rules
+/// (rules with equal protocol and ports share one IpPermission, as AWS groups them).
+std::string write_security_groups(const std::vector<SecurityGroup>& groups);
+/// {"NetworkAcls": [...]} with Entries rebuilt from the model's entries.
+std::string write_network_acls(const std::vector<NetworkAcl>& acls);
+/// Writes content to path through a temporary file in the same folder and a rename, so that a
+/// reader never sees a partial file. Throws std::runtime_error on failure.
+void write_file_atomic(const std::string& path, const std::string& content);
+
+}  // namespace sgopt

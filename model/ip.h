@@ -1,0 +1,53 @@
+// IPv4/IPv6 addresses and CIDR blocks, parsed and printed exactly as AWS writes them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+__extension__ typedef unsigned __int128 u128;
+
+namespace sgopt {
+
+enum class Family : std::uint8_t { V4, V6 };
+
+/// Number of address bits in a family (32 or 128).
+constexpr int address_bits(Family f) { return f == Family::V4 ? 32 : 128; }
+/// Largest address of a family.
+constexpr u128 max_address(Family f) {
+  return f == Family::V4 ? static_cast<u128>(0xffffffffu) : ~static_cast<u128>(0);
+}
+const char* family_name(Family f);
+
+/// A CIDR block in canonical form (host bits clear). IPv4 addresses live in the low 32 bits.
+struct Cidr {
+  Family family = Family::V4;
+  u128 addr = 0;
+  int len = 0;
+
+  u128 first() const { return addr; }
+  u128 last() const;
+  bool contains(Family f, u128 a) const;
+  std::string str() const;
+  bool operator==(const Cidr&) const = default;
+};
+
+/// Result of parsing a CIDR: the canonical block, and whether host bits had to be cleared.
+struct CidrParse {
+  Cidr cidr;
+  bool host_bits_cleared = false;
+};
+
+/// Parses "a.b.c.d/n" or an IPv6 "x::y/n". Returns nullopt and sets *why on error.
+std::optional<CidrParse> parse_cidr(std::string_view text, Family family, std::string* why);
+std::optional<u128> parse_ipv4(std::string_view text);
+std::optional<u128> parse_ipv6(std::string_view text);
+/// Parses either family; sets *family.
+std::optional<u128> parse_address(std::string_view text, Family* family);
+/// Dotted quad or RFC 5952 text.
+std::string format_address(Family f, u128 addr);
+/// Decimal text of a 128-bit number.
+std::string u128_to_string(u128 v);
+
+}  // namespace sgopt

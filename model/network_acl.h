@@ -1,0 +1,58 @@
+// A network ACL: numbered allow/deny entries per direction, the lowest matching number decides.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/rule.h"
+#include "model/security_group.h"
+
+namespace sgopt {
+
+constexpr int kNaclDefaultDenyV4 = 32767;
+constexpr int kNaclDefaultDenyV6 = 32768;
+
+struct IcmpTypeCode {
+  int type = -1;  // -1: all types
+  int code = -1;  // -1: all codes
+};
+
+struct PortRange {
+  int from = 0;
+  int to = 65535;
+};
+
+struct NaclEntry {
+  int rule_number = 0;
+  bool allow = false;
+  Direction direction = Direction::Ingress;
+  int protocol = -1;
+  std::optional<PortRange> port_range;
+  std::optional<IcmpTypeCode> icmp;
+  Cidr cidr;
+  RuleSource source;
+
+  bool is_default_deny() const {
+    return rule_number == kNaclDefaultDenyV4 || rule_number == kNaclDefaultDenyV6;
+  }
+};
+
+struct NetworkAcl {
+  std::string id;
+  std::string vpc_id;
+  std::string owner_id;
+  bool is_default = false;
+  Tags tags;
+  std::vector<std::string> subnet_ids;  // from Associations
+  /// Entries of one direction, sorted by rule number (the order AWS evaluates them).
+  std::vector<NaclEntry> ingress;
+  std::vector<NaclEntry> egress;
+  Location where;
+  std::string raw_json;
+
+  const std::vector<NaclEntry>& entries(Direction d) const { return d == Direction::Ingress ? ingress : egress; }
+  std::vector<NaclEntry>& entries(Direction d) { return d == Direction::Ingress ? ingress : egress; }
+};
+
+}  // namespace sgopt

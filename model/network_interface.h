@@ -1,0 +1,34 @@
+// A network interface (ENI): the groups it carries and the private addresses those groups denote.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/ip.h"
+
+namespace sgopt {
+
+struct NetworkInterface {
+  std::string id;
+  std::string subnet_id;
+  std::string vpc_id;
+  std::string description;
+  std::string interface_type;
+  std::vector<std::string> group_ids;  // in input order
+  std::vector<u128> private_ipv4;
+  std::vector<u128> ipv6;
+  Location where;
+  std::string raw_json;
+};
+
+/// A managed prefix list, when the input carries one (describe-managed-prefix-lists).
+struct PrefixList {
+  std::string id;
+  std::string name;
+  int max_entries = 0;  // 0 when unknown
+  std::vector<Cidr> entries;
+  Location where;
+};
+
+}  // namespace sgopt

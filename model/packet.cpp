@@ -1,0 +1,87 @@
+// The reference evaluator: each clause is a sentence of AWS's documentation (AWS-SEMANTICS.md).
+#include "model/packet.h"
+
+#include <fmt/format.h>
+
+#include "model/protocol.h"
+
+namespace sgopt {
+
+std::string Packet::str() const {
+  std::string peer;
+  switch (peer_type) {
+    case PeerType::Ipv4: peer = format_address(Family::V4, addr); break;
+    case PeerType::Ipv6: peer = format_address(Family::V6, addr); break;
+    default: peer = ref; break;
+  }
+  std::string s = fmt::format("{} {}", protocol_name(protocol), peer);
+  if (is_port_protocol(protocol)) s += fmt::format(" port {}", port_key);
+  if (is_icmp_protocol(protocol)) s += fmt::format(" type {} code {}", port_key / 256, port_key % 256);
+  return s;
+}
+
+static bool peer_matches(const Peer& peer, const Packet& p) {
+  switch (peer.type) {
+    case PeerType::Ipv4:
+      return p.peer_type == PeerType::Ipv4 && peer.cidr.contains(Family::V4, p.addr);
+    case PeerType::Ipv6:
+      return p.peer_type == PeerType::Ipv6 && peer.cidr.contains(Family::V6, p.addr);
+    default:
+      return p.peer_type == peer.type && p.ref == peer.ref;
+  }
+}
+
+// "If the protocol is ICMP or ICMPv6, FromPort is the ICMP type or -1 (all ICMP types); ToPort is
+// the ICMP code or -1 (all ICMP codes)."
+static bool icmp_matches(int type, int code, int port_key) {
+  if (type < 0) return true;
+  if (port_key / 256 != type) return false;
+  return code < 0 || port_key % 256 == code;
+}
+
+bool rule_matches(const SgRule& r, const Packet& p) {
+  if (!peer_matches(r.peer, p)) return false;
+  // "-1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports."
+  if (r.protocol == kAllProtocols) return true;
+  if (p.protocol != r.protocol) return false;
+  if (r.protocol == kTcp || r.protocol == kUdp) {
+    int lo = r.from_port && *r.from_port >= 0 ? *r.from_port : 0;
+    int hi = r.to_port && *r.to_port >= 0 ? *r.to_port : 65535;
+    return lo <= p.port_key && p.port_key <= hi;
+  }
+  if (r.protocol == kIcmp || r.protocol == kIcmpv6)
+    return icmp_matches(r.from_port.value_or(-1), r.to_port.value_or(-1), p.port_key);
+  return true;
+}
+
+bool sg_allows(const std::vector<SgRule>& rules, const Packet& p) {
+  for (const auto& r : rules)
+    if (rule_matches(r, p)) return true;
+  return false;
+}
+
+bool entry_matches(const NaclEntry& e, const Packet& p) {
+  Family f = e.cidr.family;
+  bool family_ok = (f == Family::V4 && p.peer_type == PeerType::Ipv4) ||
+                   (f == Family::V6 && p.peer_type == PeerType::Ipv6);
+  if (!family_ok || !e.cidr.contains(f, p.addr)) return false;
+  if (e.protocol == kAllProtocols) return true;
+  if (p.protocol != e.protocol) return false;
+  if (e.protocol == kTcp || e.protocol == kUdp)
+    return !e.port_range || (e.port_range->from <= p.port_key && p.port_key <= e.port_range->to);
+  // "If you specify protocol 58 (ICMPv6) and an IPv4 CIDR block, traffic for all ICMP types and
+  // codes is allowed, regardless of any that you specify."
+  if (e.protocol == kIcmpv6 && f == Family::V4) return true;
+  if (e.protocol == kIcmp || e.protocol == kIcmpv6)
+    return !e.icmp || icmp_matches(e.icmp->type, e.icmp->code, p.port_key);
+  return true;
+}
+
+NaclDecision nacl_decide(const std::vector<NaclEntry>& entries, const Packet& p) {
+  const NaclEntry* best = nullptr;
+  for (const auto& e : entries)
+    if (entry_matches(e, p) && (!best || e.rule_number < best->rule_number)) best = &e;
+  return NaclDecision{best && best->allow, best};
+}
+
+}  // namespace sgopt

@@ -1,0 +1,51 @@
+// Security-group rules at AWS quota granularity: one rule per CIDR, group reference or prefix list.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/diagnostic.h"
+#include "model/ip.h"
+
+namespace sgopt {
+
+enum class Direction : std::uint8_t { Ingress = 0, Egress = 1 };
+const char* direction_name(Direction d);  // "ingress" / "egress"
+
+enum class PeerType : std::uint8_t { Ipv4, Ipv6, Group, PrefixList };
+
+/// The other end of a rule: a CIDR, a referenced security group, or a prefix list.
+struct Peer {
+  PeerType type = PeerType::Ipv4;
+  Cidr cidr;        // Ipv4 / Ipv6
+  std::string ref;  // group id ("sg-...") or prefix-list id ("pl-...")
+  std::string user_id;  // owner account of a referenced group, when given
+
+  /// The peer as the user wrote it in the canonical form: "10.0.0.0/8", "sg-1", "pl-2".
+  std::string str() const;
+  bool is_cidr() const { return type == PeerType::Ipv4 || type == PeerType::Ipv6; }
+  bool operator==(const Peer& o) const { return type == o.type && cidr == o.cidr && ref == o.ref; }
+};
+
+/// Where a rule came from, so that every finding can point at what the user wrote.
+struct RuleSource {
+  Location where;            // file and JSON pointer of the peer element (or the rule row)
+  std::string resource_id;   // group or ACL id
+  int permission_index = -1; // index in IpPermissions / IpPermissionsEgress
+  int peer_index = -1;       // index of the peer inside the permission's peer list
+  std::string peer_text;     // the peer exactly as written (before canonicalisation)
+  std::string rule_id;       // sgr-... when the input had one
+  std::string description;
+};
+
+/// One security-group rule: protocol, ports (or ICMP type/code) and one peer.
+/// Fields are kept as AWS states them; model/match.h turns them into a match box.
+struct SgRule {
+  int protocol = -1;              // -1 all, else IANA number
+  std::optional<int> from_port;   // absent when the input had none
+  std::optional<int> to_port;
+  Peer peer;
+  RuleSource source;
+};
+
+}  // namespace sgopt

@@ -1,0 +1,31 @@
+// A security group: allow-only rules per direction, the union of which decides.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/rule.h"
+
+namespace sgopt {
+
+using Tags = std::vector<std::pair<std::string, std::string>>;
+
+struct SecurityGroup {
+  std::string id;
+  std::string name;
+  std::string description;
+  std::string vpc_id;
+  std::string owner_id;
+  Tags tags;
+  std::vector<SgRule> ingress;
+  std::vector<SgRule> egress;
+  Location where;       // the group object in its file
+  std::string raw_json; // the original object, so that writers keep every field
+
+  const std::vector<SgRule>& rules(Direction d) const { return d == Direction::Ingress ? ingress : egress; }
+  std::vector<SgRule>& rules(Direction d) { return d == Direction::Ingress ? ingress : egress; }
+  bool is_default() const { return name == "default"; }
+};
+
+}  // namespace sgopt

@@ -1,0 +1,2 @@
+// The pass registry.
+#include "passes/pass.h"

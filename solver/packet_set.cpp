@@ -1,0 +1,420 @@
+// The native packet-set algebra. Each level is a sorted vector of disjoint segments; adjacent
+// segments with equal values are always merged, which makes the representation canonical.
+#include "solver/packet_set.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "model/protocol.h"
+
+namespace sgopt {
+
+// ---------------------------------------------------------------------------------------------
+// PeerTable
+
+PeerKind PeerTable::kind_of(const Peer& peer) {
+  switch (peer.type) {
+    case PeerType::Ipv4: return kPeerIpv4;
+    case PeerType::Ipv6: return kPeerIpv6;
+    default: return intern(peer.type, peer.ref);
+  }
+}
+
+PeerKind PeerTable::intern(PeerType type, const std::string& ref) {
+  if (auto k = find(type, ref)) return *k;
+  symbols_.push_back(Symbol{type, ref});
+  return static_cast<PeerKind>(1 + symbols_.size());
+}
+
+std::optional<PeerKind> PeerTable::find(PeerType type, const std::string& ref) const {
+  for (std::size_t i = 0; i < symbols_.size(); ++i)
+    if (symbols_[i].type == type && symbols_[i].ref == ref) return static_cast<PeerKind>(i + 2);
+  return std::nullopt;
+}
+
+std::optional<PeerKind> PeerTable::kind_of(const Packet& p) const {
+  switch (p.peer_type) {
+    case PeerType::Ipv4: return kPeerIpv4;
+    case PeerType::Ipv6: return kPeerIpv6;
+    default: return find(p.peer_type, p.ref);
+  }
+}
+
+PeerType PeerTable::type(PeerKind k) const {
+  if (k == kPeerIpv4) return PeerType::Ipv4;
+  if (k == kPeerIpv6) return PeerType::Ipv6;
+  return symbols_.at(k - 2).type;
+}
+
+const std::string& PeerTable::ref(PeerKind k) const {
+  static const std::string kEmpty;
+  if (k < 2) return kEmpty;
+  return symbols_.at(k - 2).ref;
+}
+
+u128 max_address_of(PeerKind k) {
+  if (k == kPeerIpv4) return max_address(Family::V4);
+  if (k == kPeerIpv6) return max_address(Family::V6);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generic segment algebra
+
+namespace detail {
+
+template <class K, class V>
+using Seg = PacketSet::Seg<K, V>;
+template <class K, class V>
+using Segs = std::vector<Seg<K, V>>;
+using Unit = PacketSet::Unit;
+
+// Leaf operations. The bool says whether the result is non-empty.
+inline bool unite_into(const Unit&, const Unit&, Unit&) { return true; }
+inline bool intersect_into(const Unit&, const Unit&, Unit&) { return true; }
+inline bool subtract_into(const Unit&, const Unit&, Unit&) { return false; }
+inline bool is_subset(const Unit&, const Unit&) { return true; }
+
+template <class K, class V>
+bool unite_into(const Segs<K, V>& a, const Segs<K, V>& b, Segs<K, V>& out);
+template <class K, class V>
+bool intersect_into(const Segs<K, V>& a, const Segs<K, V>& b, Segs<K, V>& out);
+template <class K, class V>
+bool subtract_into(const Segs<K, V>& a, const Segs<K, V>& b, Segs<K, V>& out);
+template <class K, class V>
+bool is_subset(const Segs<K, V>& a, const Segs<K, V>& b);
+
+template <class K, class V>
+void push_merge(Segs<K, V>& out, K lo, K hi, V&& v) {
+  if (!out.empty() && out.back().hi + 1 == lo && out.back().v == v) {
+    out.back().hi = hi;
+    return;
+  }
+  out.push_back(Seg<K, V>{lo, hi, std::move(v)});
+}
+
+// Sweeps both segment lists; f(const V* x, const V* y, V& out) computes the value over each piece
+// (null where a side has no segment) and returns false when the piece is empty.
+template <class K, class V, class F>
+Segs<K, V> combine(const Segs<K, V>& a, const Segs<K, V>& b, F f) {
+  Segs<K, V> out;
+  out.reserve(a.size() + b.size());
+  std::size_t i = 0, j = 0;
+  K alo = a.empty() ? K{} : a[0].lo;
+  K blo = b.empty() ? K{} : b[0].lo;
+  auto emit = [&](K lo, K hi, const V* x, const V* y) {
+    V v{};
+    if (f(x, y, v)) push_merge(out, lo, hi, std::move(v));
+  };
+  while (i < a.size() && j < b.size()) {
+    const auto& sa = a[i];
+    const auto& sb = b[j];
+    if (alo < blo) {
+      K hi = std::min(sa.hi, static_cast<K>(blo - 1));
+      emit(alo, hi, &sa.v, nullptr);
+      if (hi == sa.hi) {
+        if (++i < a.size()) alo = a[i].lo;
+      } else {
+        alo = hi + 1;
+      }
+    } else if (blo < alo) {
+      K hi = std::min(sb.hi, static_cast<K>(alo - 1));
+      emit(blo, hi, nullptr, &sb.v);
+      if (hi == sb.hi) {
+        if (++j < b.size()) blo = b[j].lo;
+      } else {
+        blo = hi + 1;
+      }
+    } else {
+      K hi = std::min(sa.hi, sb.hi);
+      emit(alo, hi, &sa.v, &sb.v);
+      if (hi == sa.hi) {
+        if (++i < a.size()) alo = a[i].lo;
+      } else {
+        alo = hi + 1;
+      }
+      if (hi == sb.hi) {
+        if (++j < b.size()) blo = b[j].lo;
+      } else {
+        blo = hi + 1;
+      }
+    }
+  }
+  for (; i < a.size(); ++i, alo = i < a.size() ? a[i].lo : alo) emit(alo, a[i].hi, &a[i].v, nullptr);
+  for (; j < b.size(); ++j, blo = j < b.size() ? b[j].lo : blo) emit(blo, b[j].hi, nullptr, &b[j].v);
+  return out;
+}
+
+template <class K, class V>
+bool unite_into(const Segs<K, V>& a, const Segs<K, V>& b, Segs<K, V>& out) {
+  if (a.empty()) {
+    out = b;
+  } else if (b.empty()) {
+    out = a;
+  } else {
+    out = combine(a, b, [](const V* x, const V* y, V& v) {
+      if (x && y) return unite_into(*x, *y, v);
+      v = x ? *x : *y;
+      return true;
+    });
+  }
+  return !out.empty();
+}
+
+template <class K, class V>
+bool intersect_into(const Segs<K, V>& a, const Segs<K, V>& b, Segs<K, V>& out) {
+  if (a.empty() || b.empty()) {
+    out.clear();
+    return false;
+  }
+  out = combine(a, b, [](const V* x, const V* y, V& v) { return x && y && intersect_into(*x, *y, v); });
+  return !out.empty();
+}
+
+template <class K, class V>
+bool subtract_into(const Segs<K, V>& a, const Segs<K, V>& b, Segs<K, V>& out) {
+  if (a.empty() || b.empty()) {
+    out = a;
+  } else {
+    out = combine(a, b, [](const V* x, const V* y, V& v) {
+      if (!x) return false;
+      if (!y) {
+        v = *x;
+        return true;
+      }
+      return subtract_into(*x, *y, v);
+    });
+  }
+  return !out.empty();
+}
+
+// a ⊆ b without building the difference.
+template <class K, class V>
+bool is_subset(const Segs<K, V>& a, const Segs<K, V>& b) {
+  std::size_t j = 0;
+  for (const auto& sa : a) {
+    K pos = sa.lo;
+    while (true) {
+      while (j < b.size() && b[j].hi < pos) ++j;
+      if (j == b.size() || b[j].lo > pos) return false;
+      if (!is_subset(sa.v, b[j].v)) return false;
+      if (b[j].hi >= sa.hi) break;
+      pos = b[j].hi + 1;
+      ++j;
+    }
+  }
+  return true;
+}
+
+template <class K, class V>
+const Seg<K, V>* find_seg(const Segs<K, V>& s, K key) {
+  auto it = std::upper_bound(s.begin(), s.end(), key, [](K k, const Seg<K, V>& x) { return k < x.lo; });
+  if (it == s.begin()) return nullptr;
+  --it;
+  return it->hi >= key ? &*it : nullptr;
+}
+
+inline BigCount count_of(const Unit&) { return 1; }
+template <class K, class V>
+BigCount count_of(const Segs<K, V>& s) {
+  BigCount total = 0;
+  for (const auto& seg : s) {
+    BigCount width = BigCount(seg.hi - seg.lo) + 1;
+    total += width * count_of(seg.v);
+  }
+  return total;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// PacketSet
+
+using detail::push_merge;
+
+static PacketSet::ProtoMap proto_map(int proto_lo, int proto_hi, int port_lo, int port_hi) {
+  PacketSet::ProtoMap pm;
+  PacketSet::PortSet ports;
+  if (port_lo <= port_hi) ports.push_back({port_lo, port_hi, {}});
+  PacketSet::PortSet zero;
+  if (port_lo == 0) zero.push_back({0, 0, {}});
+  for (int p = proto_lo; p <= proto_hi;) {
+    bool keyed = has_port_key(p);
+    int q = p;
+    while (q + 1 <= proto_hi && has_port_key(q + 1) == keyed && !keyed) ++q;
+    PacketSet::PortSet v = keyed ? ports : zero;
+    if (!v.empty()) push_merge(pm, p, q, std::move(v));
+    p = q + 1;
+  }
+  return pm;
+}
+
+PacketSet PacketSet::from_box(const Box& b) {
+  PacketSet s;
+  u128 hi = std::min(b.addr_hi, max_address_of(b.kind));
+  int proto_lo = std::max(b.proto_lo, 0), proto_hi = std::min(b.proto_hi, 255);
+  int port_lo = std::max(b.port_lo, 0), port_hi = std::min(b.port_hi, 65535);
+  if (b.addr_lo > hi || proto_lo > proto_hi || port_lo > port_hi) return s;
+  ProtoMap pm = proto_map(proto_lo, proto_hi, port_lo, port_hi);
+  if (pm.empty()) return s;
+  AddrMap am{{b.addr_lo, hi, std::move(pm)}};
+  s.kinds_.push_back({b.kind, b.kind, std::move(am)});
+  return s;
+}
+
+PacketSet PacketSet::universe(const std::vector<PeerKind>& kinds) {
+  std::vector<Box> boxes;
+  for (PeerKind k : kinds) boxes.push_back(Box{k, 0, max_address_of(k), 0, 255, 0, 65535});
+  return from_boxes(boxes);
+}
+
+PacketSet PacketSet::from_boxes(const std::vector<Box>& boxes) {
+  std::vector<PacketSet> layer;
+  layer.reserve(boxes.size());
+  for (const auto& b : boxes) layer.push_back(from_box(b));
+  if (layer.empty()) return PacketSet{};
+  while (layer.size() > 1) {
+    std::vector<PacketSet> next;
+    next.reserve(layer.size() / 2 + 1);
+    for (std::size_t i = 0; i + 1 < layer.size(); i += 2) next.push_back(layer[i].unite(layer[i + 1]));
+    if (layer.size() % 2) next.push_back(std::move(layer.back()));
+    layer = std::move(next);
+  }
+  return std::move(layer[0]);
+}
+
+PacketSet PacketSet::unite(const PacketSet& o) const {
+  PacketSet r;
+  detail::unite_into(kinds_, o.kinds_, r.kinds_);
+  return r;
+}
+
+PacketSet PacketSet::intersect(const PacketSet& o) const {
+  PacketSet r;
+  detail::intersect_into(kinds_, o.kinds_, r.kinds_);
+  return r;
+}
+
+PacketSet PacketSet::subtract(const PacketSet& o) const {
+  PacketSet r;
+  detail::subtract_into(kinds_, o.kinds_, r.kinds_);
+  return r;
+}
+
+bool PacketSet::subset_of(const PacketSet& o) const { return detail::is_subset(kinds_, o.kinds_); }
+bool PacketSet::intersects(const PacketSet& o) const { return !intersect(o).empty(); }
+bool PacketSet::operator==(const PacketSet& o) const { return kinds_ == o.kinds_; }
+
+std::optional<Box> packet_box(const Packet& p, const PeerTable& peers) {
+  auto k = peers.kind_of(p);
+  if (!k) return std::nullopt;
+  u128 a = *k >= 2 ? 0 : p.addr;
+  return Box{*k, a, a, p.protocol, p.protocol, p.port_key, p.port_key};
+}
+
+bool PacketSet::contains(const Packet& p, const PeerTable& peers) const {
+  auto k = peers.kind_of(p);
+  if (!k) return false;
+  const auto* ks = detail::find_seg(kinds_, *k);
+  if (!ks) return false;
+  const auto* as = detail::find_seg(ks->v, *k >= 2 ? u128{0} : p.addr);
+  if (!as) return false;
+  const auto* ps = detail::find_seg(as->v, p.protocol);
+  if (!ps) return false;
+  return detail::find_seg(ps->v, p.port_key) != nullptr;
+}
+
+static Packet make_packet(PeerKind k, u128 addr, int proto, int port, const PeerTable& peers) {
+  Packet p;
+  p.peer_type = peers.type(k);
+  if (k < 2) p.addr = addr;
+  p.ref = peers.ref(k);
+  p.protocol = proto;
+  p.port_key = port;
+  return p;
+}
+
+std::optional<Packet> PacketSet::witness(const PeerTable& peers) const {
+  if (kinds_.empty()) return std::nullopt;
+  const auto& k = kinds_.front();
+  const auto& a = k.v.front();
+  const auto& pr = a.v.front();
+  return make_packet(k.lo, a.lo, pr.lo, pr.v.front().lo, peers);
+}
+
+BigCount PacketSet::count() const { return detail::count_of(kinds_); }
+
+std::vector<Box> PacketSet::boxes() const {
+  std::vector<Box> out;
+  for (const auto& ks : kinds_)
+    for (PeerKind k = ks.lo;; ++k) {
+      for (const auto& as : ks.v)
+        for (const auto& ps : as.v)
+          for (const auto& pt : ps.v) out.push_back(Box{k, as.lo, as.hi, ps.lo, ps.hi, pt.lo, pt.hi});
+      if (k == ks.hi) break;
+    }
+  return out;
+}
+
+std::vector<PeerKind> PacketSet::kinds() const {
+  std::vector<PeerKind> out;
+  for (const auto& ks : kinds_)
+    for (PeerKind k = ks.lo;; ++k) {
+      out.push_back(k);
+      if (k == ks.hi) break;
+    }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+static std::string address_range_str(PeerKind k, u128 lo, u128 hi, const PeerTable& peers) {
+  if (k >= 2) return peers.ref(k);
+  Family f = k == kPeerIpv4 ? Family::V4 : Family::V6;
+  u128 size_minus_1 = hi - lo;
+  // One CIDR when the range is aligned and its size a power of two.
+  if ((size_minus_1 & (size_minus_1 + 1)) == 0 && (lo & size_minus_1) == 0) {
+    int host_bits = 0;
+    while (host_bits < 128 && ((size_minus_1 >> host_bits) & 1)) ++host_bits;
+    return Cidr{f, lo, address_bits(f) - host_bits}.str();
+  }
+  return fmt::format("{}-{}", format_address(f, lo), format_address(f, hi));
+}
+
+static std::string icmp_key_str(int lo, int hi) {
+  if (lo == 0 && hi == 65535) return "all types";
+  if (lo / 256 == hi / 256) {
+    int t = lo / 256;
+    if (lo % 256 == 0 && hi % 256 == 255) return fmt::format("type {}", t);
+    if (lo == hi) return fmt::format("type {} code {}", t, lo % 256);
+    return fmt::format("type {} codes {}-{}", t, lo % 256, hi % 256);
+  }
+  return fmt::format("type/code {}/{}-{}/{}", lo / 256, lo % 256, hi / 256, hi % 256);
+}
+
+std::string box_str(const Box& b, const PeerTable& peers) {
+  std::string proto;
+  std::string ports;
+  if (b.proto_lo == 0 && b.proto_hi == 255) {
+    proto = "all protocols";
+  } else if (b.proto_lo == b.proto_hi) {
+    proto = protocol_name(b.proto_lo);
+  } else {
+    proto = fmt::format("protocols {}-{}", b.proto_lo, b.proto_hi);
+  }
+  bool single = b.proto_lo == b.proto_hi;
+  if (single && is_port_protocol(b.proto_lo)) {
+    ports = b.port_lo == b.port_hi ? fmt::format(" port {}", b.port_lo)
+                                   : fmt::format(" ports {}-{}", b.port_lo, b.port_hi);
+  } else if (single && is_icmp_protocol(b.proto_lo)) {
+    ports = " " + icmp_key_str(b.port_lo, b.port_hi);
+  } else if (!(b.port_lo == 0 && (b.port_hi == 65535 || b.port_hi == 0))) {
+    ports = fmt::format(" port keys {}-{}", b.port_lo, b.port_hi);
+  }
+  return fmt::format("{}{} {}", proto, ports, address_range_str(b.kind, b.addr_lo, b.addr_hi, peers));
+}
+
+}  // namespace sgopt

@@ -1,0 +1,117 @@
+// The exact native packet-set algebra: canonical nested interval maps over
+// peer kind x address x protocol x port key. This is the fast engine the passes use; the Z3
+// encoding (solver/encoding.h) proves the same facts independently.
+#pragma once
+
+#include <boost/multiprecision/cpp_int.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/ip.h"
+#include "model/packet.h"
+#include "model/rule.h"
+
+namespace sgopt {
+
+/// The peer dimension: 0 is IPv4, 1 is IPv6, 2 and up are symbolic peers (a referenced group or a
+/// prefix list that is not expanded), interned in a PeerTable.
+using PeerKind = std::uint32_t;
+constexpr PeerKind kPeerIpv4 = 0;
+constexpr PeerKind kPeerIpv6 = 1;
+
+class PeerTable {
+ public:
+  /// Kind of a peer: 0/1 for CIDRs, an interned id for references.
+  PeerKind kind_of(const Peer& peer);
+  PeerKind intern(PeerType type, const std::string& ref);
+  std::optional<PeerKind> find(PeerType type, const std::string& ref) const;
+  /// Kind of a packet's peer, or nullopt for a symbolic peer not in the table.
+  std::optional<PeerKind> kind_of(const Packet& p) const;
+  PeerType type(PeerKind k) const;
+  const std::string& ref(PeerKind k) const;  // empty for 0/1
+  std::size_t size() const { return 2 + symbols_.size(); }
+
+ private:
+  struct Symbol {
+    PeerType type;
+    std::string ref;
+  };
+  std::vector<Symbol> symbols_;
+};
+
+/// Largest address of a kind: 2^32-1 for IPv4, 2^128-1 for IPv6, 0 for symbolic peers.
+u128 max_address_of(PeerKind k);
+
+/// An axis-aligned box of packets; all bounds inclusive.
+struct Box {
+  PeerKind kind = kPeerIpv4;
+  u128 addr_lo = 0, addr_hi = 0;
+  int proto_lo = 0, proto_hi = 255;
+  int port_lo = 0, port_hi = 65535;
+  bool operator==(const Box&) const = default;
+};
+
+using BigCount = boost::multiprecision::cpp_int;
+
+/// A set of packets in canonical form: two sets are equal exactly when their representations are.
+///
+/// The domain: for every kind, addresses 0..max_address_of(kind); protocols 0..255; port keys
+/// 0..65535 for tcp, udp, icmp and icmpv6, and only port key 0 for every other protocol (their
+/// packets have no port). Every constructor intersects with that domain, so counts are counts of
+/// real (peer, protocol, port) triples.
+class PacketSet {
+ public:
+  PacketSet() = default;
+  static PacketSet from_box(const Box& b);
+  /// The whole domain of the given kinds.
+  static PacketSet universe(const std::vector<PeerKind>& kinds);
+  /// Union of many boxes, built by balanced merging.
+  static PacketSet from_boxes(const std::vector<Box>& boxes);
+
+  PacketSet unite(const PacketSet& o) const;
+  PacketSet intersect(const PacketSet& o) const;
+  PacketSet subtract(const PacketSet& o) const;
+  bool empty() const { return kinds_.empty(); }
+  bool subset_of(const PacketSet& o) const;
+  bool intersects(const PacketSet& o) const;
+  bool operator==(const PacketSet& o) const;
+
+  bool contains(const Packet& p, const PeerTable& peers) const;
+  /// The smallest packet in the set (lowest kind, address, protocol, port), if any.
+  std::optional<Packet> witness(const PeerTable& peers) const;
+  /// Exact number of (peer, protocol, port key) points.
+  BigCount count() const;
+  /// Disjoint boxes whose union is the set, in canonical order; adjacent address intervals with
+  /// the same (protocol, port) shape are already merged.
+  std::vector<Box> boxes() const;
+  /// Kinds present in the set.
+  std::vector<PeerKind> kinds() const;
+
+  // Implementation levels; public so that generic helpers in the .cpp can reach them.
+  template <class K, class V>
+  struct Seg {
+    K lo, hi;
+    V v;
+    bool operator==(const Seg&) const = default;
+  };
+  struct Unit {
+    bool operator==(const Unit&) const = default;
+  };
+  using PortSet = std::vector<Seg<int, Unit>>;
+  using ProtoMap = std::vector<Seg<int, PortSet>>;
+  using AddrMap = std::vector<Seg<u128, ProtoMap>>;
+  using KindMap = std::vector<Seg<PeerKind, AddrMap>>;
+
+ private:
+  KindMap kinds_;
+};
+
+/// Packet (a point) to a one-point box.
+std::optional<Box> packet_box(const Packet& p, const PeerTable& peers);
+/// "tcp 22-23 10.0.0.0/8" style text of a box (addresses as a range when not one CIDR).
+std::string box_str(const Box& b, const PeerTable& peers);
+
+}  // namespace sgopt
