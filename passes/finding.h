@@ -1,0 +1,44 @@
+// A finding: what an analysis claims about the user's rules, with the proof material behind it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/packet.h"
+#include "model/rule.h"
+
+namespace sgopt {
+
+enum class Severity { Info, Low, Medium, High, Critical };
+const char* severity_name(Severity s);  // "info", "low", ...
+std::optional<Severity> parse_severity(const std::string& s);
+
+/// One rule or entry a finding talks about, pointing at the input the user wrote.
+struct RuleRef {
+  std::string resource_id;        // sg-... or acl-...
+  Direction direction = Direction::Ingress;
+  int permission_index = -1;      // SG: index in IpPermissions(Egress)
+  std::string peer;               // SG: the peer exactly as written
+  int rule_number = 0;            // NACL
+  std::string text;               // one-line human rendering ("tcp 22 0.0.0.0/0")
+  Location where;                 // file and JSON pointer
+};
+
+struct Finding {
+  std::string pass;               // registered pass name
+  std::string kind;               // e.g. "redundant", "duplicate", "shadowed", "open-admin-port"
+  Severity severity = Severity::Low;
+  std::vector<std::string> controls;  // "CIS 5.2", "EC2.13", "PCI.EC2.5"
+  std::string resource_id;
+  std::optional<Direction> direction;
+  std::string message;            // one sentence
+  std::vector<RuleRef> rules;     // what the finding is about
+  std::vector<RuleRef> causes;    // covering / blocking / overlapping rules
+  std::optional<Packet> witness;  // a packet that shows the claim, checked by the reference evaluator
+  std::string exposure;           // exact addresses x ports count, when the finding is about exposure
+  std::string fix;                // one-line suggested fix
+  Location where;                 // primary location (for SARIF)
+};
+
+}  // namespace sgopt
