@@ -1,7 +1,44 @@
-// sgopt: the command-line tool.
-#include <cstdio>
+// sgopt: the command-line tool. Maps outcomes to exit statuses: 0 clean/equivalent,
+// 1 findings/different, 2 error.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
-int main() {
-  std::puts("sgopt " SGOPT_VERSION);
-  return 0;
+#include <exception>
+
+#include "model/diagnostic.h"
+#include "tool/cli.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "sgopt: exact analysis and optimization of AWS security groups and network ACLs.\n"
+      "Reads the JSON that `aws ec2 describe-security-groups`, `describe-security-group-rules`,\n"
+      "`describe-network-acls` and `describe-network-interfaces` print, and proves what it claims.",
+      "sgopt"};
+  app.set_version_flag("--version", "sgopt " SGOPT_VERSION);
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  sgopt show samples/web-sprawl.json\n"
+      "  sgopt query samples/web-sprawl.json --group sg-0a1b2c3d4e5f60001 --proto tcp --port 22 "
+      "--peer 203.0.113.9\n"
+      "Run `sgopt COMMAND --help` for the options of one command.\n"
+      "Exit status: 0 clean or equivalent, 1 findings or different, 2 error.");
+  sgopt::cli::Runner run;
+#define SGOPT_COMMAND(name) sgopt::register_##name(app, run);
+#include "tool/commands.def"
+#undef SGOPT_COMMAND
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? sgopt::cli::kExitOk : sgopt::cli::kExitError;
+  }
+  try {
+    return run ? run() : sgopt::cli::kExitError;
+  } catch (const sgopt::InputError& e) {
+    fmt::print(stderr, "sgopt: error: {}\n", e.what());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "sgopt: error: {}\n", e.what());
+  }
+  return sgopt::cli::kExitError;
 }

@@ -1,0 +1,40 @@
+// Shared CLI pieces.
+#include "tool/cli.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <map>
+
+#include "model/aws/loader.h"
+
+namespace sgopt::cli {
+
+void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif) {
+  std::map<std::string, Format> names{{"text", Format::Text}, {"json", Format::Json}};
+  if (allow_sarif) names["sarif"] = Format::Sarif;
+  cmd.add_option("--format", format,
+                 allow_sarif ? "Output format: text (for people), json, or sarif (SARIF 2.1.0 for code scanning)"
+                             : "Output format: text (for people) or json")
+      ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
+      ->default_str("text");
+}
+
+void add_inputs(CLI::App& cmd, std::vector<std::string>& files) {
+  cmd.add_option("FILE", files,
+                 "describe-* JSON files (security groups, security group rules, network ACLs, network "
+                 "interfaces, managed prefix lists), folders of them, or - for standard input")
+      ->required();
+}
+
+Snapshot load(const std::vector<std::string>& files, bool quiet) {
+  Snapshot s = load_inputs(files);
+  if (!quiet)
+    for (const auto& w : s.warnings) fmt::print(stderr, "sgopt: warning: {}\n", w.str());
+  return s;
+}
+
+bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+
+}  // namespace sgopt::cli

@@ -1,0 +1,187 @@
+// `sgopt show`: the loaded model as a table, one line a rule, with quota use per bucket.
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "model/protocol.h"
+#include "model/quota.h"
+#include "model/rule_text.h"
+#include "tool/cli.h"
+
+namespace sgopt {
+namespace {
+
+struct ShowOptions {
+  std::vector<std::string> files;
+  cli::Format format = cli::Format::Text;
+};
+
+std::string quota_line(const std::array<int, 4>& used, int quota) {
+  std::string s;
+  for (const auto& b : kQuotaBuckets) {
+    int n = used[static_cast<size_t>(bucket_index(b.direction, b.family))];
+    s += fmt::format("{}{} {}/{}", s.empty() ? "" : ", ", bucket_name(b.direction, b.family), n, quota);
+  }
+  return s;
+}
+
+// Buckets over their quota, as warnings a person can act on.
+std::vector<std::string> over_quota(const std::array<int, 4>& used, int quota, int hard_max) {
+  std::vector<std::string> out;
+  for (const auto& b : kQuotaBuckets) {
+    int n = used[static_cast<size_t>(bucket_index(b.direction, b.family))];
+    if (n > quota) {
+      std::string extra = hard_max > quota ? fmt::format(" (adjustable up to {})", hard_max) : "";
+      out.push_back(fmt::format("{} uses {} of the default quota of {}{}", bucket_name(b.direction, b.family), n,
+                                quota, extra));
+    }
+  }
+  return out;
+}
+
+std::array<int, 4> sg_used(const SecurityGroup& g, const Snapshot& s) { return count_sg_quota(g, &s).used; }
+
+void print_text(const Snapshot& s) {
+  bool first = true;
+  for (const auto& g : s.groups) {
+    if (!first) fmt::print("\n");
+    first = false;
+    fmt::print("security group {}{}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name),
+               g.vpc_id.empty() ? "" : fmt::format(" in {}", g.vpc_id));
+    fmt::print("  quota: {}\n", quota_line(sg_used(g, s), kSgRuleQuota));
+    for (const auto& w : over_quota(sg_used(g, s), kSgRuleQuota, 0)) fmt::print("  warning: {}\n", w);
+    for (Direction d : {Direction::Ingress, Direction::Egress}) {
+      const auto& rules = g.rules(d);
+      if (rules.empty()) {
+        fmt::print("  {:<7} (no rules: nothing allowed)\n", direction_name(d));
+        continue;
+      }
+      for (const auto& r : rules)
+        fmt::print("  {:<7} {:<7} {:<18} {:<28} {}\n", direction_name(d), protocol_name(r.protocol),
+                   ports_text(r.protocol, r.from_port, r.to_port), r.peer.str(), r.source.description);
+    }
+  }
+  for (const auto& acl : s.acls) {
+    if (!first) fmt::print("\n");
+    first = false;
+    fmt::print("network ACL {}{}{}\n", acl.id, acl.is_default ? " (default)" : "",
+               acl.vpc_id.empty() ? "" : fmt::format(" in {}", acl.vpc_id));
+    if (!acl.subnet_ids.empty()) fmt::print("  subnets: {}\n", fmt::join(acl.subnet_ids, ", "));
+    auto used = count_nacl_quota(acl).used;
+    fmt::print("  entries: {}\n", quota_line(used, kNaclEntryQuota));
+    for (const auto& w : over_quota(used, kNaclEntryQuota, kNaclEntryQuotaMax)) fmt::print("  warning: {}\n", w);
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const auto& e : acl.entries(d))
+        fmt::print("  {:<7} {:>5} {:<5} {:<7} {:<18} {}\n", direction_name(d),
+                   e.is_default_deny() ? "*" : std::to_string(e.rule_number), e.allow ? "allow" : "deny",
+                   protocol_name(e.protocol), nacl_ports_text(e), e.cidr.str());
+  }
+  if (!s.interfaces.empty()) {
+    if (!first) fmt::print("\n");
+    fmt::print("network interfaces\n");
+    for (const auto& eni : s.interfaces) {
+      std::vector<std::string> ips;
+      for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
+      for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
+      fmt::print("  {:<24} groups: {:<40} addresses: {}\n", eni.id, fmt::join(eni.group_ids, ","),
+                 fmt::join(ips, ","));
+    }
+  }
+}
+
+nlohmann::json bucket_json(const std::array<int, 4>& used) {
+  nlohmann::json j;
+  for (const auto& b : kQuotaBuckets)
+    j[direction_name(b.direction)][b.family == Family::V4 ? "ipv4" : "ipv6"] =
+        used[static_cast<size_t>(bucket_index(b.direction, b.family))];
+  return j;
+}
+
+nlohmann::json location_json(const Location& l) {
+  nlohmann::json j{{"file", l.file}, {"json_pointer", l.json_pointer}};
+  if (l.line > 0) j["line"] = l.line;
+  return j;
+}
+
+void print_json(const Snapshot& s) {
+  nlohmann::json out;
+  out["groups"] = nlohmann::json::array();
+  for (const auto& g : s.groups) {
+    nlohmann::json jg{{"id", g.id}, {"name", g.name}, {"vpc_id", g.vpc_id}};
+    auto used = sg_used(g, s);
+    jg["quota"] = bucket_json(used);
+    jg["quota_limit"] = kSgRuleQuota;
+    jg["over_quota"] = over_quota(used, kSgRuleQuota, 0);
+    jg["rules"] = nlohmann::json::array();
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const auto& r : g.rules(d)) {
+        nlohmann::json jr{{"direction", direction_name(d)},
+                          {"protocol", protocol_name(r.protocol)},
+                          {"ports", ports_text(r.protocol, r.from_port, r.to_port)},
+                          {"peer", r.peer.str()},
+                          {"permission_index", r.source.permission_index},
+                          {"description", r.source.description},
+                          {"location", location_json(r.source.where)}};
+        jg["rules"].push_back(std::move(jr));
+      }
+    out["groups"].push_back(std::move(jg));
+  }
+  out["acls"] = nlohmann::json::array();
+  for (const auto& acl : s.acls) {
+    nlohmann::json ja{{"id", acl.id}, {"vpc_id", acl.vpc_id}, {"is_default", acl.is_default},
+                      {"subnets", acl.subnet_ids}};
+    auto used = count_nacl_quota(acl).used;
+    ja["entries_count"] = bucket_json(used);
+    ja["entries_per_direction"] = {{"ingress", acl.ingress.size()}, {"egress", acl.egress.size()}};
+    ja["quota_limit"] = kNaclEntryQuota;
+    ja["over_quota"] = over_quota(used, kNaclEntryQuota, kNaclEntryQuotaMax);
+    ja["entries"] = nlohmann::json::array();
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const auto& e : acl.entries(d))
+        ja["entries"].push_back({{"direction", direction_name(d)},
+                                 {"rule_number", e.rule_number},
+                                 {"action", e.allow ? "allow" : "deny"},
+                                 {"protocol", protocol_name(e.protocol)},
+                                 {"ports", nacl_ports_text(e)},
+                                 {"cidr", e.cidr.str()},
+                                 {"location", location_json(e.source.where)}});
+    out["acls"].push_back(std::move(ja));
+  }
+  out["interfaces"] = nlohmann::json::array();
+  for (const auto& eni : s.interfaces) {
+    nlohmann::json ips = nlohmann::json::array();
+    for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
+    for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
+    out["interfaces"].push_back({{"id", eni.id}, {"subnet_id", eni.subnet_id}, {"groups", eni.group_ids},
+                                 {"addresses", ips}});
+  }
+  out["warnings"] = nlohmann::json::array();
+  for (const auto& w : s.warnings) out["warnings"].push_back(w.str());
+  fmt::print("{}\n", out.dump(2));
+}
+
+}  // namespace
+
+void register_show(CLI::App& app, cli::Runner& run) {
+  auto opts = std::make_shared<ShowOptions>();
+  auto* cmd = app.add_subcommand("show", "Print every group, ACL and interface as a table, with quota use");
+  cmd->footer(
+      "Each line is one rule as AWS counts quota (one CIDR, group or prefix list). Security groups show\n"
+      "rules per bucket (ingress/egress x IPv4/IPv6, 60 each by default); ACLs show entries per direction\n"
+      "and family (20 by default, 40 at most, default denies included). Buckets over quota are warned.");
+  cli::add_inputs(*cmd, opts->files);
+  cli::add_format_option(*cmd, opts->format, false);
+  cmd->callback([&run, opts] {
+    run = [opts] {
+      Snapshot s = cli::load(opts->files, opts->format == cli::Format::Json);
+      if (opts->format == cli::Format::Json) {
+        print_json(s);
+      } else {
+        print_text(s);
+      }
+      return cli::kExitOk;
+    };
+  });
+}
+
+}  // namespace sgopt
