@@ -1,0 +1,57 @@
+// Process runner for CLI tests.
+#include "tests/tool/run_cli.h"
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace sgopt::testing {
+
+static std::string quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+void write_text(const std::string& path, const std::string& content) {
+  std::ofstream f(path, std::ios::binary);
+  f << content;
+  if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+std::string temp_dir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "sgopt-test-XXXXXX").string();
+  if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  return tmpl;
+}
+
+std::string sample(const std::string& name) { return std::string(SGOPT_SOURCE_DIR) + "/samples/" + name; }
+
+CliResult run_sgopt(const std::vector<std::string>& args, const std::string& stdin_text) {
+  std::string dir = temp_dir();
+  std::string in = dir + "/stdin", out = dir + "/stdout", err = dir + "/stderr";
+  write_text(in, stdin_text);
+  std::string cmd = quote(SGOPT_BINARY);
+  for (const auto& a : args) cmd += " " + quote(a);
+  cmd += " <" + quote(in) + " >" + quote(out) + " 2>" + quote(err);
+  int raw = std::system(cmd.c_str());
+  CliResult r;
+  if (raw != -1 && WIFEXITED(raw)) r.status = WEXITSTATUS(raw);
+  r.out = read_text(out);
+  r.err = read_text(err);
+  std::filesystem::remove_all(dir);
+  return r;
+}
+
+}  // namespace sgopt::testing

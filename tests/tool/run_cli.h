@@ -1,0 +1,26 @@
+// Runs the real sgopt binary for CLI tests and captures its exit status and output.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sgopt::testing {
+
+struct CliResult {
+  int status = -1;  // exit status; -1 when the process did not exit normally (crash)
+  std::string out;
+  std::string err;
+};
+
+/// Runs `sgopt ARGS...` (arguments are shell-quoted) with `stdin_text` on standard input.
+CliResult run_sgopt(const std::vector<std::string>& args, const std::string& stdin_text = "");
+/// Path of a file under samples/.
+std::string sample(const std::string& name);
+/// A fresh, empty temporary folder for one test.
+std::string temp_dir();
+/// Writes content to path (tests only).
+void write_text(const std::string& path, const std::string& content);
+/// Reads a whole file ("" when missing).
+std::string read_text(const std::string& path);
+
+}  // namespace sgopt::testing
