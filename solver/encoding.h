@@ -5,6 +5,7 @@
 
 #include <z3++.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,7 +30,8 @@ class Encoder {
   const z3::expr& port() const { return port_; }
 
   /// The packet domain (same as PacketSet's): IPv4 addresses below 2^32, symbolic peers at
-  /// address 0, port key 0 for protocols without ports.
+  /// address 0, port key 0 for protocols without ports, and peer kinds the PeerTable holds when
+  /// domain() is called (so call it after encoding the formulas it will constrain).
   z3::expr domain();
   /// A rule / entry matches the packet.
   z3::expr rule(const SgRule& r);
@@ -42,10 +44,22 @@ class Encoder {
   z3::expr nacl_allows(const std::vector<NaclEntry>& entries);
   /// The packet variables equal this packet.
   z3::expr is_packet(const Packet& p);
-  /// Reads a packet back from a model.
+  /// Reads a packet back from a model; every field is filled (address 0 for symbolic peers).
   Packet packet_from(const z3::model& m);
+  /// The peer kind a packet's variables take for p: its PeerTable kind, or kUnknownPeer for a
+  /// symbolic peer that no encoded rule mentions (such a packet matches no rule).
+  PeerKind kind_value(const Packet& p) const;
+
+  /// Kind given to packets from a symbolic peer not in the table.
+  static constexpr PeerKind kUnknownPeer = 0xffffffffu;
 
  private:
+  z3::expr peer(const Peer& p);
+  z3::expr in_cidr(const Cidr& c);
+  z3::expr port_range(int lo, int hi);
+  z3::expr icmp_type_code(int type, int code);
+  z3::expr bv(std::uint64_t v, unsigned width);
+
   z3::context& ctx_;
   PeerTable& peers_;
   z3::expr kind_, addr_, proto_, port_;
@@ -71,10 +85,16 @@ class Prover {
   ProofResult subset(const z3::expr& a, const z3::expr& b);
   /// Proved when a and b agree on every packet of the domain.
   ProofResult equal(const z3::expr& a, const z3::expr& b);
-  /// Evaluates a formula on one concrete packet (true/false); used by `query`.
+  /// Evaluates a formula on one concrete packet (true/false) in a model that fixes the packet
+  /// fields: rewriting only, no solver call; used by `query`. A symbolic peer missing from the
+  /// PeerTable gets Encoder::kUnknownPeer, so it matches no rule. Throws std::invalid_argument
+  /// when f has other free variables or p has a protocol outside 0..255 or a port key outside
+  /// 0..65535.
   bool holds_for(const z3::expr& f, const Packet& p);
-  /// The SMT-LIB2 text whose `unsat` answer proves that f is empty on the domain.
+  /// The SMT-LIB2 text whose `unsat` answer proves that f is empty on the domain: declarations,
+  /// the domain, f, and (check-sat); `z3 FILE` prints `unsat` exactly when f is empty.
   std::string smt2_empty(const z3::expr& f);
+  unsigned timeout_ms() const { return timeout_ms_; }
 
  private:
   Encoder& enc_;

@@ -1,0 +1,235 @@
+// Boundary and random packets for a rule set.
+#include "tests/support/packets.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "model/protocol.h"
+
+namespace sgopt::test_support {
+
+struct PacketSampler::Probe {
+  PeerType peer_type = PeerType::Ipv4;
+  Cidr cidr;        // Ipv4/Ipv6 peers
+  std::string ref;  // symbolic peers
+  int protocol = -1;
+  std::vector<int> port_keys;  // keys around this rule's ports or ICMP type/code
+};
+
+namespace {
+
+using Probe = PacketSampler::Probe;
+
+constexpr int kMaxKey = 65535;
+const char* const kUnknownRef = "sg-not-in-any-rule";
+
+void add_key(std::vector<int>& keys, int k) {
+  if (k >= 0 && k <= kMaxKey) keys.push_back(k);
+}
+
+// Port ends and one past, read as plainly as possible (the evaluators decide what they mean).
+std::vector<int> port_keys(int from, int to) {
+  std::vector<int> keys;
+  for (int k : {from - 1, from, to, to + 1}) add_key(keys, k);
+  return keys;
+}
+
+// The ICMP type/code and its neighbours: codes next to it, the type's first and last code, and
+// the keys just outside the type.
+std::vector<int> icmp_keys(int type, int code) {
+  std::vector<int> keys;
+  if (type < 0 || type > 255) {
+    for (int k : {0, 3 * 256 + 4, 8 * 256, kMaxKey}) add_key(keys, k);
+    return keys;
+  }
+  int base = type * 256;
+  for (int k : {base - 1, base, base + 255, base + 256}) add_key(keys, k);
+  if (code >= 0 && code <= 255)
+    for (int k : {base + code - 1, base + code, base + code + 1}) add_key(keys, k);
+  return keys;
+}
+
+Probe probe_of(const SgRule& r) {
+  Probe p{r.peer.type, r.peer.cidr, r.peer.ref, r.protocol, {}};
+  int from = r.from_port.value_or(-1), to = r.to_port.value_or(-1);
+  if (is_port_protocol(r.protocol)) p.port_keys = port_keys(from < 0 ? 0 : from, to < 0 ? kMaxKey : to);
+  if (is_icmp_protocol(r.protocol)) p.port_keys = icmp_keys(from, to);
+  return p;
+}
+
+Probe probe_of(const NaclEntry& e) {
+  Probe p{e.cidr.family == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6, e.cidr, "", e.protocol, {}};
+  if (is_port_protocol(e.protocol) && e.port_range) p.port_keys = port_keys(e.port_range->from, e.port_range->to);
+  if (is_icmp_protocol(e.protocol) && e.icmp) p.port_keys = icmp_keys(e.icmp->type, e.icmp->code);
+  return p;
+}
+
+u128 family_max(PeerType t) { return max_address(t == PeerType::Ipv4 ? Family::V4 : Family::V6); }
+
+// A CIDR's first and last address and one past on both sides.
+std::vector<u128> cidr_edges(const Cidr& c) {
+  std::vector<u128> out{c.first(), c.last()};
+  if (c.first() > 0) out.push_back(c.first() - 1);
+  if (c.last() < max_address(c.family)) out.push_back(c.last() + 1);
+  return out;
+}
+
+Packet make(PeerType t, u128 addr, std::string ref, int protocol, int key) {
+  bool symbolic = t != PeerType::Ipv4 && t != PeerType::Ipv6;
+  if (!symbolic) ref.clear();
+  return Packet{t, symbolic ? 0 : addr, std::move(ref), protocol, has_port_key(protocol) ? key : 0};
+}
+
+// The first protocol number that no probe mentions and that carries no port.
+int unmentioned_protocol(const std::vector<Probe>& probes) {
+  std::set<int> used;
+  for (const auto& p : probes) used.insert(p.protocol);
+  for (int n = 0; n <= 255; ++n)
+    if (!has_port_key(n) && !used.count(n)) return n;
+  return 255;
+}
+
+void sort_unique(std::vector<Packet>& ps) {
+  auto key = [](const Packet& p) { return std::tie(p.peer_type, p.addr, p.ref, p.protocol, p.port_key); };
+  std::sort(ps.begin(), ps.end(), [&](const Packet& a, const Packet& b) { return key(a) < key(b); });
+  ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
+}
+
+std::vector<Packet> boundary_of(const std::vector<Probe>& probes) {
+  const int other = unmentioned_protocol(probes);
+  std::vector<int> all_protocols{kIcmp, kTcp, kUdp, kIcmpv6, other};
+  for (const auto& p : probes)
+    if (p.protocol >= 0) all_protocols.push_back(p.protocol);
+  std::sort(all_protocols.begin(), all_protocols.end());
+  all_protocols.erase(std::unique(all_protocols.begin(), all_protocols.end()), all_protocols.end());
+
+  std::vector<Packet> out;
+  for (const auto& pr : probes) {
+    // Peers: the block's edges, the same address in the other family; or the symbol, the same
+    // name as the other kind of symbol, and a symbol nobody mentions.
+    struct Who {
+      PeerType t;
+      u128 addr;
+      std::string ref;
+    };
+    std::vector<Who> peers;
+    if (pr.peer_type == PeerType::Ipv4 || pr.peer_type == PeerType::Ipv6) {
+      for (u128 a : cidr_edges(pr.cidr)) peers.push_back({pr.peer_type, a, ""});
+      PeerType flip = pr.peer_type == PeerType::Ipv4 ? PeerType::Ipv6 : PeerType::Ipv4;
+      peers.push_back({flip, pr.cidr.first() & family_max(flip), ""});
+    } else {
+      PeerType flip = pr.peer_type == PeerType::Group ? PeerType::PrefixList : PeerType::Group;
+      peers.push_back({pr.peer_type, 0, pr.ref});
+      peers.push_back({flip, 0, pr.ref});
+      peers.push_back({PeerType::Group, 0, kUnknownRef});
+    }
+    std::vector<int> protocols;
+    if (pr.protocol < 0) {
+      protocols = all_protocols;
+    } else {
+      int sibling = pr.protocol == kTcp ? kUdp : pr.protocol == kUdp ? kTcp : pr.protocol == kIcmp ? kIcmpv6
+                  : pr.protocol == kIcmpv6 ? kIcmp : pr.protocol;
+      protocols = {pr.protocol, sibling, other};
+    }
+    for (int proto : protocols) {
+      std::vector<int> keys{0, kMaxKey};
+      if (proto == pr.protocol) keys.insert(keys.end(), pr.port_keys.begin(), pr.port_keys.end());
+      if (!has_port_key(proto)) keys = {0};
+      for (const auto& w : peers)
+        for (int k : keys) out.push_back(make(w.t, w.addr, w.ref, proto, k));
+    }
+  }
+  sort_unique(out);
+  return out;
+}
+
+template <class T>
+std::vector<Probe> probes_of(const std::vector<T>& xs) {
+  std::vector<Probe> out;
+  out.reserve(xs.size());
+  for (const auto& x : xs) out.push_back(probe_of(x));
+  return out;
+}
+
+u128 uniform_u128(std::mt19937_64& rng) {
+  u128 high = rng();
+  return (high << 64) | rng();
+}
+
+template <class T>
+const T& pick(const std::vector<T>& xs, std::mt19937_64& rng) {
+  return xs[std::uniform_int_distribution<std::size_t>(0, xs.size() - 1)(rng)];
+}
+
+}  // namespace
+
+std::vector<Packet> boundary_packets(const std::vector<SgRule>& rules) { return boundary_of(probes_of(rules)); }
+std::vector<Packet> boundary_packets(const std::vector<NaclEntry>& entries) {
+  return boundary_of(probes_of(entries));
+}
+
+PacketSampler::PacketSampler(const std::vector<SgRule>& rules) { build(probes_of(rules)); }
+PacketSampler::PacketSampler(const std::vector<NaclEntry>& entries) { build(probes_of(entries)); }
+
+void PacketSampler::build(const std::vector<Probe>& probes) {
+  protocols_ = {kIcmp, kTcp, kUdp, kIcmpv6, unmentioned_protocol(probes)};
+  refs_.push_back({PeerType::Group, kUnknownRef});
+  for (const auto& p : probes) {
+    if (p.protocol >= 0) protocols_.push_back(p.protocol);
+    auto& keys = is_icmp_protocol(p.protocol) ? icmp_keys_ : port_keys_;
+    keys.insert(keys.end(), p.port_keys.begin(), p.port_keys.end());
+    switch (p.peer_type) {
+      case PeerType::Ipv4: cidrs_v4_.push_back(p.cidr); break;
+      case PeerType::Ipv6: cidrs_v6_.push_back(p.cidr); break;
+      default: refs_.push_back({p.peer_type, p.ref}); break;
+    }
+  }
+  for (const auto& c : cidrs_v4_)
+    for (u128 a : cidr_edges(c)) v4_.push_back(a);
+  for (const auto& c : cidrs_v6_)
+    for (u128 a : cidr_edges(c)) v6_.push_back(a);
+}
+
+Packet PacketSampler::next(std::mt19937_64& rng) const {
+  std::uniform_int_distribution<int> percent(0, 99);
+  Packet p;
+  int who = percent(rng);
+  if (who < 15) {
+    const auto& [type, ref] = pick(refs_, rng);
+    p.peer_type = type;
+    p.ref = ref;
+  } else {
+    bool v4 = who < 60;
+    p.peer_type = v4 ? PeerType::Ipv4 : PeerType::Ipv6;
+    const auto& edges = v4 ? v4_ : v6_;
+    const auto& cidrs = v4 ? cidrs_v4_ : cidrs_v6_;
+    int how = percent(rng);
+    if (how < 40 && !edges.empty()) {
+      p.addr = pick(edges, rng);
+    } else if (how < 70 && !cidrs.empty()) {
+      const Cidr& c = pick(cidrs, rng);
+      u128 span = c.last() - c.first();
+      u128 r = uniform_u128(rng);
+      p.addr = c.first() + (span == ~u128{0} ? r : r % (span + 1));
+    } else {
+      p.addr = uniform_u128(rng) & family_max(p.peer_type);
+    }
+  }
+  p.protocol = percent(rng) < 70 ? pick(protocols_, rng) : std::uniform_int_distribution<int>(0, 255)(rng);
+  if (has_port_key(p.protocol)) {
+    const auto& keys = is_icmp_protocol(p.protocol) ? icmp_keys_ : port_keys_;
+    p.port_key = percent(rng) < 60 && !keys.empty() ? pick(keys, rng)
+                                                    : std::uniform_int_distribution<int>(0, kMaxKey)(rng);
+  }
+  return p;
+}
+
+std::vector<Packet> PacketSampler::sample(std::size_t n, std::mt19937_64& rng) const {
+  std::vector<Packet> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(next(rng));
+  return out;
+}
+
+}  // namespace sgopt::test_support
