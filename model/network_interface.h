@@ -1,6 +1,7 @@
 // A network interface (ENI): the groups it carries and the private addresses those groups denote.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ struct PrefixList {
   std::string id;
   std::string name;
   int max_entries = 0;  // 0 when unknown
+  std::optional<Family> family;  // AddressFamily, when given
   std::vector<Cidr> entries;
   Location where;
 };

@@ -16,6 +16,7 @@ Family rule_family(const SgRule& r, const Snapshot* snapshot) {
     case PeerType::PrefixList:
       if (snapshot) {
         const PrefixList* pl = snapshot->find_prefix_list(r.peer.ref);
+        if (pl && pl->family) return *pl->family;
         if (pl && !pl->entries.empty() && pl->entries.front().family == Family::V6) return Family::V6;
       }
       return Family::V4;

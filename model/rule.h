@@ -36,6 +36,10 @@ struct RuleSource {
   std::string peer_text;     // the peer exactly as written (before canonicalisation)
   std::string rule_id;       // sgr-... when the input had one
   std::string description;
+  /// The original peer element (IpRanges/Ipv6Ranges/PrefixListIds/UserIdGroupPairs item) or NACL
+  /// entry as compact JSON, so that writers keep fields sgopt does not model. Empty for new rules
+  /// and for rules read from describe-security-group-rules rows.
+  std::string raw_json;
 };
 
 /// One security-group rule: protocol, ports (or ICMP type/code) and one peer.

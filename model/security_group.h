@@ -22,6 +22,8 @@ struct SecurityGroup {
   std::vector<SgRule> egress;
   Location where;       // the group object in its file
   std::string raw_json; // the original object, so that writers keep every field
+  /// Known only from describe-security-group-rules rows: no name, description or raw object.
+  bool rules_only = false;
 
   const std::vector<SgRule>& rules(Direction d) const { return d == Direction::Ingress ? ingress : egress; }
   std::vector<SgRule>& rules(Direction d) { return d == Direction::Ingress ? ingress : egress; }

@@ -1,5 +1,17 @@
 // Readers for the JSON that AWS exports: describe-security-groups, describe-security-group-rules,
 // describe-network-acls, describe-network-interfaces, describe-managed-prefix-lists.
+//
+// A document's kind is found by its top-level key (SecurityGroups, SecurityGroupRules,
+// NetworkAcls, NetworkInterfaces, PrefixLists); ResponseMetadata and NextToken are ignored, so
+// boto3 responses load as they are. Bad input throws one InputError naming the file, the JSON
+// pointer and the line; odd but legal input loads and adds a warning to Snapshot::warnings.
+//
+// describe-security-group-rules rows and describe-security-groups objects for the same group
+// describe one group: a group known only from rows is built from them (SecurityGroup::rules_only),
+// and when both kinds are loaded (in either order, any files) the describe-security-groups object
+// is kept and each row must match one of its rules (same direction, peer and matched packets); the
+// row's SecurityGroupRuleId is then copied to that rule. A row that matches no rule is an error,
+// because the two exports then disagree about the group.
 #pragma once
 
 #include <string>
@@ -10,10 +22,18 @@
 
 namespace sgopt {
 
+struct LoadOptions {
+  /// Accept input that AWS itself never exports but that has one clear reading, with a warning
+  /// instead of an error: the same group, ACL or interface id twice (each object is kept), and an
+  /// ICMP type of -1 with a code other than -1 (the code is ignored). Test fixtures need this.
+  bool lenient = false;
+};
+
 /// Loads every FILE argument (a file, a folder read recursively in sorted order, or "-" for
 /// standard input) into one snapshot. Throws InputError naming file, JSON path and line.
-Snapshot load_inputs(const std::vector<std::string>& paths);
+Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& options = {});
 /// Adds one document's content to the snapshot; `file` names it in messages.
-void load_document(Snapshot& snapshot, std::string_view text, const std::string& file);
+void load_document(Snapshot& snapshot, std::string_view text, const std::string& file,
+                   const LoadOptions& options = {});
 
 }  // namespace sgopt

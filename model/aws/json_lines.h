@@ -1,0 +1,24 @@
+// Line numbers and JSON pointers of places in JSON text, found by one pass that never trusts the text.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/diagnostic.h"
+
+namespace sgopt {
+
+/// One JSON pointer segment: "~" becomes "~0" and "/" becomes "~1" (RFC 6901).
+std::string pointer_segment(std::string_view key);
+
+/// Sets `line` of every location whose json_pointer names a value in `text`, in one pass.
+/// Locations the text does not contain keep line 0.
+void resolve_lines(std::string_view text, const std::vector<Location*>& locations);
+
+/// The pointer of the value being read at byte `offset` and the line of that byte; for reporting
+/// syntax errors in text that is not valid JSON. `file` is copied into the result.
+Location location_at(std::string_view text, std::size_t offset, const std::string& file);
+
+}  // namespace sgopt
