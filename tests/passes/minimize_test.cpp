@@ -1,0 +1,238 @@
+// Minimization: known optima, sprawl back to its source size, idempotence, determinism, and
+// equivalence (native engine, Z3, reference evaluator on boundary packets) on random, sample and
+// real inputs.
+#include "passes/minimize.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+#include "model/aws/loader.h"
+#include "model/packet.h"
+#include "model/protocol.h"
+#include "solver/rule_sets.h"
+#include "tests/support/packets.h"
+#include "tests/support/rule_gen.h"
+
+namespace sgopt {
+namespace {
+
+namespace fs = std::filesystem;
+
+SgRule tcp(int from, int to, const std::string& cidr) {
+  SgRule r;
+  r.protocol = kTcp;
+  r.from_port = from;
+  r.to_port = to;
+  Family f = cidr.find(':') != std::string::npos ? Family::V6 : Family::V4;
+  r.peer.type = f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
+  r.peer.cidr = parse_cidr(cidr, f, nullptr)->cidr;
+  return r;
+}
+
+MinimizeOptions native_only() {
+  MinimizeOptions o;
+  o.prove_with_z3 = false;
+  return o;
+}
+
+// The reference evaluator agrees on every boundary packet of both lists.
+void expect_same_decisions(const std::vector<SgRule>& a, const std::vector<SgRule>& b) {
+  std::vector<SgRule> both = a;
+  both.insert(both.end(), b.begin(), b.end());
+  for (const Packet& p : test_support::boundary_packets(both))
+    ASSERT_EQ(sg_allows(a, p), sg_allows(b, p)) << p.str();
+}
+
+int total_after(const MinimizedRules& m) { return m.buckets[0].after + m.buckets[1].after; }
+
+TEST(MinimizeTest, AllHostsOfASlash24BecomeOneRule) {
+  std::vector<SgRule> rules;
+  for (int i = 0; i < 256; ++i) rules.push_back(tcp(443, 443, "10.1.2." + std::to_string(i) + "/32"));
+  auto m = minimize_sg_rules(rules, "sg-1", nullptr);
+  ASSERT_EQ(m.rules.size(), 1u);
+  EXPECT_EQ(m.rules[0].peer.cidr.str(), "10.1.2.0/24");
+  EXPECT_EQ(m.buckets[0].before, 256);
+  EXPECT_EQ(m.buckets[0].after, 1);
+  EXPECT_TRUE(m.buckets[0].optimal());
+  EXPECT_EQ(m.proof, Proof::Proved);
+  EXPECT_LE(m.rules[0].source.description.size(), 255u);
+  expect_same_decisions(rules, m.rules);
+}
+
+TEST(MinimizeTest, EachPortOf80To90BecomesOneRange) {
+  std::vector<SgRule> rules;
+  for (int p = 80; p <= 90; ++p) rules.push_back(tcp(p, p, "203.0.113.0/24"));
+  auto m = minimize_sg_rules(rules, "sg-1", nullptr);
+  ASSERT_EQ(m.rules.size(), 1u);
+  EXPECT_EQ(m.rules[0].from_port, 80);
+  EXPECT_EQ(m.rules[0].to_port, 90);
+  EXPECT_TRUE(m.buckets[0].optimal());
+  expect_same_decisions(rules, m.rules);
+}
+
+// 10.0.0.0/25 allows 1-6 and 10.0.0.128/25 allows 3-8. Aggregating addresses first gives
+// /24 x 3-6 plus two leftovers (3 rules); the optimum is the two original boxes.
+TEST(MinimizeTest, JointPortAddressChoiceBeatsPerDimensionGreedy) {
+  std::vector<SgRule> rules;
+  for (int p = 1; p <= 8; ++p) {
+    if (p <= 6) rules.push_back(tcp(p, p, "10.0.0.0/25"));
+    if (p >= 3) rules.push_back(tcp(p, p, "10.0.0.128/25"));
+  }
+  rules.push_back(tcp(3, 6, "10.0.0.0/24"));
+  auto m = minimize_sg_rules(rules, "sg-1", nullptr);
+  EXPECT_EQ(m.buckets[0].after, 2);
+  EXPECT_EQ(m.buckets[0].lower_bound, 2);
+  expect_same_decisions(rules, m.rules);
+}
+
+TEST(MinimizeTest, AllProtocolsBecomeMinusOne) {
+  std::vector<SgRule> rules;
+  for (int p = 0; p < 256; ++p) {
+    SgRule r;
+    r.protocol = p;
+    if (is_port_protocol(p)) {
+      r.from_port = 0;
+      r.to_port = 65535;
+    } else if (is_icmp_protocol(p)) {
+      r.from_port = -1;
+      r.to_port = -1;
+    }
+    r.peer.type = PeerType::Ipv4;
+    r.peer.cidr = parse_cidr("10.0.0.0/8", Family::V4, nullptr)->cidr;
+    rules.push_back(r);
+  }
+  auto m = minimize_sg_rules(rules, "sg-1", nullptr, native_only());
+  ASSERT_EQ(m.rules.size(), 1u);
+  EXPECT_EQ(m.rules[0].protocol, kAllProtocols);
+  expect_same_decisions(rules, m.rules);
+}
+
+TEST(MinimizeTest, ReferencesStayAndCountInTheirBucket) {
+  SgRule ref;
+  ref.protocol = kTcp;
+  ref.from_port = 22;
+  ref.to_port = 22;
+  ref.peer.type = PeerType::Group;
+  ref.peer.ref = "sg-peer";
+  SgRule ref2 = ref;
+  ref2.from_port = ref2.to_port = 23;
+  auto m = minimize_sg_rules({ref, ref2, tcp(1, 2, "2001:db8::/33"), tcp(1, 2, "2001:db8:8000::/33")}, "sg-1", nullptr);
+  ASSERT_EQ(m.rules.size(), 2u);
+  EXPECT_EQ(m.rules[0].peer.ref, "sg-peer");
+  EXPECT_EQ(m.rules[0].to_port, 23);
+  EXPECT_EQ(m.rules[1].peer.cidr.str(), "2001:db8::/32");
+  EXPECT_EQ(m.buckets[0].before, 2);
+  EXPECT_EQ(m.buckets[0].after, 1);
+  EXPECT_EQ(m.buckets[1].after, 1);
+}
+
+TEST(MinimizeTest, MergedDescriptionStaysWithinAwsLimits) {
+  std::vector<SgRule> rules;
+  for (int i = 0; i < 40; ++i) rules.push_back(tcp(443, 443, "2001:db8::" + std::to_string(i) + "/128"));
+  std::vector<const SgRule*> ptrs;
+  for (const auto& r : rules) ptrs.push_back(&r);
+  std::string d = merged_description(ptrs);
+  EXPECT_LE(d.size(), 255u);
+  EXPECT_NE(d.find("more"), std::string::npos);
+  for (char c : d)
+    EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) ||
+                std::string_view(" ._-:/()#,@[]+=&;{}!$*").find(c) != std::string_view::npos)
+        << c;
+}
+
+// A known rule set, sprawled (split, duplicated, covered copies added), minimizes back to at most
+// its own size, idempotently and deterministically.
+TEST(MinimizeTest, RandomSprawlGetsBackToTheKnownSize) {
+  std::mt19937_64 rng(17);
+  for (int round = 0; round < 40; ++round) {
+    auto known = test_support::random_sg_rules(rng, 2 + round % 6);
+    auto sprawl = test_support::equivalent_sg_rules(known, rng);
+    auto m = minimize_sg_rules(sprawl, "sg-1", nullptr, native_only());
+    auto k = minimize_sg_rules(known, "sg-1", nullptr, native_only());
+    int known_size = k.buckets[0].before + k.buckets[1].before;
+    EXPECT_LE(total_after(m), known_size) << "round " << round;
+    for (int b = 0; b < 2; ++b) EXPECT_LE(m.buckets[b].lower_bound, m.buckets[b].after);
+    expect_same_decisions(sprawl, m.rules);
+    auto again = minimize_sg_rules(m.rules, "sg-1", nullptr, native_only());
+    EXPECT_FALSE(again.changed) << "round " << round;
+    auto twice = minimize_sg_rules(sprawl, "sg-1", nullptr, native_only());
+    ASSERT_EQ(twice.rules.size(), m.rules.size());
+    for (std::size_t i = 0; i < m.rules.size(); ++i) EXPECT_EQ(twice.rules[i].peer, m.rules[i].peer);
+  }
+}
+
+TEST(MinimizeTest, RandomRuleSetsStayEquivalentUnderZ3AndTheReference) {
+  std::mt19937_64 rng(3);
+  for (int round = 0; round < 30; ++round) {
+    auto rules = test_support::random_sg_rules(rng, 1 + round % 12);
+    auto m = minimize_sg_rules(rules, "sg-1", nullptr);
+    EXPECT_NE(m.proof, Proof::Failed) << m.note;
+    PeerTable peers;
+    EXPECT_EQ(sg_set(rules, peers), sg_set(m.rules, peers));
+    expect_same_decisions(rules, m.rules);
+  }
+}
+
+TEST(MinimizeNaclTest, RandomEntriesKeepEveryDecision) {
+  std::mt19937_64 rng(9);
+  for (int round = 0; round < 30; ++round) {
+    auto entries = test_support::random_nacl_entries(rng, 2 + round % 10);
+    auto m = minimize_nacl_entries(entries);
+    EXPECT_NE(m.proof, Proof::Failed) << m.note;
+    EXPECT_LE(m.after, m.before);
+    std::vector<NaclEntry> both = entries;
+    both.insert(both.end(), m.entries.begin(), m.entries.end());
+    for (const Packet& p : test_support::boundary_packets(both))
+      ASSERT_EQ(nacl_decide(entries, p).allow, nacl_decide(m.entries, p).allow) << p.str();
+  }
+}
+
+// Every group and ACL of the samples and the real corpus: equivalent and never larger.
+void check_corpus(const std::vector<std::string>& files) {
+  for (const auto& file : files) {
+    SCOPED_TRACE(file);
+    Snapshot s = load_inputs({file}, LoadOptions{true});
+    for (const auto& g : s.groups)
+      for (Direction d : {Direction::Ingress, Direction::Egress}) {
+        auto m = minimize_sg_rules(g.rules(d), g.id, &s);
+        EXPECT_NE(m.proof, Proof::Failed) << g.id << ": " << m.note;
+        for (int b = 0; b < 2; ++b) {
+          EXPECT_LE(m.buckets[b].after, m.buckets[b].before);
+          EXPECT_LE(m.buckets[b].lower_bound, m.buckets[b].after);
+        }
+        expect_same_decisions(g.rules(d), m.rules);
+      }
+    for (const auto& acl : s.acls)
+      for (Direction d : {Direction::Ingress, Direction::Egress}) {
+        auto m = minimize_nacl_entries(acl.entries(d));
+        EXPECT_NE(m.proof, Proof::Failed) << acl.id << ": " << m.note;
+        std::vector<NaclEntry> both = acl.entries(d);
+        both.insert(both.end(), m.entries.begin(), m.entries.end());
+        for (const Packet& p : test_support::boundary_packets(both))
+          ASSERT_EQ(nacl_decide(acl.entries(d), p).allow, nacl_decide(m.entries, p).allow) << p.str();
+      }
+  }
+}
+
+TEST(MinimizeCorpusTest, SamplesMinimizeEquivalently) {
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(SGOPT_SOURCE_DIR "/samples"))
+    if (e.path().extension() == ".json") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  check_corpus(files);
+}
+
+TEST(MinimizeCorpusTest, RealCorpusMinimizesEquivalently) {
+  fs::path dir = SGOPT_SOURCE_DIR "/../shared/realdata/describe";
+  if (!fs::exists(dir)) GTEST_SKIP() << "no ../shared/realdata beside the checkout";
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".json") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  check_corpus(files);
+}
+
+}  // namespace
+}  // namespace sgopt
