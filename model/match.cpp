@@ -8,6 +8,9 @@ namespace sgopt {
 MatchBox icmp_box(int protocol, int type, int code) {
   MatchBox b{protocol, protocol, 0, kMaxPortKey};
   if (type < 0) return b;
+  // Types and codes are bytes: past 255 no packet has them, and type*256+code would alias the
+  // keys of another type (type 3 code 300 is not type 4 code 44).
+  if (type > 255 || code > 255) return MatchBox{protocol, protocol, 1, 0};
   if (code < 0) {
     b.port_lo = type * 256;
     b.port_hi = type * 256 + 255;

@@ -18,7 +18,8 @@ struct MatchBox {
   bool operator==(const MatchBox&) const = default;
 };
 
-/// Port keys an ICMP (type, code) pair selects; -1 is a wildcard. Type -1 means every key.
+/// Port keys an ICMP (type, code) pair selects; -1 is a wildcard. Type -1 means every key; a type
+/// or code above 255 selects nothing (an empty box: port_lo > port_hi).
 MatchBox icmp_box(int protocol, int type, int code);
 /// AWS semantics of IpProtocol/FromPort/ToPort (AWS-SEMANTICS.md 2.2).
 MatchBox sg_rule_match(const SgRule& rule);

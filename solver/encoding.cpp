@@ -199,7 +199,9 @@ ProofResult Prover::is_empty(const z3::expr& f) {
   z3::context& c = enc_.ctx();
   ProofResult r;
   try {
-    z3::solver s(c);
+    // The plain SMT core: on these formulas it is about ten times faster than the default
+    // portfolio, which bit-blasts every 128-bit comparison up front.
+    z3::solver s(c, z3::solver::simple());
     z3::params p(c);
     p.set("timeout", timeout_ms_);
     s.set(p);

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "model/aws/loader.h"
-#include "model/protocol.h"
+#include "model/rule_text.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
 #include "tests/support/packets.h"
@@ -22,11 +22,6 @@ namespace {
 using test_support::boundary_packets;
 using test_support::PacketSampler;
 
-std::string ports_str(const std::optional<int>& from, const std::optional<int>& to) {
-  auto s = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("none"); };
-  return s(from) + ".." + s(to);
-}
-
 // The same questions asked of an SG rule list or a NACL entry list.
 z3::expr formula(Encoder& enc, const std::vector<SgRule>& rules) { return enc.sg(rules); }
 z3::expr formula(Encoder& enc, const std::vector<NaclEntry>& entries) { return enc.nacl_allows(entries); }
@@ -35,21 +30,13 @@ PacketSet native_set(const std::vector<NaclEntry>& entries, PeerTable&) { return
 bool reference(const std::vector<SgRule>& rules, const Packet& p) { return sg_allows(rules, p); }
 bool reference(const std::vector<NaclEntry>& entries, const Packet& p) { return nacl_decide(entries, p).allow; }
 
-std::string describe(const std::vector<SgRule>& rules) {
-  std::string s;
-  for (const auto& r : rules)
-    s += fmt::format("\n  {} {} {}", protocol_name(r.protocol), ports_str(r.from_port, r.to_port), r.peer.str());
-  return s;
-}
+std::string text(const SgRule& r) { return sg_rule_text(r); }
+std::string text(const NaclEntry& e) { return nacl_entry_text(e); }
 
-std::string describe(const std::vector<NaclEntry>& entries) {
+template <class Rules>
+std::string describe(const Rules& rules) {
   std::string s;
-  for (const auto& e : entries) {
-    s += fmt::format("\n  #{} {} {} {}", e.rule_number, e.allow ? "allow" : "deny", protocol_name(e.protocol),
-                     e.cidr.str());
-    if (e.port_range) s += fmt::format(" ports {}..{}", e.port_range->from, e.port_range->to);
-    if (e.icmp) s += fmt::format(" icmp {}/{}", e.icmp->type, e.icmp->code);
-  }
+  for (const auto& r : rules) s += "\n  " + text(r);
   return s;
 }
 

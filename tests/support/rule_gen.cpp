@@ -30,21 +30,26 @@ u128 random_u128(Rng& rng) {
   return (high << 64) | rng();
 }
 
-// Blocks near a few shared bases, so that rules overlap, nest and touch.
-Cidr random_cidr(Rng& rng, Family f) {
+// Blocks near a few shared bases, so that rules overlap, nest and touch; narrow ones are /16 or
+// /48 and longer.
+Cidr random_cidr(Rng& rng, Family f, bool narrow = false) {
+  int bits = address_bits(f);
+  int min_len = narrow ? (f == Family::V4 ? 16 : 48) : 0;
+  auto length = [&](std::initializer_list<int> common) {
+    int len = chance(rng, 70) ? pick(rng, common) : uniform(rng, 0, bits);
+    return len < min_len ? uniform(rng, min_len, bits) : len;
+  };
   u128 random = random_u128(rng);
   if (f == Family::V4) {
     u128 base = pick<u128>(rng, {0x0a000000u, 0x0a010000u, 0xc0a80000u, 0xac100000u, 0xcb007100u, 0xffffffffu, 0});
     u128 addr = chance(rng, 75) ? base | (random & 0x0000ffffu) : random;
-    int len = chance(rng, 70) ? pick(rng, {0, 8, 12, 16, 23, 24, 25, 28, 31, 32}) : uniform(rng, 0, 32);
-    return canonical(f, addr, len);
+    return canonical(f, addr, length({0, 8, 12, 16, 23, 24, 25, 28, 31, 32}));
   }
   u128 db8 = static_cast<u128>(0x20010db8u) << 96;
   u128 fd00 = static_cast<u128>(0xfd00u) << 112;
   u128 base = pick<u128>(rng, {db8, db8 | (u128{1} << 64), fd00, 0, ~u128{0}});
   u128 addr = chance(rng, 75) ? base | (random & ((u128{1} << 72) - 1)) : random;
-  int len = chance(rng, 70) ? pick(rng, {0, 32, 48, 56, 63, 64, 65, 96, 127, 128}) : uniform(rng, 0, 128);
-  return canonical(f, addr, len);
+  return canonical(f, addr, length({0, 32, 48, 56, 63, 64, 65, 96, 127, 128}));
 }
 
 int random_port(Rng& rng) {
@@ -63,8 +68,8 @@ int random_other_protocol(Rng& rng) {
 }
 
 // Protocol with FromPort/ToPort as describe-security-groups could hold them.
-void random_sg_match(Rng& rng, SgRule& r) {
-  int kind = uniform(rng, 0, 99);
+void random_sg_match(Rng& rng, SgRule& r, Breadth breadth) {
+  int kind = uniform(rng, 0, breadth == Breadth::Narrow ? 59 : 99);  // Narrow: tcp, udp, icmp only
   if (kind < 35) {
     r.protocol = chance(rng, 70) ? kTcp : kUdp;
     int how = uniform(rng, 0, 9);
@@ -104,15 +109,16 @@ void random_sg_match(Rng& rng, SgRule& r) {
   }
 }
 
-Peer random_peer(Rng& rng) {
+Peer random_peer(Rng& rng, Breadth breadth) {
+  bool narrow = breadth == Breadth::Narrow;
   Peer p;
   int kind = uniform(rng, 0, 99);
   if (kind < 55) {
     p.type = PeerType::Ipv4;
-    p.cidr = random_cidr(rng, Family::V4);
+    p.cidr = random_cidr(rng, Family::V4, narrow);
   } else if (kind < 80) {
     p.type = PeerType::Ipv6;
-    p.cidr = random_cidr(rng, Family::V6);
+    p.cidr = random_cidr(rng, Family::V6, narrow);
   } else if (kind < 92) {
     p.type = PeerType::Group;
     p.ref = pick<const char*>(rng, {"sg-a", "sg-b", "sg-c"});
@@ -159,12 +165,12 @@ NaclEntry default_deny(int number, Family f) {
 
 }  // namespace
 
-std::vector<SgRule> random_sg_rules(Rng& rng, std::size_t n) {
+std::vector<SgRule> random_sg_rules(Rng& rng, std::size_t n, Breadth breadth) {
   std::vector<SgRule> rules(n);
   for (std::size_t i = 0; i < n; ++i) {
     SgRule& r = rules[i];
-    random_sg_match(rng, r);
-    r.peer = random_peer(rng);
+    random_sg_match(rng, r, breadth);
+    r.peer = random_peer(rng, breadth);
     r.source.resource_id = "sg-random";
     r.source.permission_index = static_cast<int>(i);
     r.source.peer_text = r.peer.str();

@@ -11,11 +11,19 @@
 
 namespace sgopt::test_support {
 
+/// How wide random rules may be.
+enum class Breadth {
+  Any,     // every protocol kind, prefixes from /0 up: small sets hit every edge case, but a
+           // thousand such rules usually cover everything
+  Narrow,  // tcp/udp/icmp only and prefixes of /16 (IPv4) or /48 (IPv6) and longer, as in large
+           // real groups; large sets stay far from the universe
+};
+
 /// n SG rules as AWS could return them: tcp/udp ranges (single ports, spans, 0-65535, -1/-1, and
 /// now and then no ports), icmp/icmpv6 type/code with -1 wildcards, "-1", other protocol numbers
 /// (with or without ignored ports); peers IPv4/IPv6 CIDRs drawn near a few shared bases so that
 /// rules overlap, a few referenced groups (sg-a..) and prefix lists (pl-a..).
-std::vector<SgRule> random_sg_rules(std::mt19937_64& rng, std::size_t n);
+std::vector<SgRule> random_sg_rules(std::mt19937_64& rng, std::size_t n, Breadth breadth = Breadth::Any);
 
 /// n NACL entries of one direction with distinct rule numbers in 1..32766, sorted; allow and deny,
 /// both families, tcp/udp with and without PortRange, icmp/icmpv6 with IcmpTypeCode (also 58 with
