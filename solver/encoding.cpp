@@ -21,6 +21,11 @@ constexpr unsigned kPortBits = 16;
 constexpr int kMaxPort = 65535;
 constexpr unsigned kFirstTryMs = 200;  // Prover::is_empty's first, fast solver
 
+/// A bit-vector constant too wide for uint64_t (addresses and prefixes).
+z3::expr wide_val(z3::context& c, u128 v, unsigned width = kAddrBits) {
+  return c.bv_val(u128_to_string(v).c_str(), width);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -55,8 +60,7 @@ z3::expr Encoder::in_cidr(const Cidr& c) {
   if (host >= static_cast<int>(kAddrBits)) return ctx_.bool_val(true);
   auto low = static_cast<unsigned>(host);
   u128 prefix = c.addr >> low;
-  z3::expr value = ctx_.bv_val(u128_to_string(prefix).c_str(), kAddrBits - low);
-  return addr_.extract(kAddrBits - 1, low) == value;
+  return addr_.extract(kAddrBits - 1, low) == wide_val(ctx_, prefix, kAddrBits - low);
 }
 
 z3::expr Encoder::peer(const Peer& p) {
@@ -73,9 +77,8 @@ z3::expr Encoder::port_range(int lo, int hi) {
   hi = std::min(hi, kMaxPort);
   if (lo > hi) return ctx_.bool_val(false);
   if (lo == 0 && hi == kMaxPort) return ctx_.bool_val(true);
-  auto l = static_cast<std::uint64_t>(lo), h = static_cast<std::uint64_t>(hi);
-  if (l == h) return port_ == bv(l, kPortBits);
-  return z3::uge(port_, bv(l, kPortBits)) && z3::ule(port_, bv(h, kPortBits));
+  if (lo == hi) return port_ == bv(lo, kPortBits);
+  return z3::uge(port_, bv(lo, kPortBits)) && z3::ule(port_, bv(hi, kPortBits));
 }
 
 // "Type: A value of -1 means all types. Code: A value of -1 means all codes for the specified ICMP
@@ -83,10 +86,10 @@ z3::expr Encoder::port_range(int lo, int hi) {
 z3::expr Encoder::icmp_type_code(int type, int code) {
   if (type < 0) return ctx_.bool_val(true);
   if (type > 255) return ctx_.bool_val(false);
-  z3::expr t = port_.extract(15, 8) == bv(static_cast<std::uint64_t>(type), 8);
+  z3::expr t = port_.extract(15, 8) == bv(type, 8);
   if (code < 0) return t;
   if (code > 255) return ctx_.bool_val(false);
-  return t && port_.extract(7, 0) == bv(static_cast<std::uint64_t>(code), 8);
+  return t && port_.extract(7, 0) == bv(code, 8);
 }
 
 z3::expr Encoder::rule(const SgRule& r) {
@@ -94,7 +97,7 @@ z3::expr Encoder::rule(const SgRule& r) {
   // "specifying -1 ... allows traffic on all ports, regardless of any port range you specify."
   if (r.protocol == kAllProtocols) return who;
   if (r.protocol < 0 || r.protocol > 255) return ctx_.bool_val(false);
-  z3::expr what = who && proto_ == bv(static_cast<std::uint64_t>(r.protocol), kProtoBits);
+  z3::expr what = who && proto_ == bv(r.protocol, kProtoBits);
   int from = r.from_port.value_or(-1);
   int to = r.to_port.value_or(-1);
   // TCP/UDP: FromPort..ToPort; a -1 or absent end is open (-1/-1 read defensively as all ports).
@@ -112,7 +115,7 @@ z3::expr Encoder::entry(const NaclEntry& e) {
   z3::expr who = kind_ == bv(v4 ? kPeerIpv4 : kPeerIpv6, kKindBits) && in_cidr(e.cidr);
   if (e.protocol == kAllProtocols) return who;
   if (e.protocol < 0 || e.protocol > 255) return ctx_.bool_val(false);
-  z3::expr what = who && proto_ == bv(static_cast<std::uint64_t>(e.protocol), kProtoBits);
+  z3::expr what = who && proto_ == bv(e.protocol, kProtoBits);
   if (e.protocol == kTcp || e.protocol == kUdp)
     return e.port_range ? what && port_range(e.port_range->from, e.port_range->to) : what;
   // "If you specify protocol 58 (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP
@@ -128,10 +131,9 @@ z3::expr Encoder::box(const Box& b) {
   int proto_lo = std::max(b.proto_lo, 0), proto_hi = std::min(b.proto_hi, 255);
   if (b.addr_lo > b.addr_hi || proto_lo > proto_hi) return ctx_.bool_val(false);
   z3::expr f = kind_ == bv(b.kind, kKindBits) &&
-               z3::uge(addr_, ctx_.bv_val(u128_to_string(b.addr_lo).c_str(), kAddrBits)) &&
-               z3::ule(addr_, ctx_.bv_val(u128_to_string(b.addr_hi).c_str(), kAddrBits)) &&
-               z3::uge(proto_, bv(static_cast<std::uint64_t>(proto_lo), kProtoBits)) &&
-               z3::ule(proto_, bv(static_cast<std::uint64_t>(proto_hi), kProtoBits));
+               z3::uge(addr_, wide_val(ctx_, b.addr_lo)) && z3::ule(addr_, wide_val(ctx_, b.addr_hi)) &&
+               z3::uge(proto_, bv(proto_lo, kProtoBits)) &&
+               z3::ule(proto_, bv(proto_hi, kProtoBits));
   return f && port_range(b.port_lo, b.port_hi);
 }
 
@@ -160,9 +162,9 @@ z3::expr Encoder::is_packet(const Packet& p) {
   if (p.protocol < 0 || p.protocol > 255 || p.port_key < 0 || p.port_key > kMaxPort) return ctx_.bool_val(false);
   PeerKind k = kind_value(p);
   u128 a = k == kPeerIpv4 || k == kPeerIpv6 ? p.addr : 0;
-  return kind_ == bv(k, kKindBits) && addr_ == ctx_.bv_val(u128_to_string(a).c_str(), kAddrBits) &&
-         proto_ == bv(static_cast<std::uint64_t>(p.protocol), kProtoBits) &&
-         port_ == bv(static_cast<std::uint64_t>(p.port_key), kPortBits);
+  return kind_ == bv(k, kKindBits) && addr_ == wide_val(ctx_, a) &&
+         proto_ == bv(p.protocol, kProtoBits) &&
+         port_ == bv(p.port_key, kPortBits);
 }
 
 Packet Encoder::packet_from(const z3::model& m) {
@@ -257,10 +259,10 @@ bool Prover::holds_for(const z3::expr& f, const Packet& p) {
     z3::expr v = value;
     m.add_const_interp(d, v);
   };
-  fix(enc_.kind(), c.bv_val(static_cast<std::uint64_t>(k), kKindBits));
-  fix(enc_.addr(), c.bv_val(u128_to_string(a).c_str(), kAddrBits));
-  fix(enc_.proto(), c.bv_val(static_cast<std::uint64_t>(p.protocol), kProtoBits));
-  fix(enc_.port(), c.bv_val(static_cast<std::uint64_t>(p.port_key), kPortBits));
+  fix(enc_.kind(), c.bv_val(k, kKindBits));
+  fix(enc_.addr(), wide_val(c, a));
+  fix(enc_.proto(), c.bv_val(p.protocol, kProtoBits));
+  fix(enc_.port(), c.bv_val(p.port_key, kPortBits));
   // Without model completion another free variable stays symbolic and is reported.
   z3::expr v = m.eval(f, false);
   if (v.is_true()) return true;

@@ -40,7 +40,8 @@ class Encoder {
   z3::expr box(const Box& b);
   /// The union of rules (security-group semantics).
   z3::expr sg(const std::vector<SgRule>& rules);
-  /// Allowed under first match (entries sorted by rule number); implicit deny at the end.
+  /// Allowed under first match in ascending rule number (entries may come in any order; equal
+  /// numbers keep their input order); implicit deny at the end.
   z3::expr nacl_allows(const std::vector<NaclEntry>& entries);
   /// The packet variables equal this packet.
   z3::expr is_packet(const Packet& p);
@@ -75,7 +76,9 @@ struct ProofResult {
   std::string reason;  // for Unknown: the solver's reason (e.g. "timeout")
 };
 
-/// Answers questions about formulas over one Encoder's variables, each with a timeout.
+/// Answers questions about formulas over one Encoder's variables, each within timeout_ms: a check
+/// that runs out is Unknown with the solver's reason, never Proved. The domain is added to every
+/// check.
 class Prover {
  public:
   explicit Prover(Encoder& enc, unsigned timeout_ms = 10000);
