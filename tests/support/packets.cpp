@@ -75,10 +75,15 @@ std::vector<u128> cidr_edges(const Cidr& c) {
   return out;
 }
 
-Packet make(PeerType t, u128 addr, std::string ref, int protocol, int key) {
-  bool symbolic = t != PeerType::Ipv4 && t != PeerType::Ipv6;
-  if (!symbolic) ref.clear();
-  return Packet{t, symbolic ? 0 : addr, std::move(ref), protocol, has_port_key(protocol) ? key : 0};
+// The protocol whose packets look most like p's: tcp/udp, icmp/icmpv6.
+int sibling(int p) {
+  switch (p) {
+    case kTcp: return kUdp;
+    case kUdp: return kTcp;
+    case kIcmp: return kIcmpv6;
+    case kIcmpv6: return kIcmp;
+    default: return p;
+  }
 }
 
 // The first protocol number that no probe mentions and that carries no port.
@@ -106,38 +111,31 @@ std::vector<Packet> boundary_of(const std::vector<Probe>& probes) {
 
   std::vector<Packet> out;
   for (const auto& pr : probes) {
-    // Peers: the block's edges, the same address in the other family; or the symbol, the same
-    // name as the other kind of symbol, and a symbol nobody mentions.
-    struct Who {
-      PeerType t;
-      u128 addr;
-      std::string ref;
-    };
-    std::vector<Who> peers;
+    // Peers (protocol and port come below): the block's edges and the same address in the other
+    // family; or the symbol, the same name as the other kind of symbol, and a symbol nobody uses.
+    std::vector<Packet> peers;
     if (pr.peer_type == PeerType::Ipv4 || pr.peer_type == PeerType::Ipv6) {
-      for (u128 a : cidr_edges(pr.cidr)) peers.push_back({pr.peer_type, a, ""});
+      for (u128 a : cidr_edges(pr.cidr)) peers.push_back(Packet{pr.peer_type, a, "", 0, 0});
       PeerType flip = pr.peer_type == PeerType::Ipv4 ? PeerType::Ipv6 : PeerType::Ipv4;
-      peers.push_back({flip, pr.cidr.first() & family_max(flip), ""});
+      peers.push_back(Packet{flip, pr.cidr.first() & family_max(flip), "", 0, 0});
     } else {
       PeerType flip = pr.peer_type == PeerType::Group ? PeerType::PrefixList : PeerType::Group;
-      peers.push_back({pr.peer_type, 0, pr.ref});
-      peers.push_back({flip, 0, pr.ref});
-      peers.push_back({PeerType::Group, 0, kUnknownRef});
+      peers.push_back(Packet{pr.peer_type, 0, pr.ref, 0, 0});
+      peers.push_back(Packet{flip, 0, pr.ref, 0, 0});
+      peers.push_back(Packet{PeerType::Group, 0, kUnknownRef, 0, 0});
     }
-    std::vector<int> protocols;
-    if (pr.protocol < 0) {
-      protocols = all_protocols;
-    } else {
-      int sibling = pr.protocol == kTcp ? kUdp : pr.protocol == kUdp ? kTcp : pr.protocol == kIcmp ? kIcmpv6
-                  : pr.protocol == kIcmpv6 ? kIcmp : pr.protocol;
-      protocols = {pr.protocol, sibling, other};
-    }
+    std::vector<int> protocols = all_protocols;
+    if (pr.protocol >= 0) protocols = {pr.protocol, sibling(pr.protocol), other};
     for (int proto : protocols) {
       std::vector<int> keys{0, kMaxKey};
       if (proto == pr.protocol) keys.insert(keys.end(), pr.port_keys.begin(), pr.port_keys.end());
       if (!has_port_key(proto)) keys = {0};
-      for (const auto& w : peers)
-        for (int k : keys) out.push_back(make(w.t, w.addr, w.ref, proto, k));
+      for (Packet p : peers)
+        for (int k : keys) {
+          p.protocol = proto;
+          p.port_key = k;
+          out.push_back(p);
+        }
     }
   }
   sort_unique(out);
