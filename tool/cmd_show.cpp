@@ -83,8 +83,8 @@ void print_text(const Snapshot& s) {
       std::vector<std::string> ips;
       for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
       for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
-      fmt::print("  {:<24} groups: {:<40} addresses: {}\n", eni.id, fmt::join(eni.group_ids, ","),
-                 fmt::join(ips, ","));
+      fmt::print("  {:<24} groups: {:<44} addresses: {}\n", eni.id, fmt::format("{}", fmt::join(eni.group_ids, ",")),
+                 fmt::format("{}", fmt::join(ips, ",")));
     }
   }
 }

@@ -1,0 +1,191 @@
+// `sgopt show` and `sgopt query` through the real binary, checked against an independent reading
+// of the sample JSON and against the reference evaluator.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "model/aws/loader.h"
+#include "model/packet.h"
+#include "tests/tool/run_cli.h"
+
+namespace sgopt::testing {
+namespace {
+
+using nlohmann::json;
+
+// Counts the rules of one permission list straight from the JSON, as AWS counts quota.
+std::pair<int, int> count_v4_v6(const json& perms) {
+  int v4 = 0, v6 = 0;
+  for (const auto& p : perms) {
+    v4 += static_cast<int>(p.value("IpRanges", json::array()).size() +
+                           p.value("UserIdGroupPairs", json::array()).size() +
+                           p.value("PrefixListIds", json::array()).size());
+    v6 += static_cast<int>(p.value("Ipv6Ranges", json::array()).size());
+  }
+  return {v4, v6};
+}
+
+TEST(CliShowTest, JsonQuotaCountsMatchTheInput) {
+  auto r = run_sgopt({"show", "--format", "json", sample("web-sprawl.json")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  json out = json::parse(r.out);
+  json in = json::parse(read_text(sample("web-sprawl.json")));
+  ASSERT_EQ(out["groups"].size(), in["SecurityGroups"].size());
+  for (size_t i = 0; i < in["SecurityGroups"].size(); ++i) {
+    const auto& g = in["SecurityGroups"][i];
+    const auto& o = out["groups"][i];
+    EXPECT_EQ(o["id"], g["GroupId"]);
+    auto [in4, in6] = count_v4_v6(g["IpPermissions"]);
+    auto [out4, out6] = count_v4_v6(g["IpPermissionsEgress"]);
+    EXPECT_EQ(o["quota"]["ingress"]["ipv4"], in4);
+    EXPECT_EQ(o["quota"]["ingress"]["ipv6"], in6);
+    EXPECT_EQ(o["quota"]["egress"]["ipv4"], out4);
+    EXPECT_EQ(o["quota"]["egress"]["ipv6"], out6);
+    EXPECT_EQ(o["rules"].size(), static_cast<size_t>(in4 + in6 + out4 + out6));
+  }
+}
+
+TEST(CliShowTest, TextShowsEveryGroupAclAndRule) {
+  auto r = run_sgopt({"show", sample("web-sprawl.json"), sample("nacl-shadowed.json"),
+                      sample("network-interfaces.json")});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* s : {"sg-0a1b2c3d4e5f60001", "sg-0a1b2c3d4e5f60000", "acl-0a1b2c3d4e5f60001",
+                        "eni-0a1b2c3d4e5f60002", "128.0.0.0/1", "ingress/IPv4 15/60", "type 3 code 4",
+                        "3389"})
+    EXPECT_NE(r.out.find(s), std::string::npos) << s;
+}
+
+TEST(CliShowTest, WarnsForBucketsOverQuota) {
+  json doc = {{"SecurityGroups", json::array()}};
+  json perm = {{"IpProtocol", "tcp"}, {"FromPort", 443}, {"ToPort", 443}, {"IpRanges", json::array()}};
+  for (int i = 0; i < 61; ++i) perm["IpRanges"].push_back({{"CidrIp", "10.0." + std::to_string(i) + ".0/24"}});
+  doc["SecurityGroups"].push_back({{"GroupId", "sg-1"}, {"GroupName", "big"}, {"IpPermissions", {perm}},
+                                   {"IpPermissionsEgress", json::array()}});
+  auto r = run_sgopt({"show", "-"}, doc.dump());
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("ingress/IPv4 uses 61 of the default quota of 60"), std::string::npos) << r.out;
+  auto j = run_sgopt({"show", "--format", "json", "-"}, doc.dump());
+  EXPECT_EQ(json::parse(j.out)["groups"][0]["over_quota"].size(), 1u);
+}
+
+TEST(CliShowTest, BadInputExitsTwoNamingFileAndPath) {
+  std::string dir = temp_dir();
+  write_text(dir + "/bad.json", R"({"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/33"}]}]}]})");
+  auto r = run_sgopt({"show", dir + "/bad.json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("/SecurityGroups/0/IpPermissions/0/IpRanges/0"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(CliShowTest, MissingFileIsInputErrorNamingTheFile) {
+  auto r = run_sgopt({"show", "/nonexistent/sgs.json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.err.find("/nonexistent/sgs.json"), std::string::npos);
+}
+
+// Packets around the sample's rules; each decision must equal the reference evaluator's.
+struct QueryCase {
+  std::string proto;
+  std::vector<std::string> key;  // --port N or --icmp-type T --icmp-code C
+  std::string peer;
+  Packet packet;
+};
+
+std::vector<QueryCase> query_cases() {
+  std::vector<QueryCase> cs;
+  auto v4 = [](const char* a) {
+    Family f;
+    return *parse_address(a, &f);
+  };
+  for (const char* addr : {"203.0.113.9", "10.30.4.0", "10.30.255.255", "10.31.0.0", "10.20.0.255",
+                           "10.20.1.0", "127.255.255.255", "128.0.0.0"})
+    for (int port : {0, 21, 22, 23, 443, 1023, 1024, 8080, 65535})
+      cs.push_back({"tcp", {"--port", std::to_string(port)}, addr, {PeerType::Ipv4, v4(addr), "", 6, port}});
+  for (int type : {3, 8})
+    for (int code : {0, 3, 4, 5})
+      cs.push_back({"icmp", {"--icmp-type", std::to_string(type), "--icmp-code", std::to_string(code)},
+                    "10.1.2.3", {PeerType::Ipv4, v4("10.1.2.3"), "", 1, type * 256 + code}});
+  cs.push_back({"50", {}, "10.0.0.1", {PeerType::Ipv4, v4("10.0.0.1"), "", 50, 0}});
+  cs.push_back({"tcp", {"--port", "8080"}, "sg-0a1b2c3d4e5f60002", {PeerType::Group, 0, "sg-0a1b2c3d4e5f60002", 6, 8080}});
+  cs.push_back({"tcp", {"--port", "443"}, "2001:db8::1", {PeerType::Ipv6, 0, "", 6, 443}});
+  Family f;
+  cs.back().packet.addr = *parse_address("2001:db8::1", &f);
+  return cs;
+}
+
+TEST(CliQueryTest, GroupDecisionsMatchReferenceEvaluator) {
+  Snapshot s = load_inputs({sample("web-sprawl.json")});
+  const SecurityGroup* g = s.find_group("sg-0a1b2c3d4e5f60001");
+  ASSERT_NE(g, nullptr);
+  for (const auto& c : query_cases()) {
+    std::vector<std::string> args{"query", sample("web-sprawl.json"), "--group", g->id, "--proto", c.proto,
+                                  "--peer", c.peer, "--format", "json"};
+    args.insert(args.end(), c.key.begin(), c.key.end());
+    auto r = run_sgopt(args);
+    bool expected = sg_allows(g->ingress, c.packet);
+    ASSERT_EQ(r.status, expected ? 0 : 1) << c.packet.str() << r.err;
+    json out = json::parse(r.out);
+    EXPECT_EQ(out["decision"], expected ? "allow" : "deny") << c.packet.str();
+    size_t matching = 0;
+    for (const auto& rule : g->ingress) matching += rule_matches(rule, c.packet);
+    EXPECT_EQ(out["rules"].size(), matching) << c.packet.str();
+  }
+}
+
+TEST(CliQueryTest, AclDecisionAndDecidingEntryMatchReferenceEvaluator) {
+  Snapshot s = load_inputs({sample("nacl-shadowed.json")});
+  const NetworkAcl& acl = s.acls.at(0);
+  auto cases = query_cases();
+  for (size_t i = 0; i < cases.size(); i += 2) {  // every other case keeps the test quick
+    const auto& c = cases[i];
+    if (c.packet.peer_type == PeerType::Group) continue;
+    for (bool egress : {false, true}) {
+      std::vector<std::string> args{"query", sample("nacl-shadowed.json"), "--acl", acl.id, "--proto", c.proto,
+                                    "--peer", c.peer, "--format", "json"};
+      if (egress) args.push_back("--egress");
+      args.insert(args.end(), c.key.begin(), c.key.end());
+      auto r = run_sgopt(args);
+      NaclDecision d = nacl_decide(acl.entries(egress ? Direction::Egress : Direction::Ingress), c.packet);
+      ASSERT_EQ(r.status, d.allow ? 0 : 1) << c.packet.str() << r.err;
+      json out = json::parse(r.out);
+      EXPECT_EQ(out["decision"], d.allow ? "allow" : "deny");
+      if (d.entry) {
+        ASSERT_EQ(out["rules"].size(), 1u);
+        EXPECT_EQ(out["rules"][0]["rule_number"], d.entry->rule_number);
+      } else {
+        EXPECT_TRUE(out["rules"].empty());
+      }
+    }
+  }
+}
+
+TEST(CliQueryTest, TextNamesTheMatchingRuleAndItsLocation) {
+  auto r = run_sgopt({"query", sample("web-sprawl.json"), "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp",
+                      "--port", "22", "--peer", "203.0.113.9"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("ALLOW"), std::string::npos);
+  EXPECT_NE(r.out.find("128.0.0.0/1"), std::string::npos);
+  EXPECT_NE(r.out.find("/SecurityGroups/0/IpPermissions/2/IpRanges/1"), std::string::npos) << r.out;
+}
+
+TEST(CliQueryTest, UsageErrorsExitTwo) {
+  std::string f = sample("web-sprawl.json");
+  const std::vector<std::vector<std::string>> bad = {
+      {"query", f, "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp", "--peer", "1.2.3.4"},  // no port
+      {"query", f, "--group", "sg-nope", "--proto", "tcp", "--port", "22", "--peer", "1.2.3.4"},
+      {"query", f, "--group", "sg-0a1b2c3d4e5f60001", "--proto", "bogus", "--port", "22", "--peer", "1.2.3.4"},
+      {"query", f, "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp", "--port", "70000", "--peer", "1.2.3.4"},
+      {"query", f, "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp", "--port", "22", "--peer", "1.2.3"},
+      {"query", f, "--proto", "tcp", "--port", "22", "--peer", "1.2.3.4"},
+      {"query", f, "--group", "sg-0a1b2c3d4e5f60001", "--proto", "-1", "--peer", "1.2.3.4"},
+  };
+  for (const auto& args : bad) {
+    auto r = run_sgopt(args);
+    EXPECT_EQ(r.status, 2) << args[4] << " " << r.out;
+    EXPECT_FALSE(r.err.empty());
+  }
+}
+
+}  // namespace
+}  // namespace sgopt::testing
