@@ -82,6 +82,14 @@ Json parse_document(std::string_view text, const std::string& file) {
     throw InputError(Diagnostic{Location{file, "", 0},
                                 "the file is empty: expected a describe-* JSON document such as the "
                                 "output of `aws ec2 describe-security-groups`"});
+  char first = *std::find_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); });
+  if (first != '{' && first != '[') {
+    auto at = static_cast<std::size_t>(text.find(first));
+    std::string shown = std::isprint(static_cast<unsigned char>(first)) ? fmt::format("'{}'", first)
+                                                                      : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(first));
+    throw InputError(Diagnostic{location_at(text, at, file),
+                                fmt::format("not a JSON document: it should start with '{{', but starts with {}", shown)});
+  }
   // The writers and the line finder are iterative, but nlohmann's serializer recurses: refuse
   // nesting far deeper than any AWS document before it can exhaust the stack.
   int depth = 0;

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "model/aws/loader.h"
@@ -31,5 +34,23 @@ inline Diagnostic load_error(const std::string& json, const std::string& file = 
 /// Expects two snapshots to hold the same groups and ACLs: ids, names, every rule's and entry's
 /// semantic fields, descriptions, rule ids and order.
 void expect_same_model(const Snapshot& a, const Snapshot& b);
+
+/// A fresh folder per test under the system temporary folder, removed afterwards.
+class TempDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("sgopt-test-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  /// Writes `text` to `name` inside the folder, creating subfolders.
+  void write(const std::string& name, const std::string& text) const {
+    std::filesystem::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name) << text;
+  }
+  std::filesystem::path dir_;
+};
 
 }  // namespace sgopt::testing

@@ -202,16 +202,8 @@ TEST(WriterTest, AclEntriesAreWrittenEgressFirstByRuleNumber) {
 
 // ----- write_file_atomic -----
 
-class AtomicWriteTest : public ::testing::Test {
+class AtomicWriteTest : public testing::TempDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("sgopt-writer-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
   std::vector<std::string> names() const {
     std::vector<std::string> out;
     for (const auto& e : std::filesystem::directory_iterator(dir_)) out.push_back(e.path().filename().string());
@@ -224,7 +216,6 @@ class AtomicWriteTest : public ::testing::Test {
     ss << in.rdbuf();
     return ss.str();
   }
-  std::filesystem::path dir_;
 };
 
 TEST_F(AtomicWriteTest, WritesANewFile) {

@@ -1,0 +1,222 @@
+// The describe-* readers on good input: kinds, boto3 wrappers, folders and standard input, rule rows
+// merged with groups, interfaces, prefix lists, and the locations every object keeps.
+#include "model/aws/loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "model/protocol.h"
+#include "model/quota.h"
+#include "tests/model/aws/load_helpers.h"
+
+namespace sgopt {
+namespace {
+
+using testing::load_text;
+
+TEST(LoaderTest, Boto3ResponsesLoadWithoutWarnings) {
+  Snapshot s = load_text(R"({"SecurityGroups": [{"GroupId": "sg-1"}], "NextToken": "abc",
+      "ResponseMetadata": {"RequestId": "r", "HTTPStatusCode": 200, "RetryAttempts": 0}})");
+  EXPECT_EQ(s.groups.size(), 1u);
+  EXPECT_TRUE(s.warnings.empty());
+  EXPECT_EQ(s.files, std::vector<std::string>{"test.json"});
+}
+
+TEST(LoaderTest, UnknownTopLevelKeysBesideAKnownOneWarn) {
+  Snapshot s = load_text(R"({"NetworkAcls": [], "Reservations": []})");
+  ASSERT_EQ(s.warnings.size(), 1u);
+  EXPECT_EQ(s.warnings[0].where.json_pointer, "/Reservations");
+}
+
+TEST(LoaderTest, EveryKindInOneDocument) {
+  Snapshot s = load_text(R"({
+    "SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web", "Description": "d", "VpcId": "vpc-1", "OwnerId": "1",
+                        "Tags": [{"Key": "Name", "Value": "web"}]}],
+    "NetworkAcls": [{"NetworkAclId": "acl-1", "IsDefault": true, "VpcId": "vpc-1",
+                     "Associations": [{"SubnetId": "subnet-1"}, {"SubnetId": "subnet-2"}]}],
+    "NetworkInterfaces": [{"NetworkInterfaceId": "eni-1"}],
+    "PrefixLists": [{"PrefixListId": "pl-1"}]})");
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_EQ(s.groups[0].name, "web");
+  EXPECT_EQ(s.groups[0].tags, (Tags{{"Name", "web"}}));
+  ASSERT_EQ(s.acls.size(), 1u);
+  EXPECT_TRUE(s.acls[0].is_default);
+  EXPECT_EQ(s.acls[0].subnet_ids, (std::vector<std::string>{"subnet-1", "subnet-2"}));
+  EXPECT_EQ(s.interfaces.size(), 1u);
+  EXPECT_EQ(s.prefix_lists.size(), 1u);
+}
+
+TEST(LoaderTest, ObjectsAndRulesKeepFileLineAndPointer) {
+  Snapshot s = load_text(
+      "{\"SecurityGroups\": [\n"
+      "  {\"GroupId\": \"sg-1\",\n"
+      "   \"IpPermissionsEgress\": [{\"IpProtocol\": \"-1\",\n"
+      "     \"IpRanges\": [\n"
+      "       {\"CidrIp\": \"0.0.0.0/0\"},\n"
+      "       {\"CidrIp\": \"10.0.0.0/8\", \"Description\": \"corp\"}]}]}]}",
+      "web.json");
+  const SecurityGroup& g = s.groups.at(0);
+  EXPECT_EQ(g.where.str(), "web.json:2: /SecurityGroups/0");
+  const SgRule& r = g.egress.at(1);
+  EXPECT_EQ(r.source.where.str(), "web.json:6: /SecurityGroups/0/IpPermissionsEgress/0/IpRanges/1");
+  EXPECT_EQ(r.source.resource_id, "sg-1");
+  EXPECT_EQ(r.source.permission_index, 0);
+  EXPECT_EQ(r.source.peer_index, 1);
+  EXPECT_EQ(r.source.peer_text, "10.0.0.0/8");
+  EXPECT_EQ(r.source.description, "corp");
+  EXPECT_EQ(r.source.raw_json, R"({"CidrIp":"10.0.0.0/8","Description":"corp"})");
+}
+
+TEST(LoaderTest, InterfacesCarryGroupsAndAddresses) {
+  Snapshot s = load_text(R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "SubnetId": "subnet-1",
+      "VpcId": "vpc-1", "Description": "web", "InterfaceType": "interface",
+      "Groups": [{"GroupId": "sg-2", "GroupName": "b"}, {"GroupId": "sg-1", "GroupName": "a"}],
+      "PrivateIpAddress": "10.0.0.5",
+      "PrivateIpAddresses": [{"PrivateIpAddress": "10.0.0.5", "Primary": true}, {"PrivateIpAddress": "10.0.0.6"}],
+      "Ipv6Addresses": [{"Ipv6Address": "2001:db8::5"}]}]})");
+  const NetworkInterface& n = s.interfaces.at(0);
+  EXPECT_EQ(n.subnet_id, "subnet-1");
+  EXPECT_EQ(n.interface_type, "interface");
+  EXPECT_EQ(n.group_ids, (std::vector<std::string>{"sg-2", "sg-1"}));
+  ASSERT_EQ(n.private_ipv4.size(), 2u);
+  EXPECT_EQ(format_address(Family::V4, n.private_ipv4[1]), "10.0.0.6");
+  ASSERT_EQ(n.ipv6.size(), 1u);
+  EXPECT_EQ(format_address(Family::V6, n.ipv6[0]), "2001:db8::5");
+  EXPECT_EQ(s.interfaces_with_group("sg-1").size(), 1u);
+}
+
+TEST(LoaderTest, PrefixListsGiveQuotaWeightAndFamily) {
+  Snapshot s = load_text(R"({
+    "PrefixLists": [{"PrefixListId": "pl-6", "PrefixListName": "v6", "MaxEntries": 20, "AddressFamily": "IPv6"},
+                    {"PrefixListId": "pl-4", "AddressFamily": "IPv4", "Entries": [{"Cidr": "10.0.0.0/8"}]}],
+    "SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "-1",
+        "PrefixListIds": [{"PrefixListId": "pl-6"}, {"PrefixListId": "pl-4"}]}]}]})");
+  const PrefixList* v6 = s.find_prefix_list("pl-6");
+  ASSERT_NE(v6, nullptr);
+  EXPECT_EQ(v6->name, "v6");
+  EXPECT_EQ(v6->max_entries, 20);
+  EXPECT_EQ(v6->family, Family::V6);
+  EXPECT_EQ(s.find_prefix_list("pl-4")->entries.at(0).str(), "10.0.0.0/8");
+  const auto& rules = s.groups.at(0).ingress;
+  EXPECT_EQ(rule_weight(rules[0], &s), 20);
+  EXPECT_EQ(rule_family(rules[0], &s), Family::V6);
+  EXPECT_EQ(rule_family(rules[1], &s), Family::V4);
+}
+
+// ----- describe-security-group-rules -----
+
+constexpr const char* kRows = R"({"SecurityGroupRules": [
+  {"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "GroupOwnerId": "111122223333", "IsEgress": false,
+   "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "10.0.0.0/8", "Description": "ssh", "Tags": []},
+  {"SecurityGroupRuleId": "sgr-2", "GroupId": "sg-1", "GroupOwnerId": "111122223333", "IsEgress": false,
+   "IpProtocol": "-1", "FromPort": -1, "ToPort": -1,
+   "ReferencedGroupInfo": {"GroupId": "sg-1", "UserId": "111122223333"}},
+  {"SecurityGroupRuleId": "sgr-3", "GroupId": "sg-1", "GroupOwnerId": "111122223333", "IsEgress": true,
+   "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "CidrIpv6": "::/0"}]})";
+
+constexpr const char* kGroup = R"({"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "web", "IpPermissions": [
+  {"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-1", "UserId": "111122223333"}]},
+  {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "ssh"}]}],
+  "IpPermissionsEgress": [{"IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}]}]})";
+
+TEST(RuleRowsTest, RowsAloneBuildTheGroup) {
+  Snapshot s = load_text(kRows, "rules.json");
+  ASSERT_EQ(s.groups.size(), 1u);
+  const SecurityGroup& g = s.groups[0];
+  EXPECT_TRUE(g.rules_only);
+  EXPECT_EQ(g.owner_id, "111122223333");
+  ASSERT_EQ(g.ingress.size(), 2u);
+  ASSERT_EQ(g.egress.size(), 1u);
+  EXPECT_EQ(g.ingress[0].source.rule_id, "sgr-1");
+  EXPECT_EQ(g.ingress[0].source.where.json_pointer, "/SecurityGroupRules/0");
+  EXPECT_EQ(g.ingress[1].peer.type, PeerType::Group);
+  EXPECT_EQ(g.ingress[1].peer.ref, "sg-1");
+  EXPECT_EQ(g.egress[0].peer.type, PeerType::Ipv6);
+}
+
+TEST(RuleRowsTest, RowsSplitOverTwoPagesAddUp) {
+  Snapshot s = load_text(R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "IsEgress": false,
+      "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "10.0.0.0/8"}], "NextToken": "t"})", "page1.json");
+  load_document(s, R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-2", "GroupId": "sg-1", "IsEgress": false,
+      "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "0.0.0.0/0"}]})", "page2.json");
+  ASSERT_EQ(s.groups.size(), 1u);
+  ASSERT_EQ(s.groups[0].ingress.size(), 2u);
+  EXPECT_EQ(s.groups[0].ingress[1].source.where.file, "page2.json");
+  EXPECT_THROW(load_document(s, R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-2", "GroupId": "sg-1",
+      "IsEgress": false, "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "0.0.0.0/0"}]})", "page3.json"),
+               InputError);
+}
+
+void expect_merged(const Snapshot& s) {
+  ASSERT_EQ(s.groups.size(), 1u);
+  const SecurityGroup& g = s.groups[0];
+  EXPECT_FALSE(g.rules_only);
+  EXPECT_EQ(g.name, "web");
+  EXPECT_EQ(g.where.file, "groups.json");
+  ASSERT_EQ(g.ingress.size(), 2u);
+  // describe-security-groups order and locations, with the rows' rule ids.
+  EXPECT_EQ(g.ingress[0].peer.type, PeerType::Group);
+  EXPECT_EQ(g.ingress[0].source.rule_id, "sgr-2");
+  EXPECT_EQ(g.ingress[1].source.rule_id, "sgr-1");
+  EXPECT_EQ(g.ingress[1].source.where.file, "groups.json");
+  EXPECT_FALSE(g.ingress[1].source.raw_json.empty());
+  EXPECT_EQ(g.egress.at(0).source.rule_id, "sgr-3");
+}
+
+TEST(RuleRowsTest, RowsAfterTheGroupAddRuleIds) {
+  Snapshot s = load_text(kGroup, "groups.json");
+  load_document(s, kRows, "rules.json");
+  expect_merged(s);
+}
+
+TEST(RuleRowsTest, RowsBeforeTheGroupGiveTheSameResult) {
+  Snapshot s = load_text(kRows, "rules.json");
+  load_document(s, kGroup, "groups.json");
+  expect_merged(s);
+}
+
+// ----- files, folders, standard input -----
+
+class LoaderPathTest : public testing::TempDirTest {
+ protected:
+  static std::string group(const char* id) { return std::string(R"({"SecurityGroups": [{"GroupId": ")") + id + "\"}]}"; }
+};
+
+TEST_F(LoaderPathTest, FoldersAreReadRecursivelyInPathOrderAndOnlyJson) {
+  write("b.json", group("sg-b"));
+  write("a/z.json", group("sg-az"));
+  write("a.json", group("sg-a"));
+  write("c.JSON", group("sg-c"));
+  write("notes.txt", "not json");
+  write("d.json.bak", "not json");
+  Snapshot s = load_inputs({dir_.string()});
+  std::vector<std::string> ids;
+  for (const auto& g : s.groups) ids.push_back(g.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"sg-az", "sg-a", "sg-b", "sg-c"}));
+  EXPECT_EQ(s.files.front(), (dir_ / "a" / "z.json").string());
+  EXPECT_EQ(s.groups[0].where.file, (dir_ / "a" / "z.json").string());
+}
+
+TEST_F(LoaderPathTest, FilesAndFoldersMix) {
+  write("one.json", group("sg-1"));
+  write("more/two.json", group("sg-2"));
+  Snapshot s = load_inputs({(dir_ / "one.json").string(), (dir_ / "more").string()});
+  EXPECT_EQ(s.groups.size(), 2u);
+}
+
+TEST_F(LoaderPathTest, DashReadsStandardInput) {
+  std::istringstream in(group("sg-stdin"));
+  std::streambuf* old = std::cin.rdbuf(in.rdbuf());
+  Snapshot s = load_inputs({"-"});
+  std::cin.rdbuf(old);
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_EQ(s.groups[0].id, "sg-stdin");
+  EXPECT_EQ(s.groups[0].where.file, "<stdin>");
+}
+
+}  // namespace
+}  // namespace sgopt
