@@ -13,7 +13,6 @@
 #include <iostream>
 #include <iterator>
 #include <map>
-#include <sstream>
 #include <unordered_map>
 
 #include "model/aws/aws_json.h"
@@ -568,10 +567,10 @@ void DocLoader::attach_row(SecurityGroup& g, Direction d, const SgRule& row) con
     return;
   }
   fail_at(row.source.where,
-          fmt::format("describe-security-group-rules row {} ({} {} {}) matches no {} rule that "
+          fmt::format("describe-security-group-rules row{} ({} {} {}) matches no {} rule that "
                       "describe-security-groups gives for {} at {}; the two exports disagree (load exports "
                       "taken at the same time)",
-                      row.source.rule_id.empty() ? "" : row.source.rule_id, direction_name(d),
+                      row.source.rule_id.empty() ? "" : " " + row.source.rule_id, direction_name(d),
                       row.protocol == kAllProtocols ? "all" : protocol_name(row.protocol), row.peer.str(),
                       direction_name(d), g.id, place(g.where)));
 }
@@ -750,6 +749,8 @@ void DocLoader::resolve() {
   auto want = [&](Location& l) {
     if (l.file == file_ && l.line == 0) locations.push_back(&l);
   };
+  std::sort(touched_groups_.begin(), touched_groups_.end());
+  touched_groups_.erase(std::unique(touched_groups_.begin(), touched_groups_.end()), touched_groups_.end());
   for (std::size_t gi : touched_groups_) {
     SecurityGroup& g = snap_.groups[gi];
     want(g.where);

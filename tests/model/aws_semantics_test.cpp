@@ -264,6 +264,12 @@ TEST(NaclSemanticsTest, LowestRuleNumberDecidesNotFileOrder) {
   ASSERT_NE(d.entry, nullptr);
   EXPECT_EQ(d.entry->rule_number, 100);
   EXPECT_TRUE(nacl_decide(entries, packet(kTcp, "11.1.2.3", 22)).allow);
+  // The evaluator orders by number itself: entries in file order decide the same.
+  std::vector<NaclEntry> file_order = {entries[1], entries[0], entries[2]};
+  auto again = nacl_decide(file_order, packet(kTcp, "10.1.2.3", 22));
+  EXPECT_FALSE(again.allow);
+  ASSERT_NE(again.entry, nullptr);
+  EXPECT_EQ(again.entry->rule_number, 100);
 }
 
 TEST(NaclSemanticsTest, DefaultDenyEntriesAreKeptAndDecideTheRest) {
