@@ -28,8 +28,19 @@ void add_inputs(CLI::App& cmd, std::vector<std::string>& files) {
       ->required();
 }
 
+namespace {
+LoadOptions g_load_options;
+}  // namespace
+
+void add_global_options(CLI::App& app) {
+  app.add_flag("--lenient", g_load_options.lenient,
+               "Accept input AWS never exports but that has one clear reading (a group, ACL or interface id "
+               "given twice; ICMP type -1 with a code), with a warning instead of an error");
+  for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
+}
+
 Snapshot load(const std::vector<std::string>& files, bool quiet) {
-  Snapshot s = load_inputs(files);
+  Snapshot s = load_inputs(files, g_load_options);
   if (!quiet)
     for (const auto& w : s.warnings) fmt::print(stderr, "sgopt: warning: {}\n", w.str());
   return s;

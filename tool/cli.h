@@ -20,7 +20,10 @@ enum class Format { Text, Json, Sarif };
 void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif);
 /// Adds the FILE... positional (files, folders or "-").
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files);
-/// Loads the inputs and prints each warning to stderr unless quiet.
+/// Adds the global `--lenient` flag (usable after any command).
+void add_global_options(CLI::App& app);
+/// Loads the inputs (leniently when --lenient was given) and prints each warning to stderr unless
+/// quiet.
 Snapshot load(const std::vector<std::string>& files, bool quiet = false);
 /// True when standard output is a terminal and NO_COLOR is not set.
 bool use_color();

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
 #define SGOPT_COMMAND(name) sgopt::register_##name(app, run);
 #include "tool/commands.def"
 #undef SGOPT_COMMAND
+  sgopt::cli::add_global_options(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
