@@ -1,0 +1,86 @@
+// `sgopt minimize` end to end: the written file is equivalent (reloaded and compared), idempotent,
+// deterministic, never an input file; the plan authorizes before it revokes.
+#include <gtest/gtest.h>
+
+#include "model/aws/loader.h"
+#include "solver/rule_sets.h"
+#include "tests/tool/run_cli.h"
+
+namespace sgopt::testing {
+namespace {
+
+// Every group direction and ACL direction of b allows what the same object of a allows.
+void expect_equivalent(const std::string& a_file, const std::string& b_file) {
+  Snapshot a = load_inputs({a_file}), b = load_inputs({b_file});
+  ASSERT_EQ(a.groups.size(), b.groups.size());
+  for (std::size_t i = 0; i < a.groups.size(); ++i) {
+    EXPECT_EQ(a.groups[i].id, b.groups[i].id);
+    EXPECT_EQ(a.groups[i].name, b.groups[i].name);
+    EXPECT_EQ(a.groups[i].tags, b.groups[i].tags);
+    for (Direction d : {Direction::Ingress, Direction::Egress}) {
+      PeerTable peers;
+      EXPECT_EQ(sg_set(a.groups[i].rules(d), peers), sg_set(b.groups[i].rules(d), peers)) << a.groups[i].id;
+    }
+  }
+  ASSERT_EQ(a.acls.size(), b.acls.size());
+  for (std::size_t i = 0; i < a.acls.size(); ++i)
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      EXPECT_EQ(nacl_allowed_set(a.acls[i].entries(d)), nacl_allowed_set(b.acls[i].entries(d))) << a.acls[i].id;
+}
+
+TEST(MinimizeCliTest, WritesAnEquivalentSmallerFileAndReports) {
+  std::string dir = temp_dir();
+  auto r = run_sgopt({"minimize", sample("web-sprawl.json"), "-o", dir + "/out.json"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("ingress IPv4 15 -> 8 (optimal)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("proved (native engine and Z3)"), std::string::npos);
+  expect_equivalent(sample("web-sprawl.json"), dir + "/out.json");
+  std::string out = read_text(dir + "/out.json");
+  EXPECT_NE(out.find("merged: tcp 22 0.0.0.0/1"), std::string::npos);
+}
+
+TEST(MinimizeCliTest, IsIdempotentAndDeterministic) {
+  std::string dir = temp_dir();
+  for (const char* name : {"web-sprawl.json", "nacl-shadowed.json", "refactor-before.json"}) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(run_sgopt({"minimize", sample(name), "-o", dir + "/a.json"}).status, 0);
+    ASSERT_EQ(run_sgopt({"minimize", sample(name), "-o", dir + "/b.json"}).status, 0);
+    EXPECT_EQ(read_text(dir + "/a.json"), read_text(dir + "/b.json"));
+    ASSERT_EQ(run_sgopt({"minimize", dir + "/a.json", "-o", dir + "/c.json"}).status, 0);
+    EXPECT_EQ(read_text(dir + "/a.json"), read_text(dir + "/c.json"));
+    expect_equivalent(sample(name), dir + "/a.json");
+  }
+}
+
+TEST(MinimizeCliTest, PlanAuthorizesBeforeItRevokes) {
+  std::string dir = temp_dir();
+  auto r = run_sgopt({"minimize", sample("web-sprawl.json"), "-o", dir + "/out.json", "--plan", dir + "/plan.sh"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::string sh = read_text(dir + "/plan.sh");
+  auto first_revoke = sh.find("revoke-security-group");
+  auto last_authorize = sh.rfind("authorize-security-group");
+  ASSERT_NE(first_revoke, std::string::npos);
+  ASSERT_NE(last_authorize, std::string::npos);
+  EXPECT_LT(last_authorize, first_revoke);
+  EXPECT_NE(sh.find("--ip-permissions '[{"), std::string::npos);
+  std::string json = read_text(dir + "/plan.sh.json");
+  EXPECT_NE(json.find("\"every_step_equivalent\": true"), std::string::npos);
+}
+
+TEST(MinimizeCliTest, RefusesToOverwriteAnInput) {
+  std::string dir = temp_dir();
+  write_text(dir + "/in.json", read_text(sample("web-sprawl.json")));
+  auto r = run_sgopt({"minimize", dir + "/in.json", "-o", dir + "/in.json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(read_text(dir + "/in.json"), read_text(sample("web-sprawl.json")));
+}
+
+TEST(MinimizeCliTest, OverQuotaIsReportedWithExitOne) {
+  std::string dir = temp_dir();
+  auto r = run_sgopt({"minimize", sample("web-sprawl.json"), "-o", dir + "/out.json", "--quota", "3"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("no equivalent set fits (lower bound 8)"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace sgopt::testing
