@@ -11,6 +11,7 @@
 #include "model/rule_text.h"
 #include "passes/change_plan.h"
 #include "passes/minimize.h"
+#include "passes/quota_plan.h"
 #include "tool/cli.h"
 
 namespace sgopt {
@@ -143,6 +144,51 @@ std::string bucket_text(Family f, const BucketCount& b) {
   return s + fmt::format(" (at least {})", b.lower_bound);
 }
 
+std::string count_text(const BigCount& n) {
+  std::string digits = n.str();
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// Lines on how a bucket over quota could fit: widenings (applied with --widen-to-fit, which then
+// replaces `rules`) and a split. Returns true when the bucket now fits.
+bool quota_advice(std::vector<std::string>& lines, const SecurityGroup& g, std::vector<SgRule>& rules, Family f,
+                  const MinimizeCmdOptions& o, const Snapshot& s) {
+  constexpr std::size_t kPlansShown = 3;
+  auto plans = widening_plans(rules, f, o.quota, &s);
+  if (plans.empty()) {
+    lines.push_back(fmt::format("    no widening of CIDRs or port ranges brings {} to {} rules", family_name(f), o.quota));
+  } else {
+    lines.push_back(fmt::format("    widening plans for {} (smallest exposure first{}):", family_name(f),
+                                o.widen_to_fit ? "; the first is applied" : "; --widen-to-fit applies the first"));
+  }
+  for (std::size_t i = 0; i < plans.size() && i < kPlansShown; ++i) {
+    const WideningPlan& p = plans[i];
+    std::string more = p.added_regions > p.added.size() ? fmt::format("; and {} more regions", p.added_regions - p.added.size()) : "";
+    lines.push_back(fmt::format("      {}. join {}: {} rules, admits {} more (address, protocol, port) points: {}{}", i + 1,
+                                p.how, p.bucket_rules, count_text(p.extra), fmt::join(p.added, "; "), more));
+  }
+  SplitPlan split = split_plan(g, rules, f, o.quota, s);
+  std::string where = split.interfaces.empty()
+                          ? "no interface data loaded (add describe-network-interfaces output to check attachments)"
+                          : fmt::format("attach the new groups to {}", fmt::join(split.interfaces, ", "));
+  lines.push_back(fmt::format("    split: {} groups of at most {} {} rules each, together equivalent (new groups must "
+                              "have their default allow-all egress revoked); {}{}",
+                              split.parts.size(), o.quota, family_name(f), where,
+                              split.fits ? "" : fmt::format("; does not fit: {}", split.why)));
+  if (o.widen_to_fit && !plans.empty()) {
+    rules = plans.front().rules;
+    lines.push_back(fmt::format("    applied: join {}, admitting {} more points", plans.front().how,
+                                count_text(plans.front().extra)));
+    return true;
+  }
+  return false;
+}
+
 bool refers_to_input(const std::string& out, const Snapshot& s) {
   std::error_code ec;
   if (!fs::exists(out, ec)) return false;
@@ -169,19 +215,24 @@ int run_minimize(const MinimizeCmdOptions& o) {
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       if (g.rules(d).empty()) continue;
       MinimizedRules m = minimize_sg_rules(g.rules(d), g.id, &s, mo);
-      std::vector<std::string> buckets;
+      std::vector<SgRule> rules = m.changed ? m.rules : g.rules(d);
+      std::vector<std::string> buckets, quota_lines;
+      bool widened = false;
       for (Family f : {Family::V4, Family::V6}) {
         const BucketCount& b = m.buckets[static_cast<std::size_t>(f)];
         if (b.before == 0) continue;
         buckets.push_back(bucket_text(f, b));
         total_before += b.before;
         total_after += b.after;
-        if (b.after > o.quota) {
+        if (b.after <= o.quota) continue;
+        buckets.back() += b.lower_bound > o.quota
+                              ? fmt::format(" over the quota of {}: no equivalent set fits (lower bound {})",
+                                            o.quota, b.lower_bound)
+                              : fmt::format(" over the quota of {}", o.quota);
+        if (quota_advice(quota_lines, g, rules, f, o, s)) {
+          widened = true;
+        } else {
           ++over;
-          buckets.back() += b.lower_bound > o.quota
-                                ? fmt::format(" over the quota of {}: no equivalent set fits (lower bound {})",
-                                              o.quota, b.lower_bound)
-                                : fmt::format(" over the quota of {}", o.quota);
         }
       }
       std::string line = fmt::format("  {:<7} {}", direction_name(d), fmt::join(buckets, ", "));
@@ -191,9 +242,10 @@ int run_minimize(const MinimizeCmdOptions& o) {
         ++unproven;
       }
       parts.push_back(line);
-      if (m.changed) {
-        changes.push_back(sg_change(g.id, d, g.rules(d), m.rules));
-        g.rules(d) = std::move(m.rules);
+      parts.insert(parts.end(), quota_lines.begin(), quota_lines.end());
+      if (m.changed || widened) {
+        changes.push_back(sg_change(g.id, d, g.rules(d), rules));
+        g.rules(d) = std::move(rules);
       }
     }
     fmt::print("security group {}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name));

@@ -82,5 +82,26 @@ TEST(MinimizeCliTest, OverQuotaIsReportedWithExitOne) {
   EXPECT_NE(r.out.find("no equivalent set fits (lower bound 8)"), std::string::npos) << r.out;
 }
 
+TEST(MinimizeCliTest, WideningIsProposedAndAppliedOnlyWhenAsked) {
+  std::string dir = temp_dir();
+  std::string ranges;
+  for (int i = 0; i < 40; i += 3) ranges += "{\"CidrIp\": \"198.51.100." + std::to_string(i) + "/32\"},";
+  ranges.pop_back();
+  write_text(dir + "/in.json", "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"GroupName\": \"p\", "
+                               "\"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 443, \"ToPort\": 443, "
+                               "\"IpRanges\": [" + ranges + "]}], \"IpPermissionsEgress\": []}]}");
+  auto r = run_sgopt({"minimize", dir + "/in.json", "-o", dir + "/a.json", "--quota", "2"});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_NE(r.out.find("widening plans for IPv4"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("split: 7 groups"), std::string::npos) << r.out;
+  expect_equivalent(dir + "/in.json", dir + "/a.json");
+  auto w = run_sgopt({"minimize", dir + "/in.json", "-o", dir + "/b.json", "--quota", "2", "--widen-to-fit"});
+  EXPECT_EQ(w.status, 0) << w.out;
+  EXPECT_NE(w.out.find("applied: join addresses"), std::string::npos) << w.out;
+  Snapshot b = load_inputs({dir + "/b.json"});
+  ASSERT_EQ(b.groups.size(), 1u);
+  EXPECT_EQ(b.groups[0].ingress.size(), 2u);
+}
+
 }  // namespace
 }  // namespace sgopt::testing
