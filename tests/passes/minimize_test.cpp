@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <random>
 
 #include "model/aws/loader.h"
@@ -163,6 +164,65 @@ TEST(MinimizeTest, RandomSprawlGetsBackToTheKnownSize) {
   }
 }
 
+// In a space of 8 addresses x tcp ports 0-3 every possible rule is enumerable, so the true minimum
+// is found by brute force; the result is never below it, the lower bound never above it, and a
+// bucket said optimal has exactly that size.
+TEST(MinimizeTest, OptimalClaimsMatchBruteForceInATinySpace) {
+  constexpr u128 kBase = 0x0a000000u;
+  std::vector<std::pair<SgRule, std::uint32_t>> all;  // every rule, with its points as bits a * 4 + port
+  for (int len = 29; len <= 32; ++len) {
+    int size = 1 << (32 - len);
+    for (int a = 0; a < 8; a += size)
+      for (int lo = 0; lo < 4; ++lo)
+        for (int hi = lo; hi < 4; ++hi) {
+          std::uint32_t m = 0;
+          for (int x = a; x < a + size; ++x)
+            for (int p = lo; p <= hi; ++p) m |= 1u << (x * 4 + p);
+          SgRule r = tcp(lo, hi, "10.0.0.0/32");
+          r.peer.cidr = Cidr{Family::V4, kBase + static_cast<u128>(a), len};
+          all.push_back({r, m});
+        }
+  }
+  auto brute_min = [&](std::uint32_t target) {
+    std::vector<std::uint32_t> inside;
+    for (const auto& [r, m] : all)
+      if ((m & ~target) == 0) inside.push_back(m);
+    for (int k = 1; k <= 4; ++k) {
+      std::function<bool(std::size_t, int, std::uint32_t)> go = [&](std::size_t from, int left, std::uint32_t got) {
+        if (got == target) return true;
+        if (left == 0) return false;
+        for (std::size_t i = from; i < inside.size(); ++i)
+          if (go(i + 1, left - 1, got | inside[i])) return true;
+        return false;
+      };
+      if (go(0, k, 0)) return k;
+    }
+    return 99;
+  };
+  std::mt19937 rng(12);
+  int several = 0;  // rounds whose minimum needs more than one rule
+  for (int round = 0; round < 60; ++round) {
+    std::vector<SgRule> rules;
+    std::uint32_t target = 0;
+    int n = 1 + round % 4;
+    for (int i = 0; i < n; ++i) {
+      const auto& [r, m] = all[rng() % all.size()];
+      rules.push_back(r);
+      target |= m;
+    }
+    int best = brute_min(target);
+    several += best > 1 ? 1 : 0;
+    auto m = minimize_sg_rules(rules, "sg-1", nullptr, native_only());
+    EXPECT_LE(m.buckets[0].lower_bound, best) << "round " << round;
+    EXPECT_GE(m.buckets[0].after, best) << "round " << round;
+    if (m.buckets[0].optimal()) {
+      EXPECT_EQ(m.buckets[0].after, best) << "round " << round;
+    }
+    expect_same_decisions(rules, m.rules);
+  }
+  EXPECT_GT(several, 20);
+}
+
 TEST(MinimizeTest, RandomRuleSetsStayEquivalentUnderZ3AndTheReference) {
   std::mt19937_64 rng(3);
   for (int round = 0; round < 30; ++round) {
@@ -172,6 +232,25 @@ TEST(MinimizeTest, RandomRuleSetsStayEquivalentUnderZ3AndTheReference) {
     PeerTable peers;
     EXPECT_EQ(sg_set(rules, peers), sg_set(m.rules, peers));
     expect_same_decisions(rules, m.rules);
+  }
+}
+
+// A proof that does not finish leaves the rules exactly as they were, and says so.
+TEST(MinimizeTest, UnfinishedProofLeavesTheGroupUnchanged) {
+  std::mt19937_64 rng(23);
+  auto rules = test_support::equivalent_sg_rules(test_support::random_sg_rules(rng, 40), rng);
+  MinimizeOptions o;
+  o.z3_timeout_ms = 1;
+  auto m = minimize_sg_rules(rules, "sg-1", nullptr, o);
+  if (m.proof == Proof::Failed) {
+    EXPECT_FALSE(m.changed);
+    EXPECT_NE(m.note.find("left unchanged"), std::string::npos);
+    ASSERT_EQ(m.rules.size(), rules.size());
+    for (std::size_t i = 0; i < rules.size(); ++i) EXPECT_EQ(m.rules[i].peer, rules[i].peer);
+    for (const auto& b : m.buckets) EXPECT_EQ(b.after, b.before);
+  } else {
+    EXPECT_EQ(m.proof, Proof::Proved);
+    EXPECT_TRUE(m.changed);
   }
 }
 
