@@ -28,6 +28,7 @@ struct MinimizeCmdOptions {
   int nacl_quota = kNaclEntryQuota;
   bool widen_to_fit = false;
   unsigned proof_timeout_ms = 2000;
+  cli::Format format = cli::Format::Text;
 };
 
 // ----- the plan -----
@@ -156,10 +157,14 @@ std::string count_text(const BigCount& n) {
 
 // Lines on how a bucket over quota could fit: widenings (applied with --widen-to-fit, which then
 // replaces `rules`) and a split. Returns true when the bucket now fits.
-bool quota_advice(std::vector<std::string>& lines, const SecurityGroup& g, std::vector<SgRule>& rules, Family f,
-                  const MinimizeCmdOptions& o, const Snapshot& s) {
+bool quota_advice(std::vector<std::string>& lines, Json& jq, const SecurityGroup& g, std::vector<SgRule>& rules,
+                  Family f, const MinimizeCmdOptions& o, const Snapshot& s) {
   constexpr std::size_t kPlansShown = 3;
   auto plans = widening_plans(rules, f, o.quota, &s);
+  jq["widening_plans"] = Json::array();
+  for (const WideningPlan& p : plans)
+    jq["widening_plans"].push_back({{"join", p.how}, {"rules", p.bucket_rules}, {"extra_points", p.extra.str()},
+                                    {"regions", p.added}, {"regions_total", p.added_regions}});
   if (plans.empty()) {
     lines.push_back(fmt::format("    no widening of CIDRs or port ranges brings {} to {} rules", family_name(f), o.quota));
   } else {
@@ -173,6 +178,11 @@ bool quota_advice(std::vector<std::string>& lines, const SecurityGroup& g, std::
                                 p.how, p.bucket_rules, count_text(p.extra), fmt::join(p.added, "; "), more));
   }
   SplitPlan split = split_plan(g, rules, f, o.quota, s);
+  std::vector<std::size_t> part_sizes;
+  for (const auto& part : split.parts) part_sizes.push_back(part.size());
+  jq["split"] = {{"groups", split.parts.size()}, {"rules_per_group", part_sizes}, {"interfaces", split.interfaces},
+                 {"fits", split.fits}, {"why", split.why}};
+  jq["widened"] = o.widen_to_fit && !plans.empty();
   std::string where = split.interfaces.empty()
                           ? "no interface data loaded (add describe-network-interfaces output to check attachments)"
                           : fmt::format("attach the new groups to {}", fmt::join(split.interfaces, ", "));
@@ -210,13 +220,17 @@ int run_minimize(const MinimizeCmdOptions& o) {
   std::vector<SecurityGroup> groups = s.groups;
   std::vector<SgChange> changes;
   int total_before = 0, total_after = 0, over = 0, unproven = 0;
+  std::string text;
+  Json report{{"groups", Json::array()}, {"acls", Json::array()}};
   for (SecurityGroup& g : groups) {
     std::vector<std::string> parts;
+    Json jg{{"id", g.id}, {"name", g.name}, {"directions", Json::array()}};
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       if (g.rules(d).empty()) continue;
       MinimizedRules m = minimize_sg_rules(g.rules(d), g.id, &s, mo);
       std::vector<SgRule> rules = m.changed ? m.rules : g.rules(d);
       std::vector<std::string> buckets, quota_lines;
+      Json jd{{"direction", direction_name(d)}, {"buckets", Json::array()}};
       bool widened = false;
       for (Family f : {Family::V4, Family::V6}) {
         const BucketCount& b = m.buckets[static_cast<std::size_t>(f)];
@@ -224,17 +238,27 @@ int run_minimize(const MinimizeCmdOptions& o) {
         buckets.push_back(bucket_text(f, b));
         total_before += b.before;
         total_after += b.after;
-        if (b.after <= o.quota) continue;
+        Json jb{{"family", family_name(f)}, {"before", b.before}, {"after", b.after}, {"lower_bound", b.lower_bound},
+                {"optimal", b.optimal()}, {"over_quota", b.after > o.quota}};
+        if (b.after <= o.quota) {
+          jd["buckets"].push_back(std::move(jb));
+          continue;
+        }
         buckets.back() += b.lower_bound > o.quota
                               ? fmt::format(" over the quota of {}: no equivalent set fits (lower bound {})",
                                             o.quota, b.lower_bound)
                               : fmt::format(" over the quota of {}", o.quota);
-        if (quota_advice(quota_lines, g, rules, f, o, s)) {
+        if (quota_advice(quota_lines, jb, g, rules, f, o, s)) {
           widened = true;
         } else {
           ++over;
         }
+        jd["buckets"].push_back(std::move(jb));
       }
+      jd["changed"] = m.changed || widened;
+      jd["proof"] = proof_name(m.proof);
+      jd["note"] = m.note;
+      jg["directions"].push_back(std::move(jd));
       std::string line = fmt::format("  {:<7} {}", direction_name(d), fmt::join(buckets, ", "));
       if (m.changed) line += fmt::format("; {}", proof_name(m.proof));
       if (!m.note.empty()) {
@@ -248,8 +272,9 @@ int run_minimize(const MinimizeCmdOptions& o) {
         g.rules(d) = std::move(rules);
       }
     }
-    fmt::print("security group {}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name));
-    for (const auto& p : parts) fmt::print("{}\n", p);
+    text += fmt::format("security group {}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name));
+    for (const auto& p : parts) text += p + "\n";
+    report["groups"].push_back(std::move(jg));
   }
 
   Plan plan;
@@ -258,7 +283,8 @@ int run_minimize(const MinimizeCmdOptions& o) {
   std::vector<NetworkAcl> acls = s.acls;
   int acl_before = 0, acl_after = 0;
   for (NetworkAcl& a : acls) {
-    fmt::print("network ACL {}\n", a.id);
+    text += fmt::format("network ACL {}\n", a.id);
+    Json ja{{"id", a.id}, {"directions", Json::array()}};
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       MinimizedEntries m = minimize_nacl_entries(a.entries(d), mo);
       acl_before += m.before;
@@ -270,19 +296,24 @@ int run_minimize(const MinimizeCmdOptions& o) {
         ++unproven;
       }
       std::vector<NaclEntry> result = m.changed ? m.entries : a.entries(d);
+      Json jd{{"direction", direction_name(d)}, {"before", m.before}, {"after", m.after}, {"changed", m.changed},
+              {"proof", proof_name(m.proof)}, {"note", m.note}, {"over_quota", Json::array()}};
       for (Family f : {Family::V4, Family::V6}) {
         auto n = std::count_if(result.begin(), result.end(), [&](const NaclEntry& e) { return e.cidr.family == f; });
         if (n > o.nacl_quota) {
           ++over;
           line += fmt::format("; {} {} entries, over the quota of {}", n, family_name(f), o.nacl_quota);
+          jd["over_quota"].push_back(family_name(f));
         }
       }
-      fmt::print("{}\n", line);
+      text += line + "\n";
+      ja["directions"].push_back(std::move(jd));
       if (m.changed) {
         add_nacl_steps(plan, a.id, d, nacl_plan(a.entries(d), m.entries));
         a.entries(d) = std::move(m.entries);
       }
     }
+    report["acls"].push_back(std::move(ja));
   }
 
   Json doc = Json::object();
@@ -300,10 +331,20 @@ int run_minimize(const MinimizeCmdOptions& o) {
     write_file_atomic(o.plan + ".json", pj.dump(2) + "\n");
   }
   std::string ratio = total_before > 0 ? fmt::format(" (ratio {:.2f})", double(total_after) / total_before) : "";
-  fmt::print("total: {} -> {} security group rules{}; {} -> {} ACL entries; wrote {}{}\n", total_before, total_after,
-             ratio, acl_before, acl_after, o.out,
-             o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps.size(), o.plan));
-  for (const auto& n : plan.notes) fmt::print("note: {}\n", n);
+  text += fmt::format("total: {} -> {} security group rules{}; {} -> {} ACL entries; wrote {}{}\n", total_before,
+                      total_after, ratio, acl_before, acl_after, o.out,
+                      o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps.size(), o.plan));
+  for (const auto& n : plan.notes) text += "note: " + n + "\n";
+  if (o.format == cli::Format::Json) {
+    report["total"] = {{"rules_before", total_before}, {"rules_after", total_after},
+                       {"acl_entries_before", acl_before}, {"acl_entries_after", acl_after}};
+    report["output"] = o.out;
+    if (!o.plan.empty()) report["plan"] = {{"commands", o.plan}, {"json", o.plan + ".json"}, {"steps", plan.steps.size()}};
+    report["notes"] = plan.notes;
+    fmt::print("{}\n", report.dump(2));
+  } else {
+    fmt::print("{}", text);
+  }
   return over > 0 || unproven > 0 ? cli::kExitFindings : cli::kExitOk;
 }
 
@@ -332,6 +373,7 @@ void register_minimize(CLI::App& app, cli::Runner& run) {
                   "Milliseconds Z3 may take to prove one group direction equivalent; a rewrite whose proof does "
                   "not finish is not used")
       ->default_val(2000);
+  cli::add_format_option(*cmd, opts->format, false);
   cmd->footer(
       "Each group direction becomes the fewest rules AWS would count (IPv4 and IPv6 buckets apart) that\n"
       "allow exactly the same packets: duplicates and covered rules go, CIDRs aggregate, port ranges merge,\n"

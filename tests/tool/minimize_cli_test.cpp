@@ -2,6 +2,8 @@
 // deterministic, never an input file; the plan authorizes before it revokes.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "model/aws/loader.h"
 #include "solver/rule_sets.h"
 #include "tests/tool/run_cli.h"
@@ -65,6 +67,20 @@ TEST(MinimizeCliTest, PlanAuthorizesBeforeItRevokes) {
   EXPECT_NE(sh.find("--ip-permissions '[{"), std::string::npos);
   std::string json = read_text(dir + "/plan.sh.json");
   EXPECT_NE(json.find("\"every_step_equivalent\": true"), std::string::npos);
+}
+
+TEST(MinimizeCliTest, JsonReportCarriesTheCounts) {
+  std::string dir = temp_dir();
+  auto r = run_sgopt({"minimize", sample("web-sprawl.json"), "-o", dir + "/out.json", "--format", "json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  const auto& b = j["groups"][0]["directions"][0]["buckets"][0];
+  EXPECT_EQ(b["family"], "IPv4");
+  EXPECT_EQ(b["before"], 15);
+  EXPECT_EQ(b["after"], 8);
+  EXPECT_EQ(b["lower_bound"], 8);
+  EXPECT_EQ(b["optimal"], true);
+  EXPECT_EQ(j["total"]["rules_after"], 16);
 }
 
 TEST(MinimizeCliTest, RefusesToOverwriteAnInput) {
