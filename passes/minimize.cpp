@@ -692,22 +692,29 @@ MinimizedEntries minimize_nacl_entries(const std::vector<NaclEntry>& entries, co
     trial.erase(trial.begin() + static_cast<std::ptrdiff_t>(i));
     if (nacl_allowed_set(trial) == allowed) cur = std::move(trial);
   }
-  // Join neighbours while it keeps every decision.
-  for (bool again = true; again;) {
-    again = false;
-    for (std::size_t i = 0; i + 1 < cur.size(); ++i) {
-      if (cur[i].is_default_deny() || cur[i + 1].is_default_deny()) continue;
-      auto j = join(cur[i], cur[i + 1]);
-      if (!j) continue;
+  // Join two entries (neighbours or not; the joined entry takes the place of either) while that
+  // keeps every decision.
+  auto try_join = [&](std::size_t i, std::size_t j) {
+    auto joined = join(cur[i], cur[j]);
+    if (!joined) return false;
+    joined->source.description = "";
+    for (std::size_t at : {i, j}) {
       std::vector<NaclEntry> trial = cur;
-      trial[i] = *j;
-      trial[i].source.description = "";
-      trial.erase(trial.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      trial[at] = *joined;
+      trial[at].rule_number = cur[at].rule_number;
+      trial.erase(trial.begin() + static_cast<std::ptrdiff_t>(at == i ? j : i));
       if (nacl_allowed_set(trial) == allowed) {
         cur = std::move(trial);
-        again = true;
+        return true;
       }
     }
+    return false;
+  };
+  for (bool again = true; again;) {
+    again = false;
+    for (std::size_t i = 0; i < cur.size() && !again; ++i)
+      for (std::size_t j = i + 1; j < cur.size() && !again; ++j)
+        if (!cur[i].is_default_deny() && !cur[j].is_default_deny()) again = try_join(i, j);
   }
   if (cur.size() == entries.size()) {
     out.entries = entries;

@@ -74,7 +74,7 @@ struct MinimizedEntries {
 };
 
 /// One NACL direction (entries sorted by rule number): drops entries whose removal changes no
-/// decision, merges neighbouring entries where first-match order allows, and renumbers the rest
+/// decision, joins two entries into one where first-match order allows, and renumbers the rest
 /// 100, 200, ... (closer when needed to stay below 32767). Default denies are kept as they are.
 MinimizedEntries minimize_nacl_entries(const std::vector<NaclEntry>& entries, const MinimizeOptions& options = {});
 

@@ -254,6 +254,33 @@ TEST(MinimizeTest, UnfinishedProofLeavesTheGroupUnchanged) {
   }
 }
 
+NaclEntry nacl(int number, bool allow, int port, const std::string& cidr) {
+  NaclEntry e;
+  e.rule_number = number;
+  e.allow = allow;
+  e.protocol = kTcp;
+  e.port_range = PortRange{port, port};
+  e.cidr = parse_cidr(cidr, Family::V4, nullptr)->cidr;
+  return e;
+}
+
+TEST(MinimizeNaclTest, HalvesJoinAcrossAnUnrelatedEntry) {
+  std::vector<NaclEntry> entries{nacl(100, true, 80, "10.0.0.0/25"), nacl(110, true, 22, "192.168.0.0/16"),
+                                 nacl(120, true, 80, "10.0.0.128/25")};
+  auto m = minimize_nacl_entries(entries);
+  ASSERT_EQ(m.after, 2);
+  EXPECT_EQ(m.proof, Proof::Proved);
+  EXPECT_EQ(m.entries[0].cidr.str(), "10.0.0.0/24");
+  EXPECT_EQ(m.entries[0].rule_number, 100);
+  EXPECT_EQ(m.entries[1].rule_number, 200);
+  // With a deny between them that overlaps the second half, the joined entry must come after it.
+  entries[1] = nacl(110, false, 80, "10.0.0.128/26");
+  auto after_deny = minimize_nacl_entries(entries);
+  ASSERT_EQ(after_deny.after, 2);
+  EXPECT_FALSE(after_deny.entries[0].allow);
+  EXPECT_EQ(after_deny.entries[1].cidr.str(), "10.0.0.0/24");
+}
+
 TEST(MinimizeNaclTest, RandomEntriesKeepEveryDecision) {
   std::mt19937_64 rng(9);
   for (int round = 0; round < 30; ++round) {
