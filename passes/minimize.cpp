@@ -302,6 +302,11 @@ bool atom_in(const Service& s, const MatchBox& a) {
   return true;
 }
 
+// The block one bit shorter that holds c (c.len > 0).
+Cidr parent_block(const Cidr& c) {
+  return Cidr{c.family, c.addr & ~(cidr_size(Cidr{c.family, 0, c.len - 1}) - 1), c.len - 1};
+}
+
 // Two rule boxes holding the same packets (ports do not matter for protocols without them).
 bool same_region(const Box& a, const Box& b) {
   if (a.kind != b.kind || a.addr_lo != b.addr_lo || a.addr_hi != b.addr_hi || a.proto_lo != b.proto_lo ||
@@ -366,17 +371,15 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
   };
 
   // Candidate blocks: rows and every gap-free block above them, deepest first.
-  std::map<std::pair<int, u128>, bool> blocks;  // (-len, first), deepest first
+  std::set<std::pair<int, u128>> blocks;  // (-len, first): deepest first
   for (const Row& r : rows) {
     if (symbolic) {
-      blocks[{0, r.lo}] = true;
+      blocks.insert({0, r.lo});
       continue;
     }
-    Cidr c = exact_cover({{family, r.lo, r.hi}}).front();
-    while (true) {
-      if (!blocks.emplace(std::pair<int, u128>{-c.len, c.addr}, true).second) break;
-      if (c.len == 0) break;
-      Cidr parent{family, c.addr & ~(cidr_size(Cidr{family, 0, c.len - 1}) - 1), c.len - 1};
+    Cidr c = exact_cover({{family, r.lo, r.hi}}).front();  // the row is one block
+    while (blocks.insert({-c.len, c.addr}).second && c.len > 0) {
+      Cidr parent = parent_block(c);
       if (!gap_free(parent.first(), parent.last())) break;
       c = parent;
     }
@@ -385,7 +388,7 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
   std::vector<Candidate> cands;
   std::map<std::pair<int, u128>, Service> common;  // block -> intersection of its rows' services
   for (auto bit = blocks.rbegin(); bit != blocks.rend(); ++bit) {
-    const auto& key = bit->first;
+    const auto& key = *bit;
     int len = -key.first;
     u128 lo = key.second;
     u128 hi = symbolic ? lo : Cidr{family, lo, len}.last();
@@ -395,8 +398,8 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
       if (rows[r].service != rows[r - 1].service) s = intersect(s, services[rows[r].service]);
     const Service* parent = nullptr;
     if (!symbolic && len > 0) {
-      u128 plo = lo & ~(cidr_size(Cidr{family, 0, len - 1}) - 1);
-      auto it = common.find({-(len - 1), plo});
+      Cidr up = parent_block(Cidr{family, lo, len});
+      auto it = common.find({-up.len, up.addr});
       if (it != common.end()) parent = &it->second;
     }
     // An atom the parent block also allows belongs to a larger box.
@@ -667,13 +670,10 @@ std::optional<NaclEntry> join(const NaclEntry& a, const NaclEntry& b) {
     j.port_range = PortRange{lo, hi};
     return j;
   }
-  if (ma == mb && a.cidr.len == b.cidr.len && a.cidr.len > 0) {
-    Cidr pa{a.cidr.family, a.cidr.addr & ~(cidr_size(Cidr{a.cidr.family, 0, a.cidr.len - 1}) - 1), a.cidr.len - 1};
-    Cidr pb{b.cidr.family, b.cidr.addr & ~(cidr_size(Cidr{b.cidr.family, 0, b.cidr.len - 1}) - 1), b.cidr.len - 1};
-    if (pa == pb && a.cidr != b.cidr) {
-      j.cidr = pa;
-      return j;
-    }
+  if (ma == mb && a.cidr.len == b.cidr.len && a.cidr.len > 0 && a.cidr != b.cidr &&
+      parent_block(a.cidr) == parent_block(b.cidr)) {
+    j.cidr = parent_block(a.cidr);
+    return j;
   }
   return std::nullopt;
 }

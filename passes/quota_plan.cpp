@@ -49,6 +49,11 @@ WideningPlan finish(std::string how, std::vector<SgRule> rules, const std::vecto
   return p;
 }
 
+BigCount big(u128 v) {
+  BigCount b = BigCount(static_cast<std::uint64_t>(v >> 64)) << 64;
+  return b + static_cast<std::uint64_t>(v);
+}
+
 // Points one address of a service allows (ports x protocols).
 BigCount points_per_address(const MatchBox& m) {
   return PacketSet::from_box(Box{kPeerIpv4, 0, 0, m.proto_lo, m.proto_hi, m.port_lo, m.port_hi}).count();
@@ -88,10 +93,7 @@ std::optional<WideningPlan> widen_addresses(const std::vector<SgRule>& rules, Fa
     BigCount per = points_per_address(sg_rule_match(rules[service_rep[s]]));
     std::size_t top = std::min<std::size_t>(exact[s].size(), static_cast<std::size_t>(slots));
     for (std::size_t k = 1; k <= top; ++k) {
-      u128 extra = optimal_k_cover(exact[s], k).extra;
-      BigCount e = BigCount(static_cast<std::uint64_t>(extra >> 64)) << 64;
-      e += static_cast<std::uint64_t>(extra);
-      cost[s].push_back(e * per);
+      cost[s].push_back(big(optimal_k_cover(exact[s], k).extra) * per);
     }
   }
   // best[j]: least points with j prefixes over the services so far; choice[s][j]: k for service s.
@@ -164,10 +166,8 @@ std::optional<WideningPlan> widen_ports(const std::vector<SgRule>& rules, Family
     std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
       return sg_rule_match(rules[a]).port_lo < sg_rule_match(rules[b]).port_lo;
     });
-    u128 size = cidr_size(rules[idx[0]].peer.cidr);
-    BigCount addresses = BigCount(static_cast<std::uint64_t>(size >> 64)) << 64;
-    addresses += static_cast<std::uint64_t>(size);
-    if (size == 0) addresses = BigCount(1) << 128;
+    u128 size = cidr_size(rules[idx[0]].peer.cidr);  // 0 stands for 2^128 (::/0)
+    BigCount addresses = size == 0 ? BigCount(1) << 128 : big(size);
     for (std::size_t k = 0; k + 1 < idx.size(); ++k) {
       int gap = sg_rule_match(rules[idx[k + 1]]).port_lo - sg_rule_match(rules[idx[k]]).port_hi - 1;
       joins.push_back({addresses * gap, idx[k], idx[k + 1]});
