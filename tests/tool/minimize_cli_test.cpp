@@ -41,6 +41,17 @@ TEST(MinimizeCliTest, WritesAnEquivalentSmallerFileAndReports) {
   EXPECT_NE(out.find("merged: tcp 22 0.0.0.0/1"), std::string::npos);
 }
 
+TEST(MinimizeCliTest, DiffSaysTheOutputIsEquivalent) {
+  if (run_sgopt({"--help"}).out.find("\n  diff ") == std::string::npos) GTEST_SKIP() << "this build has no `sgopt diff`";
+  std::string dir = temp_dir();
+  for (const char* name : {"web-sprawl.json", "nacl-shadowed.json", "refactor-before.json"}) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(run_sgopt({"minimize", sample(name), "-o", dir + "/out.json"}).status, 0);
+    auto d = run_sgopt({"diff", sample(name), dir + "/out.json"});
+    EXPECT_EQ(d.status, 0) << d.out << d.err;
+  }
+}
+
 TEST(MinimizeCliTest, IsIdempotentAndDeterministic) {
   std::string dir = temp_dir();
   for (const char* name : {"web-sprawl.json", "nacl-shadowed.json", "refactor-before.json"}) {
