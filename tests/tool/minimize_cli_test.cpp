@@ -109,6 +109,17 @@ TEST(MinimizeCliTest, OverQuotaIsReportedWithExitOne) {
   EXPECT_NE(r.out.find("no equivalent set fits (lower bound 8)"), std::string::npos) << r.out;
 }
 
+TEST(MinimizeCliTest, PartnersSampleProvesNoEquivalentSetFitsAndProposesTheCheapestWidening) {
+  std::string dir = temp_dir();
+  auto r = run_sgopt({"minimize", sample("partners-over-quota.json"), "-o", dir + "/out.json"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.out.find("IPv4 68 -> 67 (optimal) over the quota of 60: no equivalent set fits (lower bound 67)"),
+            std::string::npos) << r.out;
+  // 66 odd hosts; seven rules must go: the eight odd hosts of one /28 become that /28 (8 more hosts).
+  EXPECT_NE(r.out.find("1. join addresses: 60 rules, admits 8 more"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("split: 2 groups"), std::string::npos) << r.out;
+}
+
 TEST(MinimizeCliTest, WideningIsProposedAndAppliedOnlyWhenAsked) {
   std::string dir = temp_dir();
   std::string ranges;
