@@ -1,0 +1,361 @@
+// `diff`: pairs resources, computes each direction's exact difference with the native engine,
+// and proves the verdict with Z3 (universal claims) and the reference evaluator (witnesses).
+#include "passes/diff.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <stdexcept>
+
+namespace sgopt {
+
+const char* verdict_name(Verdict v) {
+  switch (v) {
+    case Verdict::Equivalent: return "equivalent";
+    case Verdict::Tighter: return "tighter";
+    case Verdict::Looser: return "looser";
+    case Verdict::Incomparable: return "incomparable";
+    case Verdict::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+Verdict verdict_of(bool gained_empty, bool lost_empty) {
+  if (gained_empty && lost_empty) return Verdict::Equivalent;
+  if (gained_empty) return Verdict::Tighter;
+  if (lost_empty) return Verdict::Looser;
+  return Verdict::Incomparable;
+}
+
+std::optional<Expectation> parse_expectation(std::string_view text) {
+  if (text == "equivalent") return Expectation::Equivalent;
+  if (text == "tighter") return Expectation::Tighter;
+  if (text == "looser") return Expectation::Looser;
+  if (text == "tighter-or-equal") return Expectation::TighterOrEqual;
+  return std::nullopt;
+}
+
+const char* expectation_name(Expectation e) {
+  switch (e) {
+    case Expectation::Equivalent: return "equivalent";
+    case Expectation::Tighter: return "tighter";
+    case Expectation::Looser: return "looser";
+    case Expectation::TighterOrEqual: return "tighter-or-equal";
+  }
+  return "equivalent";
+}
+
+bool meets(Verdict v, Expectation e) {
+  switch (e) {
+    case Expectation::Equivalent: return v == Verdict::Equivalent;
+    case Expectation::Tighter: return v == Verdict::Tighter;
+    case Expectation::Looser: return v == Verdict::Looser;
+    case Expectation::TighterOrEqual: return v == Verdict::Tighter || v == Verdict::Equivalent;
+  }
+  return false;
+}
+
+const char* resource_kind_name(ResourceKind k) {
+  switch (k) {
+    case ResourceKind::Group: return "security group";
+    case ResourceKind::Acl: return "network ACL";
+    case ResourceKind::Interface: return "network interface";
+  }
+  return "resource";
+}
+
+const char* proof_state_name(ProofState s) {
+  switch (s) {
+    case ProofState::NotRun: return "not run";
+    case ProofState::Proved: return "proved";
+    case ProofState::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+bool list_allows(const RuleList& l, const Packet& p) {
+  return l.is_nacl ? nacl_decide(l.entries, p).allow : sg_allows(l.rules, p);
+}
+
+PacketSet list_set(const RuleList& l, PeerTable& peers) {
+  return l.is_nacl ? nacl_allowed_set(l.entries) : sg_set(l.rules, peers);
+}
+
+z3::expr list_formula(const RuleList& l, Encoder& enc) {
+  return l.is_nacl ? enc.nacl_allows(l.entries) : enc.sg(l.rules);
+}
+
+std::string ResourceDiff::label() const {
+  if (old_id.empty()) return new_id;
+  if (new_id.empty() || new_id == old_id) return old_id;
+  return fmt::format("{} -> {}", old_id, new_id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One direction
+
+DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d, PeerTable& peers) {
+  DirectionDiff r;
+  r.direction = d;
+  PacketSet before = list_set(old_rules, peers);
+  PacketSet after = list_set(new_rules, peers);
+  r.gained = after.subtract(before);
+  r.lost = before.subtract(after);
+  r.native = verdict_of(r.gained.empty(), r.lost.empty());
+  r.gained_regions = regions_of(r.gained);
+  r.lost_regions = regions_of(r.lost);
+  r.old_rules = std::move(old_rules);
+  r.new_rules = std::move(new_rules);
+  return r;
+}
+
+static z3::expr regions_formula(const std::vector<Region>& regions, Encoder& enc) {
+  z3::expr_vector any(enc.ctx());
+  for (const auto& r : regions)
+    for (const auto& b : region_boxes(r)) any.push_back(enc.box(b));
+  return z3::mk_or(any);
+}
+
+std::vector<Obligation> obligations(const DirectionDiff& d, Encoder& enc) {
+  z3::expr before = list_formula(d.old_rules, enc);
+  z3::expr after = list_formula(d.new_rules, enc);
+  std::vector<Obligation> out;
+  switch (d.native) {
+    case Verdict::Equivalent: out.push_back({"equal", before != after}); break;
+    case Verdict::Tighter: out.push_back({"new-within-old", after && !before}); break;
+    case Verdict::Looser: out.push_back({"old-within-new", before && !after}); break;
+    default: break;  // incomparable: both differences are shown by witnesses, no universal claim
+  }
+  if (!d.gained_regions.empty())
+    out.push_back({"gained-regions-exact", (after && !before) != regions_formula(d.gained_regions, enc)});
+  if (!d.lost_regions.empty())
+    out.push_back({"lost-regions-exact", (before && !after) != regions_formula(d.lost_regions, enc)});
+  return out;
+}
+
+void prove_direction(DirectionDiff& d, Encoder& enc, Prover& prover) {
+  d.proof = ProofState::Proved;
+  for (const auto& ob : obligations(d, enc)) {
+    ProofResult r = prover.is_empty(ob.formula);
+    if (r.status == ProofStatus::Refuted)
+      throw std::logic_error(fmt::format("Z3 refutes the native engine's claim '{}' ({}): counterexample {}", ob.name,
+                                         direction_name(d.direction), r.witness ? r.witness->str() : "none"));
+    if (r.status == ProofStatus::Unknown) {
+      d.proof = ProofState::Unknown;
+      d.proof_note = fmt::format("Z3 could not decide '{}': {}", ob.name, r.reason.empty() ? "unknown" : r.reason);
+      return;
+    }
+  }
+}
+
+void prove_all(const std::vector<DirectionDiff*>& ds, Encoder& enc, Prover& prover) {
+  z3::expr_vector any(enc.ctx());
+  for (const DirectionDiff* d : ds)
+    for (const auto& ob : obligations(*d, enc)) any.push_back(ob.formula);
+  if (prover.is_empty(z3::mk_or(any)).status == ProofStatus::Proved) {
+    for (DirectionDiff* d : ds) d->proof = ProofState::Proved;
+    return;
+  }
+  for (DirectionDiff* d : ds) prove_direction(*d, enc, prover);
+}
+
+void check_witnesses(const DirectionDiff& d, const PeerTable& peers) {
+  auto check = [&](const std::vector<Region>& regions, const RuleList& yes, const RuleList& no, const char* what) {
+    for (const auto& r : regions) {
+      Packet w = region_witness(r, peers);
+      if (!list_allows(yes, w) || list_allows(no, w))
+        throw std::logic_error(fmt::format("the reference evaluator disagrees that {} is {} ({})", w.str(), what,
+                                           direction_name(d.direction)));
+    }
+  };
+  check(d.gained_regions, d.new_rules, d.old_rules, "newly allowed");
+  check(d.lost_regions, d.old_rules, d.new_rules, "no longer allowed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pairing resources
+
+namespace {
+
+std::string name_tag(const Tags& tags) {
+  for (const auto& [k, v] : tags)
+    if (k == "Name") return v;
+  return "";
+}
+
+std::string group_name(const SecurityGroup& g) { return g.name.empty() ? name_tag(g.tags) : g.name; }
+std::string acl_name(const NetworkAcl& a) { return name_tag(a.tags); }
+
+RuleList group_rules(const SecurityGroup* g, Direction d) {
+  RuleList l;
+  if (g) l.rules = g->rules(d);
+  return l;
+}
+
+RuleList acl_rules(const NetworkAcl* a, Direction d) {
+  RuleList l;
+  l.is_nacl = true;
+  if (a) l.entries = a->entries(d);
+  return l;
+}
+
+template <class T>
+std::string key_of(const T& x, MatchBy by);
+template <>
+std::string key_of(const SecurityGroup& g, MatchBy by) {
+  return by == MatchBy::Id ? g.id : group_name(g);
+}
+template <>
+std::string key_of(const NetworkAcl& a, MatchBy by) {
+  if (by == MatchBy::Id) return a.id;
+  std::string n = acl_name(a);
+  return n.empty() ? a.id : n;  // an ACL without a Name tag is matched by id
+}
+
+template <class T>
+std::map<std::string, const T*> index_by(const std::vector<T>& items, MatchBy by, const char* side) {
+  std::map<std::string, const T*> out;
+  for (const auto& x : items) {
+    auto [it, fresh] = out.emplace(key_of(x, by), &x);
+    if (!fresh)
+      throw std::invalid_argument(
+          by == MatchBy::Name ? fmt::format("the {} side has two resources named '{}' ({} and {}); compare them "
+                                            "with --left/--right or match by id",
+                                            side, it->first, it->second->id, x.id)
+                              : fmt::format("the {} side has two resources with id {}", side, x.id));
+  }
+  return out;
+}
+
+template <class T, class Rules>
+ResourceDiff compare_pair(ResourceKind kind, const T* before, const T* after, const std::string& name, Rules rules,
+                          PeerTable& peers) {
+  ResourceDiff r;
+  r.kind = kind;
+  r.old_id = before ? before->id : "";
+  r.new_id = after ? after->id : "";
+  r.name = name;
+  r.where = after ? after->where : before->where;
+  for (Direction d : {Direction::Ingress, Direction::Egress})
+    r.directions.push_back(compare_rules(rules(before, d), rules(after, d), d, peers));
+  return r;
+}
+
+// Matched pairs in the old side's order, then what only the new side has.
+template <class T, class Rules, class Name>
+void pair_up(const std::vector<T>& old_items, const std::vector<T>& new_items, ResourceKind kind, MatchBy by,
+             Rules rules, Name name, PeerTable& peers, std::vector<ResourceDiff>& out) {
+  auto old_index = index_by(old_items, by, "old");
+  auto new_index = index_by(new_items, by, "new");
+  for (const auto& x : old_items) {
+    auto it = new_index.find(key_of(x, by));
+    const T* after = it == new_index.end() ? nullptr : it->second;
+    out.push_back(compare_pair(kind, &x, after, name(x), rules, peers));
+  }
+  for (const auto& y : new_items)
+    if (!old_index.count(key_of(y, by))) out.push_back(compare_pair(kind, static_cast<const T*>(nullptr), &y, name(y), rules, peers));
+}
+
+// The union of an interface's groups; nullopt (with a note) when one of them is not loaded.
+std::optional<RuleList> interface_rules(const NetworkInterface& eni, const Snapshot& s, Direction d, const char* side,
+                                        std::vector<std::string>& notes) {
+  RuleList l;
+  for (const auto& gid : eni.group_ids) {
+    const SecurityGroup* g = s.find_group(gid);
+    if (!g) {
+      if (d == Direction::Ingress)
+        notes.push_back(fmt::format("network interface {} not compared: its group {} is not loaded on the {} side",
+                                    eni.id, gid, side));
+      return std::nullopt;
+    }
+    const auto& rules = g->rules(d);
+    l.rules.insert(l.rules.end(), rules.begin(), rules.end());
+  }
+  return l;
+}
+
+std::optional<ResourceDiff> compare_interface(const NetworkInterface* before, const NetworkInterface* after,
+                                              const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers,
+                                              std::vector<std::string>& notes) {
+  ResourceDiff r;
+  r.kind = ResourceKind::Interface;
+  r.old_id = before ? before->id : "";
+  r.new_id = after ? after->id : "";
+  r.name = before ? before->description : after->description;
+  r.where = after ? after->where : before->where;
+  for (Direction d : {Direction::Ingress, Direction::Egress}) {
+    std::optional<RuleList> a = before ? interface_rules(*before, old_s, d, "old", notes) : RuleList{};
+    std::optional<RuleList> b = after ? interface_rules(*after, new_s, d, "new", notes) : RuleList{};
+    if (!a || !b) return std::nullopt;
+    r.directions.push_back(compare_rules(std::move(*a), std::move(*b), d, peers));
+  }
+  return r;
+}
+
+void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers, DiffReport& report) {
+  std::set<std::string> carried;  // groups judged through interfaces
+  std::set<std::string> old_ids;
+  for (const auto& eni : old_s.interfaces) {
+    old_ids.insert(eni.id);
+    const NetworkInterface* after = nullptr;
+    for (const auto& y : new_s.interfaces)
+      if (y.id == eni.id) after = &y;
+    if (auto r = compare_interface(&eni, after, old_s, new_s, peers, report.notes)) report.resources.push_back(std::move(*r));
+    carried.insert(eni.group_ids.begin(), eni.group_ids.end());
+  }
+  for (const auto& eni : new_s.interfaces) {
+    if (!old_ids.count(eni.id))
+      if (auto r = compare_interface(nullptr, &eni, old_s, new_s, peers, report.notes))
+        report.resources.push_back(std::move(*r));
+    carried.insert(eni.group_ids.begin(), eni.group_ids.end());
+  }
+  for (auto& r : report.resources)
+    if (r.kind == ResourceKind::Group && (carried.count(r.old_id) || carried.count(r.new_id))) r.judged = false;
+}
+
+// --left/--right: the left id is looked up on the old side first, the right id on the new side first.
+ResourceDiff compare_named(const Snapshot& old_s, const Snapshot& new_s, const std::string& left,
+                           const std::string& right, PeerTable& peers) {
+  auto group = [](const Snapshot& a, const Snapshot& b, const std::string& id) {
+    const SecurityGroup* g = a.find_group(id);
+    return g ? g : b.find_group(id);
+  };
+  auto acl = [](const Snapshot& a, const Snapshot& b, const std::string& id) {
+    const NetworkAcl* x = a.find_acl(id);
+    return x ? x : b.find_acl(id);
+  };
+  const SecurityGroup* gl = group(old_s, new_s, left);
+  const SecurityGroup* gr = group(new_s, old_s, right);
+  const NetworkAcl* al = acl(old_s, new_s, left);
+  const NetworkAcl* ar = acl(new_s, old_s, right);
+  if (!gl && !al) throw std::invalid_argument(fmt::format("--left {}: no security group or network ACL has this id", left));
+  if (!gr && !ar) throw std::invalid_argument(fmt::format("--right {}: no security group or network ACL has this id", right));
+  if (gl && gr)
+    return compare_pair(ResourceKind::Group, gl, gr, group_name(*gl), group_rules, peers);
+  if (al && ar)
+    return compare_pair(ResourceKind::Acl, al, ar, acl_name(*al), acl_rules, peers);
+  throw std::invalid_argument(
+      fmt::format("--left {} and --right {} are of different kinds (a security group and a network ACL)", left, right));
+}
+
+}  // namespace
+
+DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts, PeerTable& peers) {
+  DiffReport report;
+  if (!opts.left.empty() || !opts.right.empty()) {
+    if (opts.left.empty() || opts.right.empty()) throw std::invalid_argument("--left and --right go together");
+    report.resources.push_back(compare_named(old_s, new_s, opts.left, opts.right, peers));
+    return report;
+  }
+  pair_up(old_s.groups, new_s.groups, ResourceKind::Group, opts.match, group_rules,
+          [](const SecurityGroup& g) { return group_name(g); }, peers, report.resources);
+  pair_up(old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules,
+          [](const NetworkAcl& a) { return acl_name(a); }, peers, report.resources);
+  if (opts.interfaces && !old_s.interfaces.empty() && !new_s.interfaces.empty())
+    add_interfaces(old_s, new_s, peers, report);
+  return report;
+}
+
+}  // namespace sgopt

@@ -1,0 +1,127 @@
+// `diff` compares two versions of groups, ACLs and interfaces: per direction the verdict
+// (equivalent / tighter / looser / incomparable), the exact traffic gained and lost as regions with
+// witnesses, and the proof obligations behind each claim. It reads the rules and changes nothing.
+#pragma once
+
+#include <z3++.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/network_acl.h"
+#include "model/packet.h"
+#include "model/snapshot.h"
+#include "passes/regions.h"
+#include "solver/encoding.h"
+#include "solver/packet_set.h"
+#include "solver/rule_sets.h"
+
+namespace sgopt {
+
+/// Unknown: the native engine's verdict could not be confirmed by Z3 (timeout or other reason).
+enum class Verdict { Equivalent, Tighter, Looser, Incomparable, Unknown };
+const char* verdict_name(Verdict v);  // "equivalent", "tighter", ...
+/// The verdict the two differences imply: nothing gained and nothing lost is equivalent, etc.
+Verdict verdict_of(bool gained_empty, bool lost_empty);
+
+enum class Expectation { Equivalent, Tighter, Looser, TighterOrEqual };
+std::optional<Expectation> parse_expectation(std::string_view text);
+const char* expectation_name(Expectation e);  // "equivalent", "tighter", "looser", "tighter-or-equal"
+/// True when the verdict satisfies the expectation. Unknown satisfies none; "tighter" and "looser"
+/// mean strictly so.
+bool meets(Verdict v, Expectation e);
+
+enum class ResourceKind { Group, Acl, Interface };
+const char* resource_kind_name(ResourceKind k);  // "security group", "network ACL", "network interface"
+
+/// What one side allows in one direction: security-group rules (one group, or every group of an
+/// interface together) or the entries of a network ACL (first match, sorted by rule number).
+struct RuleList {
+  bool is_nacl = false;
+  std::vector<SgRule> rules;
+  std::vector<NaclEntry> entries;
+};
+/// The reference evaluator's decision (model/packet.h).
+bool list_allows(const RuleList& l, const Packet& p);
+/// The native engine's allowed set.
+PacketSet list_set(const RuleList& l, PeerTable& peers);
+/// The Z3 encoding of "allowed".
+z3::expr list_formula(const RuleList& l, Encoder& enc);
+
+enum class ProofState { NotRun, Proved, Unknown };
+const char* proof_state_name(ProofState s);  // "not run", "proved", "unknown"
+
+/// One direction of one compared pair.
+struct DirectionDiff {
+  Direction direction = Direction::Ingress;
+  RuleList old_rules, new_rules;
+  PacketSet gained, lost;  // new minus old (newly allowed), old minus new (no longer allowed)
+  std::vector<Region> gained_regions, lost_regions;
+  Verdict native = Verdict::Equivalent;  // the exact native engine's verdict
+  ProofState proof = ProofState::NotRun;
+  std::string proof_note;  // why Z3 could not decide, when proof is Unknown
+
+  /// The verdict to report: Unknown when Z3 was asked and could not confirm the native one.
+  Verdict verdict() const { return proof == ProofState::Unknown ? Verdict::Unknown : native; }
+};
+
+/// Compares what two rule lists allow, exactly, with the native engine (the lists are kept so
+/// that the verdict can be proved and the witnesses checked).
+DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d, PeerTable& peers);
+
+/// A formula that must be empty (unsat on the packet domain) for a claim to hold.
+struct Obligation {
+  std::string name;  // "equal", "new-within-old", "old-within-new", "gained-regions-exact", ...
+  z3::expr formula;
+};
+/// The universal claims behind a direction's verdict and regions: the verdict (equal, or one side
+/// within the other) and that each region list is exactly its difference.
+std::vector<Obligation> obligations(const DirectionDiff& d, Encoder& enc);
+/// Proves every obligation with Z3 and sets d.proof. Throws std::logic_error when Z3 refutes one
+/// (the two engines disagree, a bug to report).
+void prove_direction(DirectionDiff& d, Encoder& enc, Prover& prover);
+/// Proves the obligations of many directions with one Z3 query (their union must be empty); when
+/// that query is not a plain "unsat", falls back to prove_direction on each.
+void prove_all(const std::vector<DirectionDiff*>& ds, Encoder& enc, Prover& prover);
+/// Checks with the reference evaluator that every region's witness is allowed on one side only
+/// (the concrete proof of every "gained"/"lost" claim). Throws std::logic_error otherwise.
+void check_witnesses(const DirectionDiff& d, const PeerTable& peers);
+
+/// One compared pair (or one unmatched resource, compared with one that allows nothing).
+struct ResourceDiff {
+  ResourceKind kind = ResourceKind::Group;
+  std::string old_id, new_id;  // empty on the side that lacks it
+  std::string name;            // group name or Name tag, when there is one
+  Location where;              // the resource in the new side's input (the old side's when removed)
+  /// Counts for the exit status. False for a group carried by interfaces that are compared:
+  /// traffic sees the union of an interface's groups, so that is what is judged.
+  bool judged = true;
+  std::vector<DirectionDiff> directions;  // ingress, egress
+
+  bool added() const { return old_id.empty(); }
+  bool removed() const { return new_id.empty(); }
+  /// "sg-1", or "sg-1 -> sg-2" when the two sides' ids differ.
+  std::string label() const;
+};
+
+enum class MatchBy { Id, Name };
+
+struct DiffOptions {
+  MatchBy match = MatchBy::Id;
+  std::string left, right;  // both set: compare only these two resources
+  bool interfaces = true;   // add the interface view when both sides carry network interfaces
+};
+
+struct DiffReport {
+  std::vector<ResourceDiff> resources;  // groups, then ACLs, then interfaces, each in input order
+  std::vector<std::string> notes;       // what could not be compared, and why
+};
+
+/// Pairs the resources of two snapshots and compares each pair with the native engine. Throws
+/// std::invalid_argument for an unknown --left/--right id, kinds that differ, or a name that
+/// matches several resources on one side.
+DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts, PeerTable& peers);
+
+}  // namespace sgopt

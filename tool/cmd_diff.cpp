@@ -1,0 +1,301 @@
+// `sgopt diff`: proves that a change to groups and ACLs preserves behaviour, or shows exactly what
+// traffic it gains and loses, as text, JSON or SARIF.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "model/aws/writer.h"
+#include "passes/diff.h"
+#include "tool/cli.h"
+#include "tool/region_json.h"
+
+namespace sgopt {
+namespace {
+
+struct DiffCliOptions {
+  std::string old_path, new_path;
+  std::vector<std::string> old_files, new_files;
+  std::string match = "id";
+  std::string left, right;
+  std::string expect;
+  std::string smt2_dir;
+  cli::Format format = cli::Format::Text;
+  bool no_prove = false;
+  bool no_interfaces = false;
+  unsigned timeout_ms = 10000;
+  std::size_t max_regions = 20;
+};
+
+/// Everything the renderers need.
+struct Outcome {
+  DiffReport report;
+  std::optional<Expectation> expect;
+  bool proving = true;
+};
+
+bool judged_ok(const ResourceDiff& r, const std::optional<Expectation>& expect) {
+  for (const auto& d : r.directions)
+    if (!meets(d.verdict(), expect.value_or(Expectation::Equivalent))) return false;
+  return true;
+}
+
+bool all_met(const Outcome& o) {
+  for (const auto& r : o.report.resources)
+    if (r.judged && !judged_ok(r, o.expect)) return false;
+  return true;
+}
+
+std::map<std::string, int> tally(const Outcome& o) {
+  std::map<std::string, int> n;
+  for (const char* v : {"equivalent", "tighter", "looser", "incomparable", "unknown"}) n[v] = 0;
+  for (const auto& r : o.report.resources)
+    for (const auto& d : r.directions) ++n[verdict_name(d.verdict())];
+  return n;
+}
+
+std::string proof_text(const DirectionDiff& d) {
+  switch (d.proof) {
+    case ProofState::Proved: return "proved by Z3";
+    case ProofState::NotRun: return "native engine; Z3 not run";
+    case ProofState::Unknown:
+      return fmt::format("unproved: {}; the native engine says {}", d.proof_note, verdict_name(d.native));
+  }
+  return "";
+}
+
+std::string resource_title(const ResourceDiff& r) {
+  std::string s = fmt::format("{} {}", resource_kind_name(r.kind), r.label());
+  if (!r.name.empty()) s += fmt::format(" ({})", r.name);
+  if (r.added()) s += ": added (compared with one that allows nothing)";
+  if (r.removed()) s += ": removed (compared with one that allows nothing)";
+  if (!r.judged) s += " [judged through its network interfaces]";
+  return s;
+}
+
+void print_regions(const char* what, const PacketSet& set, const std::vector<Region>& regions, const PeerTable& peers,
+                   std::size_t max_regions) {
+  if (regions.empty()) {
+    fmt::print("    {}: nothing\n", what);
+    return;
+  }
+  fmt::print("    {} ({} region{}, {} packets):\n", what, regions.size(), regions.size() == 1 ? "" : "s",
+             set.count().str());
+  for (std::size_t i = 0; i < regions.size() && i < max_regions; ++i) {
+    fmt::print("      {}\n", region_text(regions[i], peers));
+    fmt::print("        e.g. {}\n", region_witness(regions[i], peers).str());
+  }
+  if (regions.size() > max_regions)
+    fmt::print("      ... and {} more (--max-regions, or --format json for all)\n", regions.size() - max_regions);
+}
+
+void print_text(const Outcome& o, const PeerTable& peers, std::size_t max_regions) {
+  for (const auto& r : o.report.resources) {
+    fmt::print("{}\n", resource_title(r));
+    for (const auto& d : r.directions) {
+      fmt::print("  {:<7} {:<12} ({})\n", direction_name(d.direction), verdict_name(d.verdict()), proof_text(d));
+      if (d.gained.empty() && d.lost.empty()) continue;
+      print_regions("newly allowed", d.gained, d.gained_regions, peers, max_regions);
+      print_regions("no longer allowed", d.lost, d.lost_regions, peers, max_regions);
+    }
+  }
+  for (const auto& n : o.report.notes) fmt::print("note: {}\n", n);
+  auto n = tally(o);
+  std::size_t directions = 0;
+  for (const auto& r : o.report.resources) directions += r.directions.size();
+  fmt::print("{} resource{}, {} directions: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown\n",
+             o.report.resources.size(), o.report.resources.size() == 1 ? "" : "s", directions, n["equivalent"], n["tighter"], n["looser"], n["incomparable"],
+             n["unknown"]);
+  fmt::print("{}: {}\n", o.expect ? fmt::format("expected {}", expectation_name(*o.expect)) : "expected equivalent",
+             all_met(o) ? "met" : "not met");
+}
+
+nlohmann::json location_json(const Location& l) {
+  nlohmann::json j{{"file", l.file}, {"json_pointer", l.json_pointer}};
+  if (l.line > 0) j["line"] = l.line;
+  return j;
+}
+
+void print_json(const Outcome& o, const PeerTable& peers) {
+  nlohmann::json out;
+  out["resources"] = nlohmann::json::array();
+  for (const auto& r : o.report.resources) {
+    nlohmann::json jr{{"kind", r.kind == ResourceKind::Group ? "group" : r.kind == ResourceKind::Acl ? "acl" : "interface"},
+                      {"old_id", r.old_id},
+                      {"new_id", r.new_id},
+                      {"name", r.name},
+                      {"status", r.added() ? "added" : r.removed() ? "removed" : "matched"},
+                      {"judged", r.judged},
+                      {"meets_expectation", judged_ok(r, o.expect)},
+                      {"location", location_json(r.where)}};
+    jr["directions"] = nlohmann::json::array();
+    for (const auto& d : r.directions) {
+      nlohmann::json jd{{"direction", direction_name(d.direction)},
+                        {"verdict", verdict_name(d.verdict())},
+                        {"native_verdict", verdict_name(d.native)},
+                        {"proof", proof_state_name(d.proof)},
+                        {"newly_allowed", cli::regions_json(d.gained, d.gained_regions, peers)},
+                        {"no_longer_allowed", cli::regions_json(d.lost, d.lost_regions, peers)}};
+      if (!d.proof_note.empty()) jd["proof_note"] = d.proof_note;
+      jr["directions"].push_back(std::move(jd));
+    }
+    out["resources"].push_back(std::move(jr));
+  }
+  out["summary"] = tally(o);
+  out["expect"] = o.expect ? expectation_name(*o.expect) : "equivalent";
+  out["met"] = all_met(o);
+  out["notes"] = o.report.notes;
+  fmt::print("{}\n", out.dump(2));
+}
+
+// One SARIF result per difference region, and one per verdict Z3 could not confirm.
+void print_sarif(const Outcome& o, const PeerTable& peers) {
+  nlohmann::json results = nlohmann::json::array();
+  auto add = [&](const ResourceDiff& r, const char* rule, const std::string& text, const nlohmann::json& props) {
+    nlohmann::json phys{{"artifactLocation", {{"uri", r.where.file}}}};
+    if (r.where.line > 0) phys["region"] = {{"startLine", r.where.line}};
+    results.push_back({{"ruleId", rule},
+                       {"level", "warning"},
+                       {"message", {{"text", text}}},
+                       {"locations", nlohmann::json::array({{{"physicalLocation", phys}}})},
+                       {"properties", props}});
+  };
+  for (const auto& r : o.report.resources)
+    for (const auto& d : r.directions) {
+      auto each = [&](const std::vector<Region>& regions, const char* rule, const char* what) {
+        for (const auto& g : regions)
+          add(r, rule,
+              fmt::format("{} {} {}: {} {} (e.g. {})", resource_kind_name(r.kind), r.label(),
+                          direction_name(d.direction), what, region_text(g, peers), region_witness(g, peers).str()),
+              {{"resource", r.label()}, {"direction", direction_name(d.direction)},
+               {"verdict", verdict_name(d.verdict())}, {"region", cli::region_json(g, peers)}});
+      };
+      each(d.gained_regions, "sgopt.diff.newly-allowed", "newly allows");
+      each(d.lost_regions, "sgopt.diff.no-longer-allowed", "no longer allows");
+      if (d.proof == ProofState::Unknown)
+        add(r, "sgopt.diff.unproved",
+            fmt::format("{} {} {}: {}", resource_kind_name(r.kind), r.label(), direction_name(d.direction), d.proof_note),
+            {{"resource", r.label()}, {"direction", direction_name(d.direction)}});
+    }
+  auto rule = [](const char* id, const char* text) {
+    return nlohmann::json{{"id", id}, {"shortDescription", {{"text", text}}}};
+  };
+  nlohmann::json driver{{"name", "sgopt"},
+                        {"informationUri", "https://github.com/sgopt/sgopt"},
+                        {"rules",
+                         {rule("sgopt.diff.newly-allowed", "The new rules allow traffic the old ones did not"),
+                          rule("sgopt.diff.no-longer-allowed", "The new rules no longer allow traffic the old ones did"),
+                          rule("sgopt.diff.unproved", "Z3 could not confirm the verdict in time")}}};
+  nlohmann::json sarif{{"version", "2.1.0"},
+                       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                       {"runs", {{{"tool", {{"driver", driver}}}, {"results", results}}}}};
+  fmt::print("{}\n", sarif.dump(2));
+}
+
+std::string file_stem(const ResourceDiff& r, const DirectionDiff& d, const std::string& obligation) {
+  std::string id = r.old_id.empty() ? r.new_id : r.new_id.empty() || r.new_id == r.old_id ? r.old_id
+                                                                                            : r.old_id + "_vs_" + r.new_id;
+  for (char& c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
+  return fmt::format("{}-{}-{}.smt2", id, direction_name(d.direction), obligation);
+}
+
+int run_diff(const DiffCliOptions& opts) {
+  std::vector<std::string> old_files = opts.old_files, new_files = opts.new_files;
+  if (!opts.old_path.empty()) old_files.insert(old_files.begin(), opts.old_path);
+  if (!opts.new_path.empty()) new_files.insert(new_files.begin(), opts.new_path);
+  bool named = !opts.left.empty() || !opts.right.empty();
+  if (named && new_files.empty()) new_files = old_files;
+  if (old_files.empty() || new_files.empty())
+    throw std::invalid_argument("diff needs an OLD and a NEW input (positional, or --old/--new)");
+
+  bool quiet = opts.format != cli::Format::Text;
+  Snapshot before = cli::load(old_files, quiet);
+  Snapshot after = cli::load(new_files, quiet);
+  DiffOptions dopts;
+  dopts.match = opts.match == "name" ? MatchBy::Name : MatchBy::Id;
+  dopts.left = opts.left;
+  dopts.right = opts.right;
+  dopts.interfaces = !opts.no_interfaces;
+
+  PeerTable peers;
+  Outcome o;
+  o.report = diff_snapshots(before, after, dopts, peers);
+  if (!opts.expect.empty()) o.expect = parse_expectation(opts.expect);
+  o.proving = !opts.no_prove;
+
+  z3::context ctx;
+  Encoder enc(ctx, peers);
+  Prover prover(enc, opts.timeout_ms);
+  if (!opts.smt2_dir.empty()) std::filesystem::create_directories(opts.smt2_dir);
+  std::vector<DirectionDiff*> all;
+  for (auto& r : o.report.resources)
+    for (auto& d : r.directions) all.push_back(&d);
+  if (o.proving) prove_all(all, enc, prover);
+  for (auto& r : o.report.resources)
+    for (auto& d : r.directions) {
+      check_witnesses(d, peers);
+      if (!opts.smt2_dir.empty())
+        for (const auto& ob : obligations(d, enc))
+          write_file_atomic((std::filesystem::path(opts.smt2_dir) / file_stem(r, d, ob.name)).string(),
+                            prover.smt2_empty(ob.formula));
+    }
+
+  switch (opts.format) {
+    case cli::Format::Text: print_text(o, peers, opts.max_regions); break;
+    case cli::Format::Json: print_json(o, peers); break;
+    case cli::Format::Sarif: print_sarif(o, peers); break;
+  }
+  return all_met(o) ? cli::kExitOk : cli::kExitFindings;
+}
+
+}  // namespace
+
+void register_diff(CLI::App& app, cli::Runner& run) {
+  auto opts = std::make_shared<DiffCliOptions>();
+  auto* cmd = app.add_subcommand(
+      "diff", "Prove that NEW allows exactly what OLD allows, or show exactly what it gains and loses");
+  cmd->footer(
+      "Groups and ACLs are paired by id (--match name: by group name / Name tag); one missing on a side is\n"
+      "compared with one that allows nothing. When both sides carry network interfaces, each interface's\n"
+      "groups are also compared together, and groups on interfaces are judged through them.\n"
+      "Per direction the verdict is equivalent, tighter (NEW allows a strict subset), looser (a strict\n"
+      "superset) or incomparable; differences are listed as regions that together are exactly the\n"
+      "difference, each with a witness packet. The native engine computes everything exactly; Z3 proves\n"
+      "every universal claim (equal, within, regions exact) unless --no-prove, and a claim Z3 cannot\n"
+      "decide is reported as unknown.\n"
+      "Examples:\n"
+      "  sgopt diff samples/refactor-before.json samples/refactor-after.json\n"
+      "  sgopt diff before/ after/ --expect tighter-or-equal --format json\n"
+      "  sgopt diff sgs.json --left sg-0123 --right sg-0456\n"
+      "  sgopt diff --old sgs.json --old enis.json --new sgs2.json --new enis.json\n"
+      "Exit status: 0 when every judged resource meets --expect (default: equivalent), 1 otherwise, 2 on errors.");
+  cmd->add_option("OLD", opts->old_path, "The old rules: a describe-* JSON file, a folder of them, or -");
+  cmd->add_option("NEW", opts->new_path, "The new rules (same kinds of input as OLD)");
+  cmd->add_option("--old", opts->old_files, "One more input for the old side (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--new", opts->new_files, "One more input for the new side (repeatable)")->allow_extra_args(false);
+  cmd->add_option("--match", opts->match, "Pair resources by id (group id, ACL id) or by name (group name, Name tag)")
+      ->check(CLI::IsMember({"id", "name"}))
+      ->capture_default_str();
+  cmd->add_option("--left", opts->left, "Compare only this group or ACL (looked up on the old side first) ...");
+  cmd->add_option("--right", opts->right, "... with this one (looked up on the new side first; one input is enough)");
+  cmd->add_option("--expect", opts->expect,
+                  "What the change must be for exit status 0: equivalent, tighter, looser or tighter-or-equal "
+                  "(default: equivalent)")
+      ->check(CLI::IsMember({"equivalent", "tighter", "looser", "tighter-or-equal"}));
+  cmd->add_option("--emit-smt2", opts->smt2_dir,
+                  "Write every proof obligation to DIR as SMT-LIB2; `z3 FILE` prints unsat for each claim that holds");
+  cli::add_format_option(*cmd, opts->format, true);
+  cmd->add_flag("--no-prove", opts->no_prove, "Skip the Z3 proofs (verdicts then rest on the native engine alone)");
+  cmd->add_option("--timeout", opts->timeout_ms, "Z3 time limit per proof obligation, in milliseconds")
+      ->capture_default_str();
+  cmd->add_flag("--no-interfaces", opts->no_interfaces,
+                "Do not compare network interfaces; judge every group on its own");
+  cmd->add_option("--max-regions", opts->max_regions, "Regions printed per difference in text output")
+      ->capture_default_str();
+  cmd->callback([&run, opts] { run = [opts] { return run_diff(*opts); }; });
+}
+
+}  // namespace sgopt
