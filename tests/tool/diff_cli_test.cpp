@@ -81,6 +81,14 @@ TEST(DiffCliTest, LeftAndRightCompareTwoGroupsOfOneFile) {
   EXPECT_NE(missing.err.find("sg-nope"), std::string::npos);
 }
 
+TEST(DiffCliTest, InterfacesAreComparedWhenBothSidesCarryThem) {
+  auto r = run_sgopt({"diff", "--old", sample("web-sprawl.json"), "--old", sample("network-interfaces.json"), "--new",
+                      sample("web-sprawl.json"), "--new", sample("network-interfaces.json")});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("network interface eni-0a1b2c3d4e5f60001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("judged through its network interfaces"), std::string::npos) << r.out;
+}
+
 TEST(DiffCliTest, EmittedObligationsAreUnsatForZ3) {
   if (std::system("z3 -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "z3 binary not installed";
   std::string dir = temp_dir();
