@@ -11,6 +11,7 @@
 #include "model/protocol.h"
 #include "model/quota.h"
 #include "passes/cidr_cover.h"
+#include "passes/regions.h"
 #include "solver/rule_sets.h"
 
 namespace sgopt {
@@ -41,9 +42,9 @@ WideningPlan finish(std::string how, std::vector<SgRule> rules, const std::vecto
   p.superset = before.subset_of(after);
   PacketSet added = after.subtract(before);
   p.extra = added.count();
-  std::vector<Box> boxes = added.boxes();
-  p.added_regions = boxes.size();
-  for (std::size_t i = 0; i < boxes.size() && i < kRegionsShown; ++i) p.added.push_back(box_str(boxes[i], peers));
+  std::vector<Region> regions = regions_of(added);
+  p.added_regions = regions.size();
+  for (std::size_t i = 0; i < regions.size() && i < kRegionsShown; ++i) p.added.push_back(region_text(regions[i], peers));
   p.bucket_rules = bucket_weight(rules, f, snapshot);
   p.rules = std::move(rules);
   return p;

@@ -18,7 +18,7 @@ struct WideningPlan {
   std::vector<SgRule> rules;       // the whole direction after widening
   int bucket_rules = 0;            // rules the bucket counts after widening
   BigCount extra;                  // exact (address, protocol, port) points admitted beyond the input
-  std::vector<std::string> added;  // the admitted regions ("tcp 22 10.0.1.0/24"), at most a few
+  std::vector<std::string> added;  // the admitted regions (passes/regions.h text), at most a few
   std::size_t added_regions = 0;   // how many regions in all
   bool superset = false;           // the widened rules allow everything the input allowed
 };
