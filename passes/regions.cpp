@@ -3,6 +3,8 @@
 // CIDRs"). Both groupings are built and the shorter list wins; either is exactly the set.
 #include "passes/regions.h"
 
+#include "passes/cidr_cover.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -229,18 +231,7 @@ Packet region_witness(const Region& r, const PeerTable& peers) {
 
 std::vector<Cidr> range_cidrs(Family family, u128 lo, u128 hi) {
   std::vector<Cidr> out;
-  const int bits = address_bits(family);
-  while (lo <= hi) {
-    // The largest aligned block starting at lo that stays within hi.
-    int host = 0;
-    while (host < bits && ((lo >> host) & 1) == 0) ++host;
-    auto mask = [](int h) { return h >= 128 ? ~static_cast<u128>(0) : (static_cast<u128>(1) << h) - 1; };
-    while (host > 0 && mask(host) > hi - lo) --host;
-    out.push_back(Cidr{family, lo, bits - host});
-    u128 last = lo + mask(host);
-    if (last >= hi) break;
-    lo = last + 1;
-  }
+  append_range_cidrs(family, lo, hi, out);
   return out;
 }
 
