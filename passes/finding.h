@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/network_acl.h"
 #include "model/packet.h"
 #include "model/rule.h"
 
@@ -37,8 +38,18 @@ struct Finding {
   std::vector<RuleRef> causes;    // covering / blocking / overlapping rules
   std::optional<Packet> witness;  // a packet that shows the claim, checked by the reference evaluator
   std::string exposure;           // exact addresses x ports count, when the finding is about exposure
+  std::string exposed_addresses;  // exact number of distinct peer addresses in that exposure
   std::string fix;                // one-line suggested fix
   Location where;                 // primary location (for SARIF)
 };
+
+/// The reference to an SG rule of a group, as the user wrote it.
+RuleRef sg_rule_ref(const std::string& group_id, Direction d, const SgRule& rule);
+/// The reference to a NACL entry.
+RuleRef nacl_entry_ref(const std::string& acl_id, const NaclEntry& entry);
+
+/// Guards every printed witness: throws std::logic_error when the reference evaluator does not
+/// confirm it (an internal error; a claim that cannot be confirmed is never printed).
+void require_confirmed(bool confirmed, const Finding& f);
 
 }  // namespace sgopt

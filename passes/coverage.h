@@ -1,0 +1,19 @@
+// Set-cover helpers shared by the analyses: balanced unions, box overlap, and small covering sets.
+#pragma once
+
+#include <vector>
+
+#include "solver/packet_set.h"
+
+namespace sgopt {
+
+/// Union of many sets by balanced merging (cheaper than folding left).
+PacketSet unite_all(std::vector<PacketSet> sets);
+/// True when the boxes share a point (as boxes; a cheap filter before exact set operations).
+bool boxes_overlap(const Box& a, const Box& b);
+/// A small subset of `pieces` (indices) whose union covers `target`, or an empty vector when the
+/// union of all pieces does not. Greedy on the largest piece first, then pruned so that no chosen
+/// piece can be dropped. Pieces should already be clipped to the target.
+std::vector<std::size_t> small_cover(const PacketSet& target, const std::vector<PacketSet>& pieces);
+
+}  // namespace sgopt

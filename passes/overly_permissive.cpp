@@ -1,0 +1,403 @@
+// Pass overly-permissive: finds traffic that security groups (union of rules) and network ACLs
+// (first match) open to the whole internet or to large public address blocks: remote
+// administration ports, Security Hub EC2.19's high-risk ports, CIFS, all traffic, all ports, wide
+// port ranges, the default group allowing traffic, and unrestricted egress. Every finding states
+// the exact number of packets (addresses x protocol/port pairs) and addresses exposed. It changes
+// nothing.
+#include "passes/overly_permissive.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+#include "model/packet.h"
+#include "model/protocol.h"
+#include "model/rule_text.h"
+#include "passes/pass.h"
+#include "solver/rule_sets.h"
+
+namespace sgopt {
+
+Service tcp_udp_ports(const std::vector<int>& ports) {
+  Service s;
+  for (int p : ports) {
+    s.push_back(MatchBox{kTcp, kTcp, p, p});
+    s.push_back(MatchBox{kUdp, kUdp, p, p});
+  }
+  return s;
+}
+
+static PeerKind kind_of(Family f) { return f == Family::V4 ? kPeerIpv4 : kPeerIpv6; }
+
+PacketSet family_region(Family f, const Service& service) {
+  std::vector<Box> boxes;
+  for (const auto& m : service)
+    boxes.push_back(Box{kind_of(f), 0, max_address(f), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi});
+  return PacketSet::from_boxes(boxes);
+}
+
+static PacketSet build_public_region(Family f) {
+  const Service all{MatchBox{}};
+  if (f == Family::V6) {
+    Cidr global{Family::V6, static_cast<u128>(1) << 125, 3};  // 2000::/3
+    return PacketSet::from_box(Box{kPeerIpv6, global.first(), global.last(), 0, 255, 0, 65535});
+  }
+  static const char* const kSpecial[] = {"0.0.0.0/8",      "10.0.0.0/8",    "100.64.0.0/10",   "127.0.0.0/8",
+                                         "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",    "192.0.2.0/24",
+                                         "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+                                         "224.0.0.0/4",    "240.0.0.0/4"};
+  std::vector<Box> special;
+  for (const char* text : kSpecial) {
+    Cidr c = parse_cidr(text, Family::V4, nullptr)->cidr;
+    special.push_back(Box{kPeerIpv4, c.first(), c.last(), 0, 255, 0, 65535});
+  }
+  return family_region(f, all).subtract(PacketSet::from_boxes(special));
+}
+
+PacketSet public_region(Family f) {
+  static const PacketSet v4 = build_public_region(Family::V4);
+  static const PacketSet v6 = build_public_region(Family::V6);
+  return f == Family::V4 ? v4 : v6;
+}
+
+PacketSet open_to_everyone(const PacketSet& allowed, Family f, const Service& service) {
+  PacketSet region = family_region(f, service);
+  std::vector<Box> holes = region.subtract(allowed).boxes();
+  for (auto& b : holes) {
+    b.addr_lo = 0;
+    b.addr_hi = max_address(f);
+  }
+  return region.subtract(PacketSet::from_boxes(holes));
+}
+
+BigCount address_count(const PacketSet& s) {
+  std::vector<std::pair<u128, u128>> spans[2];
+  for (const auto& b : s.boxes())
+    if (b.kind < 2) spans[b.kind].push_back({b.addr_lo, b.addr_hi});
+  BigCount total = 0;
+  for (auto& v : spans) {
+    std::sort(v.begin(), v.end());
+    bool open = false;
+    u128 lo = 0, hi = 0;
+    for (const auto& [a, z] : v) {
+      if (open && a <= hi + 1 && hi + 1 != 0) {
+        hi = std::max(hi, z);
+        continue;
+      }
+      if (open) total += BigCount(hi - lo) + 1;
+      open = true;
+      lo = a;
+      hi = z;
+    }
+    if (open) total += BigCount(hi - lo) + 1;
+  }
+  return total;
+}
+
+std::vector<Box> wide_port_ranges(const PacketSet& allowed, Family f, int max_ports) {
+  PacketSet region = family_region(f, {MatchBox{kTcp, kTcp, 0, kMaxPortKey}, MatchBox{kUdp, kUdp, 0, kMaxPortKey}});
+  std::vector<Box> out;
+  for (const auto& b : allowed.intersect(region).boxes()) {
+    int width = b.port_hi - b.port_lo + 1;
+    if (width > max_ports && width <= kMaxPortKey) out.push_back(b);
+  }
+  return out;
+}
+
+const std::vector<int>& ec2_19_ports() {
+  static const std::vector<int> ports = {20,   21,   22,   23,   25,   110,  135,  143,  445,  1433, 1434, 3000,
+                                         3306, 3389, 4333, 5000, 5432, 5500, 5601, 8080, 8088, 8888, 9200, 9300};
+  return ports;
+}
+
+namespace {
+
+using Controls = std::vector<std::string>;
+
+// "tcp 22, udp 22" for the (protocol, port) shapes in a set.
+std::string lines_text(const PacketSet& s) {
+  std::vector<std::string> parts;
+  for (const auto& b : s.boxes()) {
+    std::string t;
+    if (b.proto_lo == 0 && b.proto_hi == 255) {
+      t = "all protocols";
+    } else if (b.proto_lo != b.proto_hi) {
+      t = fmt::format("protocols {}-{}", b.proto_lo, b.proto_hi);
+    } else if (is_port_protocol(b.proto_lo)) {
+      t = b.port_lo == b.port_hi ? fmt::format("{} {}", protocol_name(b.proto_lo), b.port_lo)
+                                 : fmt::format("{} {}-{}", protocol_name(b.proto_lo), b.port_lo, b.port_hi);
+    } else if (is_icmp_protocol(b.proto_lo) && !(b.port_lo == 0 && b.port_hi == kMaxPortKey)) {
+      t = fmt::format("{} type/code keys {}-{}", protocol_name(b.proto_lo), b.port_lo, b.port_hi);
+    } else {
+      t = protocol_name(b.proto_lo);
+    }
+    if (std::find(parts.begin(), parts.end(), t) == parts.end()) parts.push_back(t);
+  }
+  if (parts.size() > 8) {
+    parts.resize(8);
+    parts.push_back("...");
+  }
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+std::string family_words(Family f) { return f == Family::V4 ? "IPv4" : "IPv6"; }
+std::string internet(Family f) { return f == Family::V4 ? "0.0.0.0/0" : "::/0"; }
+
+// What the findings of one resource and direction need: how to build references to the rules that
+// contribute to an exposure, and how the reference evaluator decides a packet.
+struct Subject {
+  std::string resource_id;
+  Direction direction = Direction::Ingress;
+  std::function<std::vector<RuleRef>(const PacketSet&)> rules_for;
+  std::function<bool(const Packet&)> allows;
+  Location where;
+};
+
+Finding exposure_finding(const Subject& subj, const char* kind, Severity sev, Controls controls,
+                         const PacketSet& exposure, std::string message, std::string fix) {
+  Finding f;
+  f.pass = "overly-permissive";
+  f.kind = kind;
+  f.severity = sev;
+  f.controls = std::move(controls);
+  f.resource_id = subj.resource_id;
+  f.direction = subj.direction;
+  f.rules = subj.rules_for(exposure);
+  f.exposure = exposure.count().str();
+  f.exposed_addresses = address_count(exposure).str();
+  f.message = std::move(message);
+  f.fix = std::move(fix);
+  f.where = f.rules.empty() ? subj.where : f.rules.front().where;
+  return f;
+}
+
+// Witness of an "open to every address" claim: a public address, checked with the reference
+// evaluator there and at both ends of the address space.
+void set_everyone_witness(Finding& f, const Subject& subj, const PacketSet& open, Family fam, const PeerTable& peers) {
+  f.witness = open.intersect(public_region(fam)).witness(peers);
+  if (!f.witness) return;
+  Packet lo = *f.witness, hi = *f.witness;
+  lo.addr = 0;
+  hi.addr = max_address(fam);
+  require_confirmed(subj.allows(*f.witness) && subj.allows(lo) && subj.allows(hi), f);
+}
+
+void set_witness(Finding& f, const Subject& subj, const PacketSet& exposure, const PeerTable& peers) {
+  f.witness = exposure.witness(peers);
+  if (f.witness) require_confirmed(subj.allows(*f.witness), f);
+}
+
+Controls admin_controls_sg(int port, Family f) {
+  Controls c = f == Family::V4 ? Controls{"CIS 5.2 (v1.5.0-v3.0.0)", "CIS 5.3 (v4.0.0)"}
+                               : Controls{"CIS 5.3 (v1.5.0-v3.0.0)", "CIS 5.4 (v4.0.0)"};
+  c.push_back(port == 22 ? "EC2.13" : "EC2.14");
+  c.push_back("EC2.19");
+  c.push_back(f == Family::V4 ? "EC2.53" : "EC2.54");
+  if (port == 22 && f == Family::V4) c.push_back("PCI.EC2.5");
+  return c;
+}
+
+Controls admin_controls_nacl(Family f) {
+  if (f == Family::V4) return {"CIS 5.1 (v1.5.0-v3.0.0)", "CIS 5.2 (v4.0.0)", "EC2.21"};
+  return {"EC2.21"};
+}
+
+void check_open_ports(const Subject& subj, const PacketSet& open_all, Family fam, const PeerTable& peers,
+                      bool is_acl, std::vector<Finding>& out) {
+  for (int port : {22, 3389}) {
+    PacketSet open = open_all.intersect(family_region(fam, tcp_udp_ports({port})));
+    if (open.empty()) continue;
+    Finding f = exposure_finding(
+        subj, "open-admin-port", is_acl ? Severity::Medium : Severity::High,
+        is_acl ? admin_controls_nacl(fam) : admin_controls_sg(port, fam), open,
+        fmt::format("{} ({}) is open to every {} address{}", lines_text(open), port == 22 ? "SSH" : "RDP",
+                    family_words(fam), is_acl ? " under first match" : ""),
+        fmt::format("restrict port {} to known administration networks (or use Session Manager) instead of {}", port,
+                    internet(fam)));
+    set_everyone_witness(f, subj, open, fam, peers);
+    out.push_back(std::move(f));
+  }
+}
+
+void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
+                       const AnalysisOptions& opt, const PeerTable& peers, std::vector<Finding>& out) {
+  for (Family fam : {Family::V4, Family::V6}) {
+    const PacketSet everything = family_region(fam, {MatchBox{}});
+    const PacketSet open_all = open_to_everyone(allowed, fam, {MatchBox{}});
+    if (!open_all.empty() && open_all == everything) {
+      Finding f = exposure_finding(subj, "open-all-traffic", Severity::Critical, {"EC2.18", "EC2.19"}, open_all,
+                                   fmt::format("every protocol and port is open to every {} address", family_words(fam)),
+                                   fmt::format("replace the rules that together allow all traffic from {} with the "
+                                               "ports and sources the service needs",
+                                               internet(fam)));
+      set_everyone_witness(f, subj, open_all, fam, peers);
+      out.push_back(std::move(f));
+    } else {
+      PacketSet all_ports = open_all.intersect(family_region(
+          fam, {MatchBox{kTcp, kTcp, 0, kMaxPortKey}, MatchBox{kUdp, kUdp, 0, kMaxPortKey}}));
+      PacketSet full;
+      for (int proto : {kTcp, kUdp}) {
+        PacketSet line = family_region(fam, {MatchBox{proto, proto, 0, kMaxPortKey}});
+        if (line.subset_of(all_ports)) full = full.unite(line);
+      }
+      if (!full.empty()) {
+        Finding f = exposure_finding(subj, "open-all-ports", Severity::High, {"EC2.18", "EC2.19"}, full,
+                                     fmt::format("every port of {} is open to every {} address", lines_text(full),
+                                                 family_words(fam)),
+                                     "open only the ports the service needs");
+        set_everyone_witness(f, subj, full, fam, peers);
+        out.push_back(std::move(f));
+      }
+    }
+    check_open_ports(subj, open_all, fam, peers, false, out);
+    PacketSet cifs = open_all.intersect(family_region(fam, tcp_udp_ports({445})));
+    if (!cifs.empty()) {
+      Finding f = exposure_finding(subj, "open-cifs", Severity::High, {"CIS 5.1.2 (v4.0.0)", "EC2.19"}, cifs,
+                                   fmt::format("{} (CIFS/SMB) is open to every {} address", lines_text(cifs),
+                                               family_words(fam)),
+                                   "restrict port 445 to trusted networks");
+      set_everyone_witness(f, subj, cifs, fam, peers);
+      out.push_back(std::move(f));
+    }
+    std::vector<int> others;
+    for (int p : ec2_19_ports())
+      if (p != 22 && p != 3389 && p != 445) others.push_back(p);
+    PacketSet risky = open_all.intersect(family_region(fam, tcp_udp_ports(others)));
+    if (!risky.empty()) {
+      Finding f = exposure_finding(subj, "open-high-risk-ports", Severity::High, {"EC2.19"}, risky,
+                                   fmt::format("high-risk ports are open to every {} address: {}", family_words(fam),
+                                               lines_text(risky)),
+                                   "restrict these ports to the networks that need them");
+      set_everyone_witness(f, subj, risky, fam, peers);
+      out.push_back(std::move(f));
+    }
+    // Large public exposure of sensitive ports that is not the whole internet.
+    PacketSet sensitive = allowed.intersect(family_region(fam, tcp_udp_ports(ec2_19_ports())))
+                              .intersect(public_region(fam))
+                              .subtract(open_all);
+    int prefix = fam == Family::V4 ? opt.large_exposure_v4_prefix : opt.large_exposure_v6_prefix;
+    BigCount threshold = BigCount(1) << (address_bits(fam) - std::clamp(prefix, 0, address_bits(fam)));
+    if (!sensitive.empty() && address_count(sensitive) >= threshold) {
+      Finding f = exposure_finding(
+          subj, "large-public-exposure", Severity::Medium, {"EC2.19"}, sensitive,
+          fmt::format("{} of high-risk ports are open to {} public {} addresses (at least a /{} worth)",
+                      lines_text(sensitive), address_count(sensitive).str(), family_words(fam), prefix),
+          "narrow the sources to the networks that need these ports");
+      set_witness(f, subj, sensitive, peers);
+      out.push_back(std::move(f));
+    }
+    // Wide port ranges, one finding per (protocol, range).
+    std::map<std::tuple<int, int, int, int>, std::vector<Box>> wide;
+    for (const auto& b : wide_port_ranges(allowed, fam, opt.max_port_range))
+      wide[{b.proto_lo, b.proto_hi, b.port_lo, b.port_hi}].push_back(b);
+    for (const auto& [key, boxes] : wide) {
+      PacketSet part = PacketSet::from_boxes(boxes);
+      Finding f = exposure_finding(subj, "large-port-range", Severity::Low, {}, part,
+                                   fmt::format("{} ({} ports, more than {}) is open to {} {} addresses",
+                                               lines_text(part), std::get<3>(key) - std::get<2>(key) + 1,
+                                               opt.max_port_range, address_count(part).str(), family_words(fam)),
+                                   "open only the ports the service uses");
+      set_witness(f, subj, part, peers);
+      out.push_back(std::move(f));
+    }
+  }
+}
+
+Subject sg_subject(const SecurityGroup& g, Direction d, PeerTable& peers) {
+  Subject s;
+  s.resource_id = g.id;
+  s.direction = d;
+  s.where = g.where;
+  const auto* rules = &g.rules(d);
+  s.rules_for = [&g, d, rules, &peers](const PacketSet& exposure) {
+    std::vector<RuleRef> refs;
+    for (const auto& r : *rules)
+      if (rule_set(r, peers).intersects(exposure)) refs.push_back(sg_rule_ref(g.id, d, r));
+    return refs;
+  };
+  s.allows = [rules](const Packet& p) { return sg_allows(*rules, p); };
+  return s;
+}
+
+void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<Finding>& out) {
+  PeerTable peers;
+  const PacketSet in = sg_set(g.ingress, peers);
+  const PacketSet eg = sg_set(g.egress, peers);
+  Subject sin = sg_subject(g, Direction::Ingress, peers);
+  sg_ingress_checks(in, sin, opt, peers, out);
+  if (g.is_default() && (!in.empty() || !eg.empty())) {
+    Subject s = in.empty() ? sg_subject(g, Direction::Egress, peers) : sin;
+    const PacketSet& allowed = in.empty() ? eg : in;
+    Finding f = exposure_finding(
+        s, "default-group-open", Severity::Medium, {"CIS 5.4 (v1.5.0-v3.0.0)", "CIS 5.5 (v4.0.0)", "EC2.2"}, allowed,
+        fmt::format("the default security group allows traffic ({} ingress and {} egress rules)", g.ingress.size(),
+                    g.egress.size()),
+        "remove every rule of the default group and attach purpose-made groups instead");
+    f.rules.clear();
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const auto& r : g.rules(d)) f.rules.push_back(sg_rule_ref(g.id, d, r));
+    f.where = f.rules.front().where;
+    set_witness(f, s, allowed, peers);
+    out.push_back(std::move(f));
+  }
+  Subject seg = sg_subject(g, Direction::Egress, peers);
+  for (Family fam : {Family::V4, Family::V6}) {
+    const PacketSet everything = family_region(fam, {MatchBox{}});
+    if (!everything.subset_of(eg)) continue;
+    Finding f = exposure_finding(seg, "unrestricted-egress", Severity::Low, {}, everything,
+                                 fmt::format("egress allows every protocol and port to every {} address",
+                                             family_words(fam)),
+                                 "allow egress only to the destinations and ports the workload needs");
+    set_everyone_witness(f, seg, everything, fam, peers);
+    out.push_back(std::move(f));
+  }
+}
+
+void run_acl(const NetworkAcl& acl, std::vector<Finding>& out) {
+  std::vector<NaclEntry> entries = acl.ingress;
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const NaclEntry& a, const NaclEntry& b) { return a.rule_number < b.rule_number; });
+  PeerTable peers;
+  const PacketSet allowed = nacl_allowed_set(entries);
+  Subject s;
+  s.resource_id = acl.id;
+  s.direction = Direction::Ingress;
+  s.where = acl.where;
+  s.rules_for = [&acl, &entries](const PacketSet& exposure) {
+    std::vector<RuleRef> refs;
+    PacketSet decided;
+    for (const auto& e : entries) {
+      PacketSet set = PacketSet::from_box(entry_box(e));
+      if (e.allow && set.subtract(decided).intersects(exposure)) refs.push_back(nacl_entry_ref(acl.id, e));
+      decided = decided.unite(set);
+    }
+    return refs;
+  };
+  s.allows = [&entries](const Packet& p) { return nacl_decide(entries, p).allow; };
+  for (Family fam : {Family::V4, Family::V6})
+    check_open_ports(s, open_to_everyone(allowed, fam, {MatchBox{}}), fam, peers, true, out);
+}
+
+class OverlyPermissivePass final : public Pass {
+ public:
+  std::string_view name() const override { return "overly-permissive"; }
+  std::string_view description() const override {
+    return "traffic open to the internet, judged on all rules together: admin ports, high-risk ports, CIFS, all "
+           "traffic, wide port ranges, the default group, unrestricted egress";
+  }
+  void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
+    if (ctx.group) run_group(*ctx.group, ctx.options, out);
+    if (ctx.acl) run_acl(*ctx.acl, out);
+  }
+};
+
+}  // namespace
+
+const Pass& pass_overly_permissive() {
+  static const OverlyPermissivePass pass;
+  return pass;
+}
+
+}  // namespace sgopt

@@ -1,0 +1,192 @@
+// Pass redundant-rules: finds security-group rules whose packets the other rules of the same group
+// and direction already allow, reports duplicates as such, and proposes one maximal set of rules
+// that can be removed together, proved (native engine) to leave the group's behaviour unchanged.
+// It judges each direction of each group on its own; it changes nothing.
+#include "passes/redundant_rules.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "model/packet.h"
+#include "model/rule_text.h"
+#include "passes/coverage.h"
+#include "passes/pass.h"
+#include "solver/rule_sets.h"
+
+namespace sgopt {
+
+namespace {
+
+struct Coverage {
+  PacketSet once, twice;
+};
+
+Coverage coverage(const std::vector<PacketSet>& sets, std::size_t lo, std::size_t hi) {
+  if (hi - lo == 1) return {sets[lo], PacketSet{}};
+  std::size_t mid = lo + (hi - lo) / 2;
+  Coverage l = coverage(sets, lo, mid), r = coverage(sets, mid, hi);
+  PacketSet both = l.once.intersect(r.once);
+  return {l.once.unite(r.once), unite_all({std::move(l.twice), std::move(r.twice), std::move(both)})};
+}
+
+}  // namespace
+
+PacketSet covered_twice(const std::vector<PacketSet>& sets) {
+  if (sets.empty()) return PacketSet{};
+  return coverage(sets, 0, sets.size()).twice;
+}
+
+RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules) {
+  const std::size_t n = rules.size();
+  PeerTable peers;
+  std::vector<Box> boxes;
+  std::vector<PacketSet> sets;
+  boxes.reserve(n);
+  sets.reserve(n);
+  for (const auto& r : rules) {
+    boxes.push_back(rule_box(r, peers));
+    sets.push_back(PacketSet::from_box(boxes.back()));
+  }
+  auto neighbours = [&](std::size_t i) {
+    std::vector<std::size_t> nb;
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i && boxes_overlap(boxes[i], boxes[j])) nb.push_back(j);
+    return nb;
+  };
+
+  RedundancyAnalysis out;
+  const PacketSet twice = covered_twice(sets);
+  std::vector<std::vector<std::size_t>> nbs(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!sets[i].subset_of(twice)) continue;
+    RuleRedundancy red;
+    red.rule = i;
+    nbs[i] = neighbours(i);
+    for (std::size_t j : nbs[i])
+      if (sets[j] == sets[i]) {
+        red.duplicate_of = j;
+        red.cover = {j};
+        break;
+      }
+    if (!red.duplicate_of) {
+      std::vector<PacketSet> pieces;
+      pieces.reserve(nbs[i].size());
+      for (std::size_t j : nbs[i]) pieces.push_back(sets[j].intersect(sets[i]));
+      for (std::size_t k : small_cover(sets[i], pieces)) red.cover.push_back(nbs[i][k]);
+    }
+    out.redundant.push_back(std::move(red));
+  }
+
+  // One maximal removable set: a rule that is not redundant now never becomes redundant after
+  // removals (the others only shrink), and a rule kept because its remaining neighbours do not
+  // cover it stays uncoverable, so one pass from the back is maximal.
+  std::vector<bool> kept(n, true);
+  for (auto it = out.redundant.rbegin(); it != out.redundant.rend(); ++it) {
+    std::size_t i = it->rule;
+    bool cover_kept = !it->cover.empty() || sets[i].empty();
+    for (std::size_t j : it->cover) cover_kept = cover_kept && kept[j];
+    bool removable = cover_kept;
+    if (!removable) {
+      std::vector<PacketSet> pieces;
+      for (std::size_t j : nbs[i])
+        if (kept[j]) pieces.push_back(sets[j].intersect(sets[i]));
+      removable = sets[i].subset_of(unite_all(std::move(pieces)));
+    }
+    if (removable) kept[i] = false;
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    if (!kept[i]) out.removable.push_back(i);
+  return out;
+}
+
+namespace {
+
+std::string rule_list_text(const std::vector<SgRule>& rules, const std::vector<std::size_t>& idx) {
+  std::string s;
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    if (k) s += k + 1 == idx.size() ? " and " : ", ";
+    s += sg_rule_text(rules[idx[k]]);
+  }
+  return s;
+}
+
+void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Finding>& out) {
+  const auto& rules = g.rules(d);
+  if (rules.size() < 2) return;
+  RedundancyAnalysis a = analyze_redundancy(rules);
+  PeerTable peers;
+  for (const auto& red : a.redundant) {
+    const SgRule& rule = rules[red.rule];
+    Finding f;
+    f.pass = "redundant-rules";
+    f.kind = red.duplicate_of ? "duplicate" : "redundant";
+    f.severity = Severity::Low;
+    f.resource_id = g.id;
+    f.direction = d;
+    f.rules.push_back(sg_rule_ref(g.id, d, rule));
+    std::vector<SgRule> cover;
+    for (std::size_t j : red.cover) {
+      f.causes.push_back(sg_rule_ref(g.id, d, rules[j]));
+      cover.push_back(rules[j]);
+    }
+    if (red.duplicate_of) {
+      f.message = fmt::format("{} {} allows exactly what {} (permission {}) allows", direction_name(d),
+                              sg_rule_text(rule), sg_rule_text(rules[*red.duplicate_of]),
+                              rules[*red.duplicate_of].source.permission_index);
+    } else {
+      f.message = fmt::format("{} {} is redundant: {} already allow everything it allows", direction_name(d),
+                              sg_rule_text(rule), rule_list_text(rules, red.cover));
+    }
+    f.witness = rule_set(rule, peers).witness(peers);
+    if (f.witness) require_confirmed(rule_matches(rule, *f.witness) && sg_allows(cover, *f.witness), f);
+    f.fix = fmt::format("remove the rule for {} from permission {} ({} {})", f.rules[0].peer,
+                        rule.source.permission_index, direction_name(d), sg_rule_text(rule));
+    f.where = rule.source.where;
+    out.push_back(std::move(f));
+  }
+  if (a.redundant.size() < 2) return;
+  // The removable set, proved: the group without it allows exactly the same packets.
+  std::vector<SgRule> kept;
+  std::vector<bool> drop(rules.size(), false);
+  for (std::size_t i : a.removable) drop[i] = true;
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    if (!drop[i]) kept.push_back(rules[i]);
+  if (!(sg_set(kept, peers) == sg_set(rules, peers)))
+    throw std::logic_error("internal error: removable set changes group " + g.id);
+  Finding f;
+  f.pass = "redundant-rules";
+  f.kind = "removable-set";
+  f.severity = Severity::Low;
+  f.resource_id = g.id;
+  f.direction = d;
+  for (std::size_t i : a.removable) f.rules.push_back(sg_rule_ref(g.id, d, rules[i]));
+  f.message = fmt::format(
+      "{} of the {} redundant {} rules can be removed together; what the group allows stays exactly the same",
+      a.removable.size(), a.redundant.size(), direction_name(d));
+  f.fix = fmt::format("remove these {} rules together", a.removable.size());
+  f.where = rules[a.removable.front()].source.where;
+  out.push_back(std::move(f));
+}
+
+class RedundantRulesPass final : public Pass {
+ public:
+  std::string_view name() const override { return "redundant-rules"; }
+  std::string_view description() const override {
+    return "security-group rules covered by the union of the other rules (duplicates, covering rules, "
+           "and one maximal set removable together)";
+  }
+  void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
+    if (!ctx.group) return;
+    for (Direction d : {Direction::Ingress, Direction::Egress}) redundancy_findings(*ctx.group, d, out);
+  }
+};
+
+}  // namespace
+
+const Pass& pass_redundant_rules() {
+  static const RedundantRulesPass pass;
+  return pass;
+}
+
+}  // namespace sgopt

@@ -1,0 +1,51 @@
+// Generic SARIF 2.1.0 writing, shaped for GitHub code scanning: rule metadata, levels, and a
+// location in the input file (region line plus the JSON pointer as a logical location).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "model/diagnostic.h"
+
+namespace sgopt::sarif {
+
+/// SARIF result levels.
+enum class Level { None, Note, Warning, Error };
+const char* level_name(Level l);  // "none", "note", "warning", "error"
+
+/// One reportingDescriptor in tool.driver.rules.
+struct Rule {
+  std::string id;                 // stable, e.g. "overly-permissive/open-admin-port"
+  std::string name;               // PascalCase, e.g. "OpenAdminPort"
+  std::string short_description;  // one sentence
+  std::string full_description;   // optional
+  std::string help_uri;           // optional
+  std::string help_text;          // optional
+  Level default_level = Level::Warning;
+  std::string security_severity;  // optional GitHub "security-severity" ("0.0".."10.0")
+  std::vector<std::string> tags;  // optional
+};
+
+/// One result.
+struct Result {
+  std::string rule_id;
+  Level level = Level::Warning;
+  std::string message;
+  std::vector<Location> locations;   // the first is the primary one
+  std::string logical_name;          // e.g. the resource id; optional
+  std::string fingerprint;           // stable identity across runs; optional
+  nlohmann::json properties;         // optional property bag (null when unused)
+};
+
+/// A whole SARIF log with one run. Rules are written in the order given; results reference them
+/// by id and index. Locations with an empty file are skipped.
+nlohmann::json make_log(const std::string& tool_name, const std::string& tool_version,
+                        const std::string& information_uri, const std::vector<Rule>& rules,
+                        const std::vector<Result>& results);
+
+/// A stable hex fingerprint of a string (FNV-1a 64), for partialFingerprints.
+std::string fingerprint(const std::string& text);
+
+}  // namespace sgopt::sarif
