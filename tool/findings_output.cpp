@@ -1,0 +1,299 @@
+// Renderings of analysis findings.
+#include "tool/findings_output.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "model/protocol.h"
+#include "tool/sarif.h"
+
+namespace sgopt {
+
+std::string finding_rule_id(const Finding& f) { return f.pass + "/" + f.kind; }
+
+namespace {
+
+// ----- metadata of every kind of finding (SARIF reporting descriptors) -----
+
+struct KindInfo {
+  const char* pass;
+  const char* kind;
+  const char* name;
+  const char* text;
+  const char* help_uri;
+};
+
+constexpr const char* kEc2Controls = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html";
+constexpr const char* kSgDocs = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html";
+constexpr const char* kNaclDocs = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html";
+constexpr const char* kQuotaDocs = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html";
+
+constexpr std::array<KindInfo, 21> kKinds = {{
+    {"redundant-rules", "redundant", "RedundantRule",
+     "A security-group rule allows nothing that the other rules of its group and direction do not already allow.",
+     kSgDocs},
+    {"redundant-rules", "duplicate", "DuplicateRule",
+     "A security-group rule allows exactly what another rule of the same group and direction allows.", kSgDocs},
+    {"redundant-rules", "removable-set", "RemovableRuleSet",
+     "Redundant rules that can be removed together without changing what the group allows.", kSgDocs},
+    {"redundant-on-interface", "redundant-on-interfaces", "RedundantOnInterfaces",
+     "On every interface that carries the group, the other groups already allow everything the rule allows.",
+     kSgDocs},
+    {"redundant-on-interface", "partly-redundant-on-interfaces", "PartlyRedundantOnInterfaces",
+     "Other groups allow the rule's traffic on some interfaces that carry its group, but not on all.", kSgDocs},
+    {"nacl-shadowing", "shadowed-conflict", "NaclShadowedConflict",
+     "A network ACL entry never applies: earlier entries decide all its packets, some with the opposite action.",
+     kNaclDocs},
+    {"nacl-shadowing", "shadowed", "NaclShadowed",
+     "A network ACL entry never applies: earlier entries already decide all its packets the same way.", kNaclDocs},
+    {"nacl-shadowing", "redundant", "NaclRedundant",
+     "Removing a network ACL entry changes no decision (for example a deny just above the default deny).",
+     kNaclDocs},
+    {"nacl-shadowing", "generalization", "NaclGeneralization",
+     "A network ACL entry contains everything an earlier entry of the opposite action decides.", kNaclDocs},
+    {"nacl-shadowing", "correlation", "NaclCorrelation",
+     "A network ACL entry partly overlaps what an earlier entry of the opposite action decides.", kNaclDocs},
+    {"overly-permissive", "open-admin-port", "OpenAdminPort",
+     "Remote administration (SSH 22, RDP 3389) is open to every address of the family.", kEc2Controls},
+    {"overly-permissive", "open-all-traffic", "OpenAllTraffic",
+     "Every protocol and port is open to every address of the family.", kEc2Controls},
+    {"overly-permissive", "open-all-ports", "OpenAllPorts", "Every tcp or udp port is open to every address of the family.",
+     kEc2Controls},
+    {"overly-permissive", "open-cifs", "OpenCifs", "CIFS/SMB (445) is open to every address of the family.",
+     kEc2Controls},
+    {"overly-permissive", "open-high-risk-ports", "OpenHighRiskPorts",
+     "Ports Security Hub EC2.19 calls high-risk are open to every address of the family.", kEc2Controls},
+    {"overly-permissive", "large-public-exposure", "LargePublicExposure",
+     "High-risk ports are open to a large block of public addresses (not the whole internet).", kEc2Controls},
+    {"overly-permissive", "large-port-range", "LargePortRange",
+     "A tcp or udp port range wider than the configured limit is open.", kSgDocs},
+    {"overly-permissive", "default-group-open", "DefaultGroupOpen",
+     "The default security group of a VPC allows traffic.", kEc2Controls},
+    {"overly-permissive", "unrestricted-egress", "UnrestrictedEgress",
+     "Egress allows every protocol and port to every address of the family.", kSgDocs},
+    {"quota", "over-quota", "OverQuota", "A rule bucket is over its default AWS quota.", kQuotaDocs},
+    {"quota", "over-hard-limit", "OverHardLimit", "A network ACL bucket is over the most entries AWS allows.",
+     kQuotaDocs},
+}};
+
+sarif::Level sarif_level(Severity s) {
+  switch (s) {
+    case Severity::Critical:
+    case Severity::High: return sarif::Level::Error;
+    case Severity::Medium: return sarif::Level::Warning;
+    default: return sarif::Level::Note;
+  }
+}
+
+const char* security_severity(Severity s) {
+  switch (s) {
+    case Severity::Critical: return "9.5";
+    case Severity::High: return "8.0";
+    case Severity::Medium: return "5.5";
+    case Severity::Low: return "3.0";
+    default: return "1.0";
+  }
+}
+
+// ----- pieces shared by the renderings -----
+
+nlohmann::json location_json(const Location& l) {
+  nlohmann::json j{{"file", l.file}, {"json_pointer", l.json_pointer}};
+  if (l.line > 0) j["line"] = l.line;
+  return j;
+}
+
+nlohmann::json rule_ref_json(const RuleRef& r) {
+  nlohmann::json j{{"type", r.rule_number > 0 ? "nacl-entry" : "sg-rule"},
+                   {"resource", r.resource_id},
+                   {"direction", direction_name(r.direction)},
+                   {"peer", r.peer},
+                   {"text", r.text},
+                   {"location", location_json(r.where)}};
+  if (r.rule_number > 0) {
+    j["rule_number"] = r.rule_number;
+  } else {
+    j["permission_index"] = r.permission_index;
+  }
+  return j;
+}
+
+const char* peer_type_name(PeerType t) {
+  switch (t) {
+    case PeerType::Ipv4: return "ipv4";
+    case PeerType::Ipv6: return "ipv6";
+    case PeerType::Group: return "group";
+    case PeerType::PrefixList: return "prefix-list";
+  }
+  return "ipv4";
+}
+
+nlohmann::json packet_json(const Packet& p) {
+  nlohmann::json j{{"protocol", p.protocol}, {"protocol_name", protocol_name(p.protocol)},
+                   {"peer_type", peer_type_name(p.peer_type)}, {"text", p.str()}};
+  if (p.peer_type == PeerType::Ipv4) j["address"] = format_address(Family::V4, p.addr);
+  if (p.peer_type == PeerType::Ipv6) j["address"] = format_address(Family::V6, p.addr);
+  if (p.peer_type == PeerType::Group || p.peer_type == PeerType::PrefixList) j["ref"] = p.ref;
+  if (is_port_protocol(p.protocol)) j["port"] = p.port_key;
+  if (is_icmp_protocol(p.protocol)) {
+    j["icmp_type"] = p.port_key / 256;
+    j["icmp_code"] = p.port_key % 256;
+  }
+  return j;
+}
+
+std::string ref_line(const RuleRef& r) {
+  std::string head = r.rule_number > 0 ? fmt::format("entry {}", r.rule_number)
+                                       : fmt::format("{} permission {} peer {}", r.resource_id, r.permission_index, r.peer);
+  std::string where = r.where.json_pointer.empty() ? "" : fmt::format("  ({})", r.where.str());
+  return fmt::format("{}: {}{}", head, r.text, where);
+}
+
+std::map<Severity, int> count_by_severity(const std::vector<Finding>& findings) {
+  std::map<Severity, int> m;
+  for (const auto& f : findings) ++m[f.severity];
+  return m;
+}
+
+}  // namespace
+
+nlohmann::json finding_json(const Finding& f) {
+  nlohmann::json j{{"id", finding_rule_id(f)},
+                   {"pass", f.pass},
+                   {"kind", f.kind},
+                   {"severity", severity_name(f.severity)},
+                   {"controls", f.controls},
+                   {"resource", f.resource_id},
+                   {"message", f.message},
+                   {"fix", f.fix},
+                   {"location", location_json(f.where)}};
+  if (f.direction) j["direction"] = direction_name(*f.direction);
+  j["rules"] = nlohmann::json::array();
+  for (const auto& r : f.rules) j["rules"].push_back(rule_ref_json(r));
+  j["causes"] = nlohmann::json::array();
+  for (const auto& r : f.causes) j["causes"].push_back(rule_ref_json(r));
+  if (f.witness) j["witness"] = packet_json(*f.witness);
+  if (!f.exposure.empty()) j["exposure"] = {{"packets", f.exposure}, {"addresses", f.exposed_addresses}};
+  return j;
+}
+
+nlohmann::json findings_json(const std::vector<Finding>& findings, const ReportInfo& info) {
+  nlohmann::json by = nlohmann::json::object();
+  auto counts = count_by_severity(findings);
+  for (Severity s : {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})
+    by[severity_name(s)] = counts[s];
+  nlohmann::json out{{"schema_version", 1},
+                     {"tool", {{"name", "sgopt"}, {"version", SGOPT_VERSION}}},
+                     {"inputs", info.inputs},
+                     {"passes", info.passes},
+                     {"fail_on", info.fail_on ? severity_name(*info.fail_on) : "none"},
+                     {"failed", info.failed},
+                     {"summary", {{"total", findings.size()}, {"by_severity", by}}}};
+  out["findings"] = nlohmann::json::array();
+  for (const auto& f : findings) out["findings"].push_back(finding_json(f));
+  return out;
+}
+
+nlohmann::json findings_sarif(const std::vector<Finding>& findings, const ReportInfo& info) {
+  std::vector<sarif::Rule> rules;
+  for (const auto& k : kKinds) {
+    if (std::find(info.passes.begin(), info.passes.end(), k.pass) == info.passes.end()) continue;
+    sarif::Rule r;
+    r.id = fmt::format("{}/{}", k.pass, k.kind);
+    r.name = k.name;
+    r.short_description = k.text;
+    r.help_uri = k.help_uri;
+    r.tags = {"security", "aws"};
+    rules.push_back(std::move(r));
+  }
+  std::vector<sarif::Result> results;
+  for (const auto& f : findings) {
+    std::string id = finding_rule_id(f);
+    if (std::none_of(rules.begin(), rules.end(), [&](const sarif::Rule& r) { return r.id == id; })) {
+      sarif::Rule r;
+      r.id = id;
+      r.short_description = f.kind;
+      rules.push_back(std::move(r));
+    }
+    sarif::Result res;
+    res.rule_id = id;
+    res.level = sarif_level(f.severity);
+    res.message = f.fix.empty() ? f.message : fmt::format("{}. Fix: {}.", f.message, f.fix);
+    res.locations.push_back(f.where);
+    res.logical_name = f.resource_id;
+    std::string rule_key;
+    for (const auto& r : f.rules) rule_key += r.where.json_pointer + "|" + r.text + ";";
+    res.fingerprint = sarif::fingerprint(fmt::format("{}|{}|{}|{}", id, f.resource_id,
+                                                     f.direction ? direction_name(*f.direction) : "", rule_key));
+    nlohmann::json props{{"severity", severity_name(f.severity)},
+                         {"security-severity", security_severity(f.severity)},
+                         {"resource", f.resource_id}};
+    if (!f.controls.empty()) props["controls"] = f.controls;
+    if (f.witness) props["witness"] = f.witness->str();
+    if (!f.exposure.empty()) props["exposure"] = {{"packets", f.exposure}, {"addresses", f.exposed_addresses}};
+    res.properties = props;
+    results.push_back(std::move(res));
+  }
+  return sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results);
+}
+
+std::string findings_text(const std::vector<Finding>& findings, const Snapshot& snapshot, const ReportInfo& info,
+                          bool color) {
+  auto paint = [color](const char* code, const std::string& s) {
+    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  };
+  auto sev_color = [](Severity s) {
+    switch (s) {
+      case Severity::Critical: return "1;31";
+      case Severity::High: return "31";
+      case Severity::Medium: return "33";
+      case Severity::Low: return "36";
+      default: return "2";
+    }
+  };
+  std::string out;
+  std::string current;
+  for (const auto& f : findings) {
+    if (f.resource_id != current) {
+      current = f.resource_id;
+      std::string label = current;
+      if (const SecurityGroup* g = snapshot.find_group(current)) {
+        if (!g->name.empty()) label += fmt::format(" ({})", g->name);
+        label = "security group " + label;
+      } else if (snapshot.find_acl(current)) {
+        label = "network ACL " + label;
+      }
+      if (!out.empty()) out += "\n";
+      std::string file = f.where.file.empty() ? "" : "  " + f.where.file;
+      out += paint("1", label) + file + "\n";
+    }
+    out += fmt::format("  {} {}{}\n", paint(sev_color(f.severity), fmt::format("{:<8}", severity_name(f.severity))),
+                       finding_rule_id(f), f.direction ? fmt::format(" [{}]", direction_name(*f.direction)) : "");
+    out += fmt::format("           {}\n", f.message);
+    for (const auto& r : f.rules) out += fmt::format("           rule:    {}\n", ref_line(r));
+    for (const auto& r : f.causes) out += fmt::format("           because: {}\n", ref_line(r));
+    if (f.witness) out += fmt::format("           witness: {}\n", f.witness->str());
+    if (!f.exposure.empty())
+      out += fmt::format("           exposed: {} packets (address x protocol/port) from {} addresses\n", f.exposure,
+                         f.exposed_addresses);
+    if (!f.controls.empty()) out += fmt::format("           controls: {}\n", fmt::join(f.controls, ", "));
+    if (!f.fix.empty()) out += fmt::format("           fix:     {}\n", f.fix);
+  }
+  auto counts = count_by_severity(findings);
+  std::vector<std::string> parts;
+  for (Severity s : {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})
+    if (counts[s]) parts.push_back(fmt::format("{} {}", counts[s], severity_name(s)));
+  if (!out.empty()) out += "\n";
+  out += fmt::format("{} finding{}{}{}", findings.size(), findings.size() == 1 ? "" : "s",
+                     parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, ", ")),
+                     info.fail_on ? fmt::format("; {} at or above {}", info.failed ? "some" : "none",
+                                                severity_name(*info.fail_on))
+                                  : "");
+  out += "\n";
+  return out;
+}
+
+}  // namespace sgopt
