@@ -55,4 +55,14 @@ std::vector<std::size_t> small_cover(const PacketSet& target, const std::vector<
   return chosen;
 }
 
+std::optional<Packet> typical_witness(const PacketSet& s, const PeerTable& peers) {
+  for (int proto : {6, 17, 1, 58}) {
+    std::vector<Box> boxes;
+    for (PeerKind k : s.kinds()) boxes.push_back(Box{k, 0, max_address_of(k), proto, proto, 0, 65535});
+    PacketSet part = s.intersect(PacketSet::from_boxes(boxes));
+    if (!part.empty()) return part.witness(peers);
+  }
+  return s.witness(peers);
+}
+
 }  // namespace sgopt

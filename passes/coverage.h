@@ -1,6 +1,7 @@
 // Set-cover helpers shared by the analyses: balanced unions, box overlap, and small covering sets.
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "solver/packet_set.h"
@@ -15,5 +16,9 @@ bool boxes_overlap(const Box& a, const Box& b);
 /// union of all pieces does not. Greedy on the largest piece first, then pruned so that no chosen
 /// piece can be dropped. Pieces should already be clipped to the target.
 std::vector<std::size_t> small_cover(const PacketSet& target, const std::vector<PacketSet>& pieces);
+
+/// A witness a person recognises: the smallest packet of the set, preferring tcp, then udp, icmp
+/// and icmpv6 over other protocol numbers.
+std::optional<Packet> typical_witness(const PacketSet& s, const PeerTable& peers);
 
 }  // namespace sgopt

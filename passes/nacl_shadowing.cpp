@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "model/rule_text.h"
+#include "passes/coverage.h"
 #include "passes/pass.h"
 #include "solver/rule_sets.h"
 
@@ -59,7 +60,7 @@ std::vector<EntryIssue> classify_nacl_entries(const std::vector<NaclEntry>& entr
         if (entries[j].allow != e.allow) conflict = conflict.unite(part);
       }
       if (!conflict.empty()) issue.kind = EntryIssueKind::ShadowedConflict;
-      issue.witness = (conflict.empty() ? sets[i] : conflict).witness(peers);
+      issue.witness = typical_witness(conflict.empty() ? sets[i] : conflict, peers);
       out.push_back(std::move(issue));
       continue;
     }
@@ -67,7 +68,7 @@ std::vector<EntryIssue> classify_nacl_entries(const std::vector<NaclEntry>& entr
     const PacketSet& after_allow = suffix_allow[i + 1];
     bool same = e.allow ? effective[i].subset_of(after_allow) : !effective[i].intersects(after_allow);
     if (same) {
-      EntryIssue issue{EntryIssueKind::Redundant, i, {}, false, effective[i].witness(peers)};
+      EntryIssue issue{EntryIssueKind::Redundant, i, {}, false, typical_witness(effective[i], peers)};
       PacketSet rest = effective[i];
       for (std::size_t k = i + 1; k < n && !rest.empty(); ++k) {
         if (!rest.intersects(sets[k])) continue;
@@ -93,9 +94,9 @@ std::vector<EntryIssue> classify_nacl_entries(const std::vector<NaclEntry>& entr
       }
     }
     if (!general.empty())
-      out.push_back(EntryIssue{EntryIssueKind::Generalization, i, general, false, general_part.witness(peers)});
+      out.push_back(EntryIssue{EntryIssueKind::Generalization, i, general, false, typical_witness(general_part, peers)});
     if (!correl.empty())
-      out.push_back(EntryIssue{EntryIssueKind::Correlation, i, correl, false, correl_part.witness(peers)});
+      out.push_back(EntryIssue{EntryIssueKind::Correlation, i, correl, false, typical_witness(correl_part, peers)});
   }
   return out;
 }
@@ -146,25 +147,26 @@ Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<Nacl
   f.witness = issue.witness;
   f.where = e.source.where;
   const std::string related = numbers_text(entries, issue.related);
-  const char* plural = issue.related.size() == 1 ? "entry" : "entries";
+  const bool one = issue.related.size() == 1;
+  const char* plural = one ? "entry" : "entries";
   switch (issue.kind) {
     case EntryIssueKind::ShadowedConflict:
       f.severity = Severity::High;
       f.message = fmt::format(
-          "{} entry {} ({}) never applies: earlier {} {} decide all its packets, some with the opposite action",
-          direction_name(d), e.rule_number, nacl_entry_text(e), plural, related);
+          "{} entry {} ({}) never applies: earlier {} {} {} all its packets, some with the opposite action",
+          direction_name(d), e.rule_number, nacl_entry_text(e), plural, related, one ? "decides" : "decide");
       f.fix = fmt::format("renumber entry {} below {} if it is meant to apply, or delete it", e.rule_number, related);
       break;
     case EntryIssueKind::Shadowed:
       f.severity = Severity::Low;
-      f.message = fmt::format("{} entry {} ({}) never applies: earlier {} {} already {} all its packets",
+      f.message = fmt::format("{} entry {} ({}) never applies: earlier {} {} already {}{} all its packets",
                               direction_name(d), e.rule_number, nacl_entry_text(e), plural, related,
-                              e.allow ? "allow" : "deny");
+                              e.allow ? "allow" : "deny", one ? "s" : "");
       f.fix = fmt::format("delete entry {}", e.rule_number);
       break;
     case EntryIssueKind::Redundant:
       f.severity = Severity::Low;
-      f.message = fmt::format("{} entry {} ({}) changes no decision: without it, {} {} the same packets",
+      f.message = fmt::format("{} entry {} ({}) changes no decision: without it, {} would {} the same packets",
                               direction_name(d), e.rule_number, nacl_entry_text(e),
                               issue.related.empty() ? std::string("the implicit deny")
                                                     : fmt::format("{} {}{}", plural, related,
@@ -181,9 +183,9 @@ Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<Nacl
       break;
     case EntryIssueKind::Correlation:
       f.severity = Severity::Low;
-      f.message = fmt::format("{} entry {} ({}) partly overlaps earlier {} {} of the opposite action; the overlap is "
-                              "decided by the earlier {}",
-                              direction_name(d), e.rule_number, nacl_entry_text(e), plural, related, plural);
+      f.message = fmt::format("{} entry {} ({}) partly overlaps earlier {} {} of the opposite action, which {} the overlap",
+                              direction_name(d), e.rule_number, nacl_entry_text(e), plural, related,
+                              one ? "decides" : "decide");
       f.fix = fmt::format("split entry {} or the overlapping entries so that no packet is claimed by both actions",
                           e.rule_number);
       break;

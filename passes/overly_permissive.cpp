@@ -15,6 +15,7 @@
 #include "model/packet.h"
 #include "model/protocol.h"
 #include "model/rule_text.h"
+#include "passes/coverage.h"
 #include "passes/pass.h"
 #include "solver/rule_sets.h"
 
@@ -176,7 +177,7 @@ Finding exposure_finding(const Subject& subj, const char* kind, Severity sev, Co
 // Witness of an "open to every address" claim: a public address, checked with the reference
 // evaluator there and at both ends of the address space.
 void set_everyone_witness(Finding& f, const Subject& subj, const PacketSet& open, Family fam, const PeerTable& peers) {
-  f.witness = open.intersect(public_region(fam)).witness(peers);
+  f.witness = typical_witness(open.intersect(public_region(fam)), peers);
   if (!f.witness) return;
   Packet lo = *f.witness, hi = *f.witness;
   lo.addr = 0;
@@ -185,7 +186,7 @@ void set_everyone_witness(Finding& f, const Subject& subj, const PacketSet& open
 }
 
 void set_witness(Finding& f, const Subject& subj, const PacketSet& exposure, const PeerTable& peers) {
-  f.witness = exposure.witness(peers);
+  f.witness = typical_witness(exposure, peers);
   if (f.witness) require_confirmed(subj.allows(*f.witness), f);
 }
 
@@ -336,6 +337,8 @@ void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<F
                     g.egress.size()),
         "remove every rule of the default group and attach purpose-made groups instead");
     f.rules.clear();
+    f.exposure.clear();
+    f.exposed_addresses.clear();
     for (Direction d : {Direction::Ingress, Direction::Egress})
       for (const auto& r : g.rules(d)) f.rules.push_back(sg_rule_ref(g.id, d, r));
     f.where = f.rules.front().where;

@@ -78,7 +78,7 @@ std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, cons
       }
     }
     if (c.covered_on.empty()) continue;
-    c.witness = own[i].witness(peers);
+    c.witness = typical_witness(own[i], peers);
     out.push_back(std::move(c));
   }
   return out;
@@ -117,8 +117,9 @@ class RedundantOnInterfacePass final : public Pass {
           f.kind = "redundant-on-interfaces";
           f.severity = Severity::Low;
           f.message = fmt::format(
-              "{} {} is redundant on every interface that carries {} ({}): {} already allow everything it allows",
-              direction_name(d), sg_rule_text(rule), g.id, join(c.covered_on), join(cover_groups));
+              "{} {} is redundant on every interface that carries {} ({}): {} already {} everything it allows",
+              direction_name(d), sg_rule_text(rule), g.id, join(c.covered_on), join(cover_groups),
+              cover_groups.size() == 1 ? "allows" : "allow");
           f.fix = fmt::format("remove it from {} if {} stays attached alongside {} on every interface", g.id, g.id,
                               join(cover_groups));
         } else {

@@ -70,6 +70,18 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules) {
         break;
       }
     if (!red.duplicate_of) {
+      // The tightest single rule that covers it, when there is one.
+      std::optional<BigCount> best;
+      for (std::size_t j : nbs[i]) {
+        if (!sets[i].subset_of(sets[j])) continue;
+        BigCount size = sets[j].count();
+        if (!best || size < *best) {
+          best = size;
+          red.cover = {j};
+        }
+      }
+    }
+    if (red.cover.empty()) {
       std::vector<PacketSet> pieces;
       pieces.reserve(nbs[i].size());
       for (std::size_t j : nbs[i]) pieces.push_back(sets[j].intersect(sets[i]));
@@ -135,10 +147,11 @@ void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Findin
                               sg_rule_text(rule), sg_rule_text(rules[*red.duplicate_of]),
                               rules[*red.duplicate_of].source.permission_index);
     } else {
-      f.message = fmt::format("{} {} is redundant: {} already allow everything it allows", direction_name(d),
-                              sg_rule_text(rule), rule_list_text(rules, red.cover));
+      f.message = fmt::format("{} {} is redundant: {} {} everything it allows", direction_name(d),
+                              sg_rule_text(rule), rule_list_text(rules, red.cover),
+                              red.cover.size() == 1 ? "already allows" : "together already allow");
     }
-    f.witness = rule_set(rule, peers).witness(peers);
+    f.witness = typical_witness(rule_set(rule, peers), peers);
     if (f.witness) require_confirmed(rule_matches(rule, *f.witness) && sg_allows(cover, *f.witness), f);
     f.fix = fmt::format("remove the rule for {} from permission {} ({} {})", f.rules[0].peer,
                         rule.source.permission_index, direction_name(d), sg_rule_text(rule));
