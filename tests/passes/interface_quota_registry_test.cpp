@@ -1,0 +1,133 @@
+// redundant-on-interface, quota and the pass registry / parallel driver.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "model/quota.h"
+#include "passes/pass.h"
+#include "passes/redundant_on_interface.h"
+#include "tests/passes/builders.h"
+#include "tests/support/rule_gen.h"
+#include "tool/findings_output.h"
+
+namespace sgopt {
+namespace {
+
+using test_support::nacl_entry;
+using test_support::tcp;
+
+NetworkInterface eni(const std::string& id, std::vector<std::string> groups) {
+  NetworkInterface e;
+  e.id = id;
+  e.group_ids = std::move(groups);
+  return e;
+}
+
+Snapshot interface_snapshot(bool with_lonely_interface) {
+  Snapshot s;
+  s.groups.push_back(test_support::group("sg-a", {tcp(22, 22, "10.1.0.0/16"), tcp(443, 443, "0.0.0.0/0")}));
+  s.groups.push_back(test_support::group("sg-b", {tcp(0, 21, "10.0.0.0/8"), tcp(22, 1023, "10.0.0.0/8")}));
+  s.interfaces.push_back(eni("eni-1", {"sg-a", "sg-b"}));
+  s.interfaces.push_back(eni("eni-2", {"sg-b", "sg-a"}));
+  if (with_lonely_interface) s.interfaces.push_back(eni("eni-3", {"sg-a"}));
+  return s;
+}
+
+TEST(InterfaceRedundancyTest, RuleCoveredByOtherGroupsOnEveryInterface) {
+  Snapshot s = interface_snapshot(false);
+  auto cov = interface_coverage(s, s.groups[0], Direction::Ingress);
+  ASSERT_EQ(cov.size(), 1u);
+  EXPECT_EQ(cov[0].rule, 0u);
+  EXPECT_EQ(cov[0].covered_on, (std::vector<std::string>{"eni-1", "eni-2"}));
+  EXPECT_TRUE(cov[0].uncovered_on.empty());
+  ASSERT_EQ(cov[0].cover.size(), 1u);
+  EXPECT_EQ(cov[0].cover[0].group_id, "sg-b");
+  EXPECT_EQ(cov[0].cover[0].rule, 1u);
+  auto fs = run_analyses(s, {find_pass("redundant-on-interface")}, AnalysisOptions{});
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].kind, "redundant-on-interfaces");
+  ASSERT_TRUE(fs[0].witness);
+  EXPECT_TRUE(sg_allows(s.groups[1].ingress, *fs[0].witness));
+}
+
+TEST(InterfaceRedundancyTest, InterfaceCarryingTheGroupAloneMakesItNotRemovable) {
+  Snapshot s = interface_snapshot(true);
+  auto cov = interface_coverage(s, s.groups[0], Direction::Ingress);
+  ASSERT_EQ(cov.size(), 1u);
+  EXPECT_EQ(cov[0].uncovered_on, (std::vector<std::string>{"eni-3"}));
+  EXPECT_EQ(cov[0].alone_on, (std::vector<std::string>{"eni-3"}));
+  auto fs = run_analyses(s, {find_pass("redundant-on-interface")}, AnalysisOptions{});
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].kind, "partly-redundant-on-interfaces");
+  EXPECT_NE(fs[0].message.find("eni-3 carries sg-a alone"), std::string::npos);
+}
+
+TEST(InterfaceRedundancyTest, NothingWithoutInterfaces) {
+  Snapshot s = interface_snapshot(false);
+  s.interfaces.clear();
+  EXPECT_TRUE(run_analyses(s, {find_pass("redundant-on-interface")}, AnalysisOptions{}).empty());
+}
+
+TEST(QuotaTest, SecurityGroupBucketOverSixtyIsReported) {
+  std::vector<SgRule> rules;
+  for (int i = 0; i < kSgRuleQuota; ++i) rules.push_back(tcp(1000 + i, 1000 + i, "10.0.0.0/8"));
+  Snapshot s;
+  s.groups.push_back(test_support::group("sg-60", rules));
+  rules.push_back(tcp(22, 22, "10.0.0.0/8"));
+  s.groups.push_back(test_support::group("sg-61", rules));
+  auto fs = run_analyses(s, {find_pass("quota")}, AnalysisOptions{});
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].resource_id, "sg-61");
+  EXPECT_NE(fs[0].message.find("61"), std::string::npos);
+}
+
+TEST(QuotaTest, AclBucketsOverTwentyAndOverForty) {
+  std::vector<NaclEntry> e21, e41;
+  for (int i = 1; i <= 41; ++i) {
+    auto e = nacl_entry(i, true, 6, i, i, "10.0.0.0/8");
+    if (i <= 21) e21.push_back(e);
+    e41.push_back(e);
+  }
+  Snapshot s;
+  s.acls.push_back(test_support::acl("acl-21", e21));
+  s.acls.push_back(test_support::acl("acl-41", e41));
+  auto fs = run_analyses(s, {find_pass("quota")}, AnalysisOptions{});
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(fs[0].kind, "over-quota");
+  EXPECT_EQ(fs[1].kind, "over-hard-limit");
+  EXPECT_EQ(fs[1].severity, Severity::High);
+}
+
+TEST(PassRegistryTest, NamesAreUniqueAndFindable) {
+  std::vector<std::string> names;
+  for (const Pass* p : all_passes()) {
+    EXPECT_EQ(find_pass(p->name()), p);
+    EXPECT_FALSE(p->description().empty());
+    names.emplace_back(p->name());
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"redundant-rules", "redundant-on-interface", "nacl-shadowing",
+                                             "overly-permissive", "quota"}));
+  EXPECT_EQ(find_pass("nope"), nullptr);
+}
+
+TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
+  std::mt19937_64 rng(9);
+  Snapshot s;
+  for (int i = 0; i < 40; ++i) s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 12)));
+  for (int i = 0; i < 10; ++i) {
+    NetworkAcl a;
+    a.id = "acl-" + std::to_string(i);
+    a.ingress = test_support::random_nacl_entries(rng, 10);
+    s.acls.push_back(a);
+  }
+  ReportInfo info;
+  auto one = findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 1), info);
+  auto two = findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 2), info);
+  auto five = findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 5), info);
+  EXPECT_GT(one["findings"].size(), 10u);
+  EXPECT_EQ(one, two);
+  EXPECT_EQ(one, five);
+}
+
+}  // namespace
+}  // namespace sgopt
