@@ -67,6 +67,13 @@ SecurityGroup group(const std::string& id, std::vector<SgRule> ingress, std::vec
   return g;
 }
 
+std::vector<SgRule> without(const std::vector<SgRule>& rules, const std::vector<std::size_t>& drop) {
+  std::vector<SgRule> out;
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    if (std::find(drop.begin(), drop.end(), i) == drop.end()) out.push_back(rules[i]);
+  return out;
+}
+
 NetworkAcl acl(const std::string& id, std::vector<NaclEntry> entries) {
   NetworkAcl a;
   a.id = id;

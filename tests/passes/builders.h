@@ -23,6 +23,8 @@ NaclEntry nacl_entry(int number, bool allow, int protocol, int from, int to, con
 /// A group with the given rules; permission indexes are renumbered in order.
 SecurityGroup group(const std::string& id, std::vector<SgRule> ingress, std::vector<SgRule> egress = {},
                     const std::string& name = "");
+/// The rules minus those at the given indexes.
+std::vector<SgRule> without(const std::vector<SgRule>& rules, const std::vector<std::size_t>& drop);
 /// An ACL; entries are sorted by rule number per direction.
 NetworkAcl acl(const std::string& id, std::vector<NaclEntry> entries);
 

@@ -34,12 +34,7 @@ std::vector<SgRule> pick(const std::vector<SgRule>& rules, const std::vector<std
   return out;
 }
 
-std::vector<SgRule> without(const std::vector<SgRule>& rules, const std::vector<std::size_t>& drop) {
-  std::vector<SgRule> out;
-  for (std::size_t i = 0; i < rules.size(); ++i)
-    if (std::find(drop.begin(), drop.end(), i) == drop.end()) out.push_back(rules[i]);
-  return out;
-}
+using test_support::without;
 
 TEST(RedundancyTest, SlashTwentyFourCoveredByTwoSlashTwentyFivesIsRedundant) {
   std::vector<SgRule> rules = {tcp(8080, 8080, "10.20.0.0/25"), tcp(8080, 8080, "10.20.0.128/25"),
