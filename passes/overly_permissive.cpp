@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <memory>
 
 #include "model/packet.h"
 #include "model/protocol.h"
@@ -312,10 +313,12 @@ Subject sg_subject(const SecurityGroup& g, Direction d, PeerTable& peers) {
   s.direction = d;
   s.where = g.where;
   const auto* rules = &g.rules(d);
-  s.rules_for = [&g, d, rules, &peers](const PacketSet& exposure) {
+  auto sets = std::make_shared<std::vector<PacketSet>>();
+  for (const auto& r : *rules) sets->push_back(rule_set(r, peers));
+  s.rules_for = [&g, d, rules, sets](const PacketSet& exposure) {
     std::vector<RuleRef> refs;
-    for (const auto& r : *rules)
-      if (rule_set(r, peers).intersects(exposure)) refs.push_back(sg_rule_ref(g.id, d, r));
+    for (std::size_t i = 0; i < rules->size(); ++i)
+      if ((*sets)[i].intersects(exposure)) refs.push_back(sg_rule_ref(g.id, d, (*rules)[i]));
     return refs;
   };
   s.allows = [rules](const Packet& p) { return sg_allows(*rules, p); };
@@ -368,14 +371,18 @@ void run_acl(const NetworkAcl& acl, std::vector<Finding>& out) {
   s.resource_id = acl.id;
   s.direction = Direction::Ingress;
   s.where = acl.where;
-  s.rules_for = [&acl, &entries](const PacketSet& exposure) {
+  // What each entry decides under first match, computed once.
+  auto effective = std::make_shared<std::vector<PacketSet>>();
+  PacketSet decided;
+  for (const auto& e : entries) {
+    PacketSet set = PacketSet::from_box(entry_box(e));
+    effective->push_back(set.subtract(decided));
+    decided = decided.unite(set);
+  }
+  s.rules_for = [&acl, &entries, effective](const PacketSet& exposure) {
     std::vector<RuleRef> refs;
-    PacketSet decided;
-    for (const auto& e : entries) {
-      PacketSet set = PacketSet::from_box(entry_box(e));
-      if (e.allow && set.subtract(decided).intersects(exposure)) refs.push_back(nacl_entry_ref(acl.id, e));
-      decided = decided.unite(set);
-    }
+    for (std::size_t i = 0; i < entries.size(); ++i)
+      if (entries[i].allow && (*effective)[i].intersects(exposure)) refs.push_back(nacl_entry_ref(acl.id, entries[i]));
     return refs;
   };
   s.allows = [&entries](const Packet& p) { return nacl_decide(entries, p).allow; };
