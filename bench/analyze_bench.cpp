@@ -89,6 +89,15 @@ BENCHMARK(BM_AllPassesGeneratedGroups)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// One pass at a time over 1,000 generated groups (state.range(0): index in the registry).
+void BM_OnePassGeneratedGroups(benchmark::State& state) {
+  static const Snapshot s = generated_groups(1000);
+  const Pass* pass = all_passes().at(static_cast<std::size_t>(state.range(0)));
+  state.SetLabel(std::string(pass->name()));
+  for (auto _ : state) benchmark::DoNotOptimize(run_analyses(s, {pass}, AnalysisOptions{}, 1));
+}
+BENCHMARK(BM_OnePassGeneratedGroups)->DenseRange(0, 4)->Iterations(1)->Unit(benchmark::kMillisecond);
+
 void BM_AllPassesRealCorpus(benchmark::State& state) {
   const std::string dir = SGOPT_SOURCE_DIR "/../shared/realdata/describe";
   if (!std::filesystem::exists(dir)) {

@@ -70,11 +70,14 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules) {
         break;
       }
     if (!red.duplicate_of) {
-      // The tightest single rule that covers it, when there is one.
-      std::optional<BigCount> best;
+      // The tightest single rule that covers it, when there is one (by box volume: only the choice
+      // among exact covers depends on it).
+      std::optional<long double> best;
       for (std::size_t j : nbs[i]) {
         if (!sets[i].subset_of(sets[j])) continue;
-        BigCount size = sets[j].count();
+        const Box& b = boxes[j];
+        long double size = (static_cast<long double>(b.addr_hi - b.addr_lo) + 1) * (b.proto_hi - b.proto_lo + 1) *
+                           (b.port_hi - b.port_lo + 1);
         if (!best || size < *best) {
           best = size;
           red.cover = {j};
