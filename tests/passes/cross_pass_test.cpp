@@ -2,7 +2,6 @@
 // well as; what minimize writes, analyze must find nothing redundant in and diff must call equivalent.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <random>
 
 #include "model/aws/loader.h"
@@ -11,13 +10,12 @@
 #include "passes/minimize.h"
 #include "passes/redundant_rules.h"
 #include "solver/rule_sets.h"
+#include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
 
 namespace sgopt {
 namespace {
-
-namespace fs = std::filesystem;
 
 // One direction of one group through redundancy, minimize and diff.
 void check_rules(const std::vector<SgRule>& rules, const std::string& what) {
@@ -56,12 +54,8 @@ TEST(CrossPassTest, RandomGroupsAgreeAcrossAnalyzeMinimizeAndDiff) {
 }
 
 TEST(CrossPassTest, RealCorpusAgreesAcrossAnalyzeMinimizeAndDiff) {
-  fs::path dir = SGOPT_SOURCE_DIR "/../shared/realdata/describe";
-  if (!fs::exists(dir)) GTEST_SKIP() << "no ../shared/realdata beside the checkout";
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".json") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
+  auto files = test_support::realdata_describe_files();
+  if (files.empty()) GTEST_SKIP() << "no ../shared/realdata beside the checkout";
   std::size_t checked = 0;
   for (const auto& f : files) {
     Snapshot s = load_inputs({f}, LoadOptions{true});

@@ -10,6 +10,7 @@
 #include "model/aws/loader.h"
 #include "model/protocol.h"
 #include "tests/passes/rule_builders.h"
+#include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
 
@@ -315,15 +316,6 @@ TEST(DiffTest, MovingRulesBetweenGroupsOfOneInterfaceIsHarmless) {
 
 // --- Real corpus ---------------------------------------------------------------------------------
 
-std::vector<std::string> realdata_files() {
-  std::vector<std::string> out;
-  std::filesystem::path dir = SGOPT_SOURCE_DIR "/../shared/realdata/describe";
-  if (!std::filesystem::exists(dir)) return out;
-  for (const auto& f : std::filesystem::directory_iterator(dir)) out.push_back(f.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 // A change that always alters behaviour: a rule for traffic nothing allowed yet, or when all is
 // allowed already, no rules at all.
 void mutate(SecurityGroup& g) {
@@ -348,7 +340,7 @@ void mutate(NetworkAcl& acl) {
 }
 
 TEST(DiffTest, RealCorpusIsEquivalentToItselfAndNotToAMutatedCopy) {
-  auto files = realdata_files();
+  auto files = test_support::realdata_describe_files();
   if (files.empty()) GTEST_SKIP() << "../shared/realdata not present";
   z3::context ctx;
   std::size_t compared = 0;

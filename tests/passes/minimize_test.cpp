@@ -13,6 +13,7 @@
 #include "model/packet.h"
 #include "model/protocol.h"
 #include "solver/rule_sets.h"
+#include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
 
@@ -323,20 +324,12 @@ void check_corpus(const std::vector<std::string>& files) {
 }
 
 TEST(MinimizeCorpusTest, SamplesMinimizeEquivalently) {
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(SGOPT_SOURCE_DIR "/samples"))
-    if (e.path().extension() == ".json") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
-  check_corpus(files);
+  check_corpus(test_support::sample_files());
 }
 
 TEST(MinimizeCorpusTest, RealCorpusMinimizesEquivalently) {
-  fs::path dir = SGOPT_SOURCE_DIR "/../shared/realdata/describe";
-  if (!fs::exists(dir)) GTEST_SKIP() << "no ../shared/realdata beside the checkout";
-  std::vector<std::string> files;
-  for (const auto& e : fs::directory_iterator(dir))
-    if (e.path().extension() == ".json") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
+  auto files = test_support::realdata_describe_files();
+  if (files.empty()) GTEST_SKIP() << "no ../shared/realdata beside the checkout";
   check_corpus(files);
 }
 

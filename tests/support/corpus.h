@@ -1,0 +1,14 @@
+// Where the test inputs live: the real-world corpus beside the checkout and the bundled samples.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sgopt::test_support {
+
+/// The *.json files of ../shared/realdata/describe, sorted; empty when the corpus is not there.
+std::vector<std::string> realdata_describe_files();
+/// The *.json files of samples/, sorted.
+std::vector<std::string> sample_files();
+
+}  // namespace sgopt::test_support
