@@ -11,6 +11,7 @@
 #include "passes/diff.h"
 #include "tool/cli.h"
 #include "tool/region_json.h"
+#include "tool/sarif.h"
 
 namespace sgopt {
 namespace {
@@ -152,15 +153,17 @@ void print_json(const Outcome& o, const PeerTable& peers) {
 
 // One SARIF result per difference region, and one per verdict Z3 could not confirm.
 void print_sarif(const Outcome& o, const PeerTable& peers) {
-  nlohmann::json results = nlohmann::json::array();
-  auto add = [&](const ResourceDiff& r, const char* rule, const std::string& text, const nlohmann::json& props) {
-    nlohmann::json phys{{"artifactLocation", {{"uri", r.where.file}}}};
-    if (r.where.line > 0) phys["region"] = {{"startLine", r.where.line}};
-    results.push_back({{"ruleId", rule},
-                       {"level", "warning"},
-                       {"message", {{"text", text}}},
-                       {"locations", nlohmann::json::array({{{"physicalLocation", phys}}})},
-                       {"properties", props}});
+  std::vector<sarif::Result> results;
+  auto add = [&](const ResourceDiff& r, const char* rule, std::string text, nlohmann::json props) {
+    sarif::Result res;
+    res.rule_id = rule;
+    res.level = sarif::Level::Warning;
+    res.message = std::move(text);
+    res.locations.push_back(r.where);
+    res.logical_name = r.label();
+    res.fingerprint = sarif::fingerprint(res.rule_id + "|" + res.message);
+    res.properties = std::move(props);
+    results.push_back(std::move(res));
   };
   for (const auto& r : o.report.resources)
     for (const auto& d : r.directions) {
@@ -179,19 +182,18 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
             fmt::format("{} {} {}: {}", resource_kind_name(r.kind), r.label(), direction_name(d.direction), d.proof_note),
             {{"resource", r.label()}, {"direction", direction_name(d.direction)}});
     }
-  auto rule = [](const char* id, const char* text) {
-    return nlohmann::json{{"id", id}, {"shortDescription", {{"text", text}}}};
+  auto rule = [](const char* id, const char* name, const char* text) {
+    sarif::Rule r;
+    r.id = id;
+    r.name = name;
+    r.short_description = text;
+    return r;
   };
-  nlohmann::json driver{{"name", "sgopt"},
-                        {"informationUri", "https://github.com/sgopt/sgopt"},
-                        {"rules",
-                         {rule("sgopt.diff.newly-allowed", "The new rules allow traffic the old ones did not"),
-                          rule("sgopt.diff.no-longer-allowed", "The new rules no longer allow traffic the old ones did"),
-                          rule("sgopt.diff.unproved", "Z3 could not confirm the verdict in time")}}};
-  nlohmann::json sarif{{"version", "2.1.0"},
-                       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                       {"runs", {{{"tool", {{"driver", driver}}}, {"results", results}}}}};
-  fmt::print("{}\n", sarif.dump(2));
+  std::vector<sarif::Rule> rules{
+      rule("sgopt.diff.newly-allowed", "NewlyAllowed", "The new rules allow traffic the old ones did not"),
+      rule("sgopt.diff.no-longer-allowed", "NoLongerAllowed", "The new rules no longer allow traffic the old ones did"),
+      rule("sgopt.diff.unproved", "Unproved", "Z3 could not confirm the verdict in time")};
+  fmt::print("{}\n", sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results).dump(2));
 }
 
 std::string file_stem(const ResourceDiff& r, const DirectionDiff& d, const std::string& obligation) {
