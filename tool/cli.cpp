@@ -18,7 +18,7 @@ void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif) {
                  allow_sarif ? "Output format: text (for people), json, or sarif (SARIF 2.1.0 for code scanning)"
                              : "Output format: text (for people) or json")
       ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
-      ->default_str("text");
+      ->option_text(allow_sarif ? "text|json|sarif (default: text)" : "text|json (default: text)");
 }
 
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files) {
