@@ -120,8 +120,12 @@ class RedundantOnInterfacePass final : public Pass {
               "{} {} is redundant on every interface that carries {} ({}): {} already {} everything it allows",
               direction_name(d), sg_rule_text(rule), g.id, join(c.covered_on), join(cover_groups),
               cover_groups.size() == 1 ? "allows" : "allow");
-          f.fix = fmt::format("remove it from {} if {} stays attached alongside {} on every interface", g.id, g.id,
-                              join(cover_groups));
+          // The covering rules may be reported for the same reason (two groups that cover each
+          // other): each side is removable alone, never both, so the fix says what must stay.
+          f.fix = fmt::format(
+              "remove it from {} only while {} stays attached alongside {} on every interface and keeps the "
+              "covering rule{}; when that rule is reported here too, remove one of the two, not both",
+              g.id, g.id, join(cover_groups), f.causes.size() == 1 ? "" : "s");
         } else {
           f.kind = "partly-redundant-on-interfaces";
           f.severity = Severity::Info;
