@@ -14,7 +14,9 @@ std::string Packet::str() const {
     case PeerType::Ipv6: peer = format_address(Family::V6, addr); break;
     default: peer = ref; break;
   }
-  std::string s = fmt::format("{} {}", protocol_name(protocol), peer);
+  // Unnamed protocol numbers read as "protocol 50", not a bare number next to an address.
+  std::string proto = has_port_key(protocol) ? protocol_name(protocol) : fmt::format("protocol {}", protocol);
+  std::string s = fmt::format("{} {}", proto, peer);
   if (is_port_protocol(protocol)) s += fmt::format(" port {}", port_key);
   if (is_icmp_protocol(protocol)) s += fmt::format(" type {} code {}", port_key / 256, port_key % 256);
   return s;

@@ -18,7 +18,7 @@ struct Packet {
   int protocol = 6;       // 0..255
   int port_key = 0;       // tcp/udp: destination port; icmp/icmpv6: type*256+code; else 0
 
-  /// "tcp 203.0.113.9 port 22", "icmp 10.0.0.1 type 3 code 4", "50 sg-1".
+  /// "tcp 203.0.113.9 port 22", "icmp 10.0.0.1 type 3 code 4", "protocol 50 sg-1".
   std::string str() const;
   bool operator==(const Packet&) const = default;
 };
