@@ -9,7 +9,7 @@
 
 #include "model/aws/loader.h"
 #include "passes/pass.h"
-#include "passes/redundant_rules.h"
+#include "passes/analyses/redundant_rules.h"
 #include "tests/support/rule_gen.h"
 
 namespace {

@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "passes/cidr_cover.h"
+#include "model/cidr_cover.h"
 
 namespace {
 

@@ -7,7 +7,7 @@
 
 #include <random>
 
-#include "passes/diff.h"
+#include "passes/compare/diff.h"
 #include "tests/support/rule_gen.h"
 
 namespace {

@@ -8,7 +8,7 @@
 #include <random>
 
 #include "model/aws/loader.h"
-#include "passes/minimize.h"
+#include "passes/transforms/minimize.h"
 #include "tests/support/rule_gen.h"
 
 namespace {

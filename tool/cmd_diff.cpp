@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/aws/writer.h"
-#include "passes/diff.h"
+#include "passes/compare/diff.h"
 #include "tool/cli.h"
 #include "tool/region_json.h"
 #include "tool/sarif.h"

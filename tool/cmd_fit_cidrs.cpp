@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "model/cidr_list.h"
-#include "passes/cidr_cover.h"
+#include "model/cidr_cover.h"
 #include "tool/cli.h"
 
 namespace sgopt {

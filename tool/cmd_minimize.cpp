@@ -9,9 +9,9 @@
 #include "model/protocol.h"
 #include "model/quota.h"
 #include "model/rule_text.h"
-#include "passes/change_plan.h"
-#include "passes/minimize.h"
-#include "passes/quota_plan.h"
+#include "passes/transforms/change_plan.h"
+#include "passes/transforms/minimize.h"
+#include "passes/transforms/quota_plan.h"
 #include "tool/cli.h"
 
 namespace sgopt {

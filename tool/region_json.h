@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "model/packet.h"
-#include "passes/regions.h"
+#include "solver/regions.h"
 
 namespace sgopt::cli {
 

@@ -9,7 +9,7 @@
 
 #include "model/aws/loader.h"
 #include "passes/pass.h"
-#include "passes/redundant_rules.h"
+#include "passes/analyses/redundant_rules.h"
 #include "solver/encoding.h"
 #include "tests/passes/builders.h"
 #include "tests/support/packets.h"

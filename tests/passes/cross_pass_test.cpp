@@ -6,9 +6,9 @@
 
 #include "model/aws/loader.h"
 #include "model/packet.h"
-#include "passes/diff.h"
-#include "passes/minimize.h"
-#include "passes/redundant_rules.h"
+#include "passes/compare/diff.h"
+#include "passes/transforms/minimize.h"
+#include "passes/analyses/redundant_rules.h"
 #include "solver/rule_sets.h"
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"

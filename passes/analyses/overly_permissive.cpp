@@ -4,7 +4,7 @@
 // port ranges, the default group allowing traffic, and unrestricted egress. Every finding states
 // the exact number of packets (addresses x protocol/port pairs) and addresses exposed. It changes
 // nothing.
-#include "passes/overly_permissive.h"
+#include "passes/analyses/overly_permissive.h"
 
 #include <fmt/format.h>
 
@@ -16,7 +16,7 @@
 #include "model/packet.h"
 #include "model/protocol.h"
 #include "model/rule_text.h"
-#include "passes/coverage.h"
+#include "solver/coverage.h"
 #include "passes/pass.h"
 #include "solver/rule_sets.h"
 

@@ -1,5 +1,5 @@
 // Exact covers against a naive bitmap implementation; K-covers against brute-force search.
-#include "passes/cidr_cover.h"
+#include "model/cidr_cover.h"
 
 #include <gtest/gtest.h>
 

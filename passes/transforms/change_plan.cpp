@@ -1,5 +1,5 @@
 // Change plans for security groups and NACLs.
-#include "passes/change_plan.h"
+#include "passes/transforms/change_plan.h"
 
 #include <algorithm>
 #include <map>

@@ -1,7 +1,7 @@
 // Minimization: known optima, sprawl back to its source size, idempotence, determinism, and
 // equivalence (native engine, Z3, reference evaluator on boundary packets) on random, sample and
 // real inputs.
-#include "passes/minimize.h"
+#include "passes/transforms/minimize.h"
 
 #include <gtest/gtest.h>
 

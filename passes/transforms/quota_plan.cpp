@@ -1,5 +1,5 @@
 // Quota planning: widenings and splits.
-#include "passes/quota_plan.h"
+#include "passes/transforms/quota_plan.h"
 
 #include <fmt/format.h>
 
@@ -10,8 +10,8 @@
 #include "model/match.h"
 #include "model/protocol.h"
 #include "model/quota.h"
-#include "passes/cidr_cover.h"
-#include "passes/regions.h"
+#include "model/cidr_cover.h"
+#include "solver/regions.h"
 #include "solver/rule_sets.h"
 
 namespace sgopt {

@@ -1,5 +1,5 @@
 // diff: verdicts, differences and witnesses, checked against Z3 and the reference evaluator.
-#include "passes/diff.h"
+#include "passes/compare/diff.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // and direction already allow, reports duplicates as such, and proposes one maximal set of rules
 // that can be removed together, proved (native engine) to leave the group's behaviour unchanged.
 // It judges each direction of each group on its own; it changes nothing.
-#include "passes/redundant_rules.h"
+#include "passes/analyses/redundant_rules.h"
 
 #include <fmt/format.h>
 
@@ -10,7 +10,7 @@
 
 #include "model/packet.h"
 #include "model/rule_text.h"
-#include "passes/coverage.h"
+#include "solver/coverage.h"
 #include "passes/pass.h"
 #include "solver/rule_sets.h"
 

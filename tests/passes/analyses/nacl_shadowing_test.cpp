@@ -1,6 +1,6 @@
 // nacl-shadowing: the first-match taxonomy, each claim checked by removing the entry (native and
 // Z3) and each witness by the reference evaluator.
-#include "passes/nacl_shadowing.h"
+#include "passes/analyses/nacl_shadowing.h"
 
 #include <gtest/gtest.h>
 

@@ -2,16 +2,16 @@
 // the other groups on every interface carrying the group already allow (removable as long as the
 // group is not attached alone elsewhere), and says when some interface carries the group alone or
 // without a covering group. It changes nothing.
-#include "passes/redundant_on_interface.h"
+#include "passes/analyses/redundant_on_interface.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "model/rule_text.h"
-#include "passes/coverage.h"
+#include "solver/coverage.h"
 #include "passes/pass.h"
-#include "passes/redundant_rules.h"
+#include "passes/analyses/redundant_rules.h"
 #include "solver/rule_sets.h"
 
 namespace sgopt {

@@ -1,5 +1,5 @@
 // Regions of a packet set: exactly the set (native engine, Z3, reference packets), short, readable.
-#include "passes/regions.h"
+#include "solver/regions.h"
 
 #include <gtest/gtest.h>
 

@@ -3,14 +3,14 @@
 // packets), entries whose removal changes no decision (redundant, such as a deny just above the
 // default deny), and entries that generalize or partly overlap an earlier entry of the other
 // action. It names the entries that block or overlap each one; it changes nothing.
-#include "passes/nacl_shadowing.h"
+#include "passes/analyses/nacl_shadowing.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 #include "model/rule_text.h"
-#include "passes/coverage.h"
+#include "solver/coverage.h"
 #include "passes/pass.h"
 #include "solver/rule_sets.h"
 

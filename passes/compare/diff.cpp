@@ -1,6 +1,6 @@
 // `diff`: pairs resources, computes each direction's exact difference with the native engine,
 // and proves the verdict with Z3 (universal claims) and the reference evaluator (witnesses).
-#include "passes/diff.h"
+#include "passes/compare/diff.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // redundant-rules: exact redundancy, covering sets and the maximal removable set, checked against
 // the Z3 encoding and the reference evaluator.
-#include "passes/redundant_rules.h"
+#include "passes/analyses/redundant_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Set-cover helpers.
-#include "passes/coverage.h"
+#include "solver/coverage.h"
 
 #include <algorithm>
 #include <numeric>

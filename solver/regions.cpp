@@ -1,9 +1,9 @@
 // Regions of a packet set. The canonical boxes of a PacketSet are address-major (each address
 // segment carries its protocol/port shape); people read traffic shape-major ("tcp 22 from these
 // CIDRs"). Both groupings are built and the shorter list wins; either is exactly the set.
-#include "passes/regions.h"
+#include "solver/regions.h"
 
-#include "passes/cidr_cover.h"
+#include "model/cidr_cover.h"
 
 #include <fmt/format.h>
 

@@ -1,5 +1,5 @@
 // Exact and bounded prefix covers.
-#include "passes/cidr_cover.h"
+#include "model/cidr_cover.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // overly-permissive: exposure judged on the union of rules (and first match for ACLs), with exact
 // counts computed here independently and witnesses confirmed by the reference evaluator.
-#include "passes/overly_permissive.h"
+#include "passes/analyses/overly_permissive.h"
 
 #include <gtest/gtest.h>
 

@@ -1,13 +1,13 @@
 // Quota planning: widenings are supersets with exactly the stated extra traffic, the CIDR-list
 // widening is the optimal K-prefix cover, port joins take the cheapest gaps; splits are equivalent.
-#include "passes/quota_plan.h"
+#include "passes/transforms/quota_plan.h"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "model/protocol.h"
-#include "passes/cidr_cover.h"
+#include "model/cidr_cover.h"
 #include "solver/rule_sets.h"
 
 namespace sgopt {

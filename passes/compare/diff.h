@@ -13,7 +13,7 @@
 #include "model/network_acl.h"
 #include "model/packet.h"
 #include "model/snapshot.h"
-#include "passes/regions.h"
+#include "solver/regions.h"
 #include "solver/encoding.h"
 #include "solver/packet_set.h"
 #include "solver/rule_sets.h"

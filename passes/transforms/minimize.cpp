@@ -7,7 +7,7 @@
 // inside the intersection of the service sets of P's rows. The universe is the set of cells (row x
 // elementary service piece); a greedy cover gives an upper bound, a fooling set a lower bound, and
 // a bounded branch and bound closes the gap where it can.
-#include "passes/minimize.h"
+#include "passes/transforms/minimize.h"
 
 #include <fmt/format.h>
 
@@ -22,7 +22,7 @@
 #include "model/protocol.h"
 #include "model/quota.h"
 #include "model/rule_text.h"
-#include "passes/cidr_cover.h"
+#include "model/cidr_cover.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
 
