@@ -1,14 +1,12 @@
 // What the describe-* readers and writers share: the JSON type and the names of the peer lists.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include "model/json/json.h"
 #include "model/rule.h"
 
 namespace sgopt::aws {
 
-/// Keeps the key order of objects, so that written documents read like their input.
-using Json = nlohmann::ordered_json;
+using json::Json;
 
 /// One peer list of an IpPermission and the key that names the peer in each of its elements.
 struct PeerList {

@@ -1,7 +1,7 @@
 // A small JSON walker that tracks the current JSON pointer and line. It reads any bytes without
 // failing (it moves on by one byte where the text is not JSON) and uses no recursion, so neither
 // broken nor deeply nested input can crash or stall it.
-#include "model/aws/json_lines.h"
+#include "model/json/lines.h"
 
 #include <unordered_map>
 

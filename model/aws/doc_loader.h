@@ -1,0 +1,90 @@
+// The loader of one describe-* document, shared by the readers of each kind (model/aws/read_*.cpp):
+// typed access comes from json::Reader, and this adds the snapshot being filled and the indices
+// that find ids already loaded. Internal to model/aws.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/aws/loader.h"
+#include "model/json/reader.h"
+
+namespace sgopt::aws {
+
+using json::Json;
+using json::describe_value;
+using json::lower;
+
+inline constexpr const char* kLikeGroupId = R"(a string like "sg-0123456789abcdef0")";
+inline constexpr const char* kLikeAclId = R"(a string like "acl-0123456789abcdef0")";
+inline constexpr const char* kLikeEniId = R"(a string like "eni-0123456789abcdef0")";
+inline constexpr const char* kLikePrefixListId = R"(a string like "pl-0123456789abcdef0")";
+inline constexpr const char* kLikeCidr4 = R"(a string like "10.0.0.0/16")";
+inline constexpr const char* kLikeSubnetId = R"(a string like "subnet-0123456789abcdef0")";
+
+/// FromPort/ToPort as given (absent when not).
+struct PortFields {
+  std::optional<int> from, to;
+};
+
+/// Loads one document into a snapshot.
+class DocLoader : public json::Reader {
+ public:
+  DocLoader(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options);
+
+  /// Reads every kind the document's top-level keys name (model/aws/loader.cpp's table).
+  void load(const Json& root);
+  /// Gives every location this document added its line.
+  void resolve();
+
+  // One reader per describe kind (model/aws/read_<kind>.cpp).
+  void load_groups(const Json& list, const std::string& ptr);
+  void load_rule_rows(const Json& list, const std::string& ptr);
+  void load_acls(const Json& list, const std::string& ptr);
+  void load_interfaces(const Json& list, const std::string& ptr);
+  void load_prefix_lists(const Json& list, const std::string& ptr);
+
+ private:
+  // Values shared by several kinds.
+  Tags tags(const Json& obj, const std::string& ptr) const;
+  void icmp_type_code(int type, int code, const std::string& type_ptr, const std::string& code_ptr);
+  PortFields sg_ports(int protocol, const Json& obj, const std::string& ptr);
+
+  // Kind-specific pieces.
+  void load_permission(SecurityGroup& g, Direction d, const Json& perm, const std::string& ptr, int index);
+  NaclEntry load_entry(const Json& entry, const std::string& ptr, const std::string& acl_id);
+
+  // Adding to the snapshot.
+  void add_group(SecurityGroup g);
+  void add_row(const std::string& group_id, const std::string& owner_id, Direction d, SgRule rule);
+  void attach_row(SecurityGroup& g, Direction d, const SgRule& row) const;
+  /// Appends an object with a new id; a repeated id is an error (a warning with --lenient).
+  template <class T>
+  void add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item,
+                  const char* what);
+
+  Snapshot& snap_;
+  const LoadOptions& options_;
+  std::unordered_map<std::string, std::size_t> group_index_, acl_index_, eni_index_, prefix_list_index_;
+  std::vector<std::size_t> touched_groups_;
+  std::size_t acl_start_ = 0, eni_start_ = 0, prefix_list_start_ = 0, warning_start_ = 0;
+};
+
+template <class T>
+inline void DocLoader::add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item,
+                           const char* what) {
+  auto [it, added] = index.emplace(item.id, items.size());
+  if (!added) {
+    const T& first = items[it->second];
+    std::string msg = fmt::format("{} {} is defined twice; the first is at {}", what, item.id, place(first.where));
+    if (!options_.lenient) fail_at(item.where, msg);
+    warn(item.where.json_pointer, msg + "; both are kept");
+  }
+  items.push_back(std::move(item));
+}
+
+}  // namespace sgopt::aws

@@ -1,0 +1,90 @@
+// Reader of `aws ec2 describe-security-groups`: groups and their IpPermissions, one rule per peer element.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "model/aws/aws_json.h"
+#include "model/aws/doc_loader.h"
+#include "model/match.h"
+#include "model/protocol.h"
+
+namespace sgopt::aws {
+
+void DocLoader::load_groups(const Json& list, const std::string& ptr) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    std::string gp = child(ptr, i);
+    const Json& o = object_at(list[i], gp, "a security group object");
+    SecurityGroup g;
+    g.id = req_string(o, gp, "GroupId", kLikeGroupId);
+    g.name = opt_text(o, gp, "GroupName");
+    g.description = opt_text(o, gp, "Description");
+    g.vpc_id = opt_text(o, gp, "VpcId");
+    g.owner_id = opt_text(o, gp, "OwnerId");
+    g.tags = tags(o, gp);
+    g.where = Location{file(), gp, 0};
+    g.raw_json = o.dump();
+    for (Direction d : {Direction::Ingress, Direction::Egress}) {
+      const char* key = aws::permissions_key(d);
+      const Json* perms = opt_array(o, gp, key);
+      if (!perms) continue;
+      for (std::size_t j = 0; j < perms->size(); ++j)
+        load_permission(g, d, (*perms)[j], child(child(gp, key), j), static_cast<int>(j));
+    }
+    add_group(std::move(g));
+  }
+}
+
+void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_value, const std::string& pp,
+                                int index) {
+  const Json& perm = object_at(perm_value, pp, "an IpPermission object");
+  int proto = protocol(perm, pp, "IpProtocol");
+  PortFields ports = sg_ports(proto, perm, pp);
+  std::size_t before = g.rules(d).size();
+  for (const aws::PeerList& pl : aws::kPeerLists) {
+    const Json* peers = opt_array(perm, pp, pl.list);
+    if (!peers) continue;
+    for (std::size_t k = 0; k < peers->size(); ++k) {
+      std::string ep = child(child(pp, pl.list), k);
+      const Json& e = object_at((*peers)[k], ep, "a peer object");
+      SgRule r;
+      r.protocol = proto;
+      r.from_port = ports.from;
+      r.to_port = ports.to;
+      r.peer.type = pl.type;
+      if (pl.type == PeerType::Ipv4 || pl.type == PeerType::Ipv6) {
+        Family f = pl.type == PeerType::Ipv4 ? Family::V4 : Family::V6;
+        r.peer.cidr = cidr(e, ep, pl.key, f, &r.source.peer_text);
+      } else {
+        r.peer.ref = req_string(e, ep, pl.key, pl.type == PeerType::Group ? kLikeGroupId : kLikePrefixListId);
+        r.source.peer_text = r.peer.ref;
+        if (pl.type == PeerType::Group) r.peer.user_id = opt_text(e, ep, "UserId");
+      }
+      r.source.where = Location{file(), ep, 0};
+      r.source.resource_id = g.id;
+      r.source.permission_index = index;
+      r.source.peer_index = static_cast<int>(k);
+      r.source.description = opt_text(e, ep, "Description");
+      r.source.raw_json = e.dump();
+      g.rules(d).push_back(std::move(r));
+    }
+  }
+  if (g.rules(d).size() == before)
+    warn(pp, "this permission names no CIDR, prefix list or group, so it allows nothing");
+}
+
+void DocLoader::add_group(SecurityGroup g) {
+  auto it = group_index_.find(g.id);
+  if (it != group_index_.end() && snap_.groups[it->second].rules_only) {
+    // Rows came first: the describe-security-groups object replaces them, and each row must match.
+    SecurityGroup& rows = snap_.groups[it->second];
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const SgRule& row : rows.rules(d)) attach_row(g, d, row);
+    rows = std::move(g);
+    touched_groups_.push_back(it->second);
+    return;
+  }
+  add_unique(snap_.groups, group_index_, std::move(g), "security group");
+  touched_groups_.push_back(snap_.groups.size() - 1);
+}
+
+}  // namespace sgopt::aws
