@@ -8,6 +8,7 @@
 #include <random>
 
 #include "passes/compare/diff.h"
+#include "solver/encoding.h"
 #include "tests/support/rule_gen.h"
 
 namespace {
@@ -55,13 +56,10 @@ void BM_Native(benchmark::State& state, bool equal) {
 
 void BM_NativeThenZ3Proof(benchmark::State& state, bool equal) {
   Pair p = make_pair(static_cast<std::size_t>(state.range(0)), equal);
-  z3::context ctx;
   for (auto _ : state) {
     PeerTable peers;
     DirectionDiff d = compare_rules(p.a, p.b, Direction::Ingress, peers);
-    Encoder enc(ctx, peers);
-    Prover prover(enc, 600000);
-    prove_direction(d, enc, prover);
+    prove_directions({&d}, peers, 600000);
     if (d.proof != ProofState::Proved) state.SkipWithError("Z3 could not prove the verdict");
   }
 }
@@ -74,7 +72,7 @@ void BM_Z3Verdict(benchmark::State& state, bool equal) {
     PeerTable peers;
     Encoder enc(ctx, peers);
     Prover prover(enc, 600000);
-    z3::expr a = list_formula(p.a, enc), b = list_formula(p.b, enc);
+    z3::expr a = enc.sg(p.a.rules), b = enc.sg(p.b.rules);
     auto within = prover.subset(b, a);
     auto without = prover.subset(a, b);
     if (within.status == ProofStatus::Unknown || without.status == ProofStatus::Unknown)

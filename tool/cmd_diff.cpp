@@ -222,28 +222,23 @@ int run_diff(const DiffCliOptions& opts) {
   dopts.right = opts.right;
   dopts.interfaces = !opts.no_interfaces;
 
-  PeerTable peers;
+  ProveOptions prove;
+  prove.prove = !opts.no_prove;
+  prove.timeout_ms = opts.timeout_ms;
+  prove.smt2 = !opts.smt2_dir.empty();
   Outcome o;
-  o.report = diff_snapshots(before, after, dopts, peers);
+  o.report = diff_and_prove(before, after, dopts, prove);
   if (!opts.expect.empty()) o.expect = parse_expectation(opts.expect);
-  o.proving = !opts.no_prove;
+  o.proving = prove.prove;
+  const PeerTable& peers = o.report.peers;
 
-  z3::context ctx;
-  Encoder enc(ctx, peers);
-  Prover prover(enc, opts.timeout_ms);
-  if (!opts.smt2_dir.empty()) std::filesystem::create_directories(opts.smt2_dir);
-  std::vector<DirectionDiff*> all;
-  for (auto& r : o.report.resources)
-    for (auto& d : r.directions) all.push_back(&d);
-  if (o.proving) prove_all(all, enc, prover);
-  for (auto& r : o.report.resources)
-    for (auto& d : r.directions) {
-      check_witnesses(d, peers);
-      if (!opts.smt2_dir.empty())
-        for (const auto& ob : obligations(d, enc))
-          write_file_atomic((std::filesystem::path(opts.smt2_dir) / file_stem(r, d, ob.name)).string(),
-                            prover.smt2_empty(ob.formula));
-    }
+  if (!opts.smt2_dir.empty()) {
+    std::filesystem::create_directories(opts.smt2_dir);
+    for (const auto& r : o.report.resources)
+      for (const auto& d : r.directions)
+        for (const auto& ob : d.smt2)
+          write_file_atomic((std::filesystem::path(opts.smt2_dir) / file_stem(r, d, ob.name)).string(), ob.text);
+  }
 
   switch (opts.format) {
     case cli::Format::Text: print_text(o, peers, opts.max_regions); break;

@@ -9,6 +9,10 @@
 #include <set>
 #include <stdexcept>
 
+#include <z3++.h>
+
+#include "solver/encoding.h"
+
 namespace sgopt {
 
 const char* verdict_name(Verdict v) {
@@ -83,10 +87,6 @@ PacketSet list_set(const RuleList& l, PeerTable& peers) {
   return l.is_nacl ? nacl_allowed_set(l.entries) : sg_set(l.rules, peers);
 }
 
-z3::expr list_formula(const RuleList& l, Encoder& enc) {
-  return l.is_nacl ? enc.nacl_allows(l.entries) : enc.sg(l.rules);
-}
-
 std::string ResourceDiff::label() const {
   if (old_id.empty()) return new_id;
   if (new_id.empty() || new_id == old_id) return old_id;
@@ -111,13 +111,30 @@ DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d,
   return r;
 }
 
-static z3::expr regions_formula(const std::vector<Region>& regions, Encoder& enc) {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Proofs
+
+/// The Z3 encoding of "allowed".
+z3::expr list_formula(const RuleList& l, Encoder& enc) {
+  return l.is_nacl ? enc.nacl_allows(l.entries) : enc.sg(l.rules);
+}
+
+z3::expr regions_formula(const std::vector<Region>& regions, Encoder& enc) {
   z3::expr_vector any(enc.ctx());
   for (const auto& r : regions)
     for (const auto& b : region_boxes(r)) any.push_back(enc.box(b));
   return z3::mk_or(any);
 }
 
+/// A formula that must be empty (unsat on the packet domain) for a claim to hold.
+struct Obligation {
+  std::string name;
+  z3::expr formula;
+};
+
+/// The universal claims behind a direction's verdict and regions.
 std::vector<Obligation> obligations(const DirectionDiff& d, Encoder& enc) {
   z3::expr before = list_formula(d.old_rules, enc);
   z3::expr after = list_formula(d.new_rules, enc);
@@ -150,7 +167,12 @@ void prove_direction(DirectionDiff& d, Encoder& enc, Prover& prover) {
   }
 }
 
-void prove_all(const std::vector<DirectionDiff*>& ds, Encoder& enc, Prover& prover) {
+}  // namespace
+
+void prove_directions(const std::vector<DirectionDiff*>& ds, PeerTable& peers, unsigned timeout_ms) {
+  z3::context ctx;
+  Encoder enc(ctx, peers);
+  Prover prover(enc, timeout_ms);
   z3::expr_vector any(enc.ctx());
   for (const DirectionDiff* d : ds)
     for (const auto& ob : obligations(*d, enc)) any.push_back(ob.formula);
@@ -159,6 +181,15 @@ void prove_all(const std::vector<DirectionDiff*>& ds, Encoder& enc, Prover& prov
     return;
   }
   for (DirectionDiff* d : ds) prove_direction(*d, enc, prover);
+}
+
+std::vector<Smt2Obligation> smt2_obligations(const DirectionDiff& d, PeerTable& peers) {
+  z3::context ctx;
+  Encoder enc(ctx, peers);
+  Prover prover(enc);
+  std::vector<Smt2Obligation> out;
+  for (const auto& ob : obligations(d, enc)) out.push_back({ob.name, prover.smt2_empty(ob.formula)});
+  return out;
 }
 
 void check_witnesses(const DirectionDiff& d, const PeerTable& peers) {
@@ -342,8 +373,9 @@ ResourceDiff compare_named(const Snapshot& old_s, const Snapshot& new_s, const s
 
 }  // namespace
 
-DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts, PeerTable& peers) {
+DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts) {
   DiffReport report;
+  PeerTable& peers = report.peers;
   if (!opts.left.empty() || !opts.right.empty()) {
     if (opts.left.empty() || opts.right.empty()) throw std::invalid_argument("--left and --right go together");
     report.resources.push_back(compare_named(old_s, new_s, opts.left, opts.right, peers));
@@ -355,6 +387,20 @@ DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const Di
           [](const NetworkAcl& a) { return acl_name(a); }, peers, report.resources);
   if (opts.interfaces && !old_s.interfaces.empty() && !new_s.interfaces.empty())
     add_interfaces(old_s, new_s, peers, report);
+  return report;
+}
+
+DiffReport diff_and_prove(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts,
+                          const ProveOptions& prove) {
+  DiffReport report = diff_snapshots(old_s, new_s, opts);
+  std::vector<DirectionDiff*> all;
+  for (auto& r : report.resources)
+    for (auto& d : r.directions) all.push_back(&d);
+  if (prove.prove) prove_directions(all, report.peers, prove.timeout_ms);
+  for (DirectionDiff* d : all) {
+    check_witnesses(*d, report.peers);
+    if (prove.smt2) d->smt2 = smt2_obligations(*d, report.peers);
+  }
   return report;
 }
 

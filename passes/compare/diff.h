@@ -3,8 +3,6 @@
 // witnesses, and the proof obligations behind each claim. It reads the rules and changes nothing.
 #pragma once
 
-#include <z3++.h>
-
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,9 +11,8 @@
 #include "model/network_acl.h"
 #include "model/packet.h"
 #include "model/snapshot.h"
-#include "solver/regions.h"
-#include "solver/encoding.h"
 #include "solver/packet_set.h"
+#include "solver/regions.h"
 #include "solver/rule_sets.h"
 
 namespace sgopt {
@@ -47,11 +44,15 @@ struct RuleList {
 bool list_allows(const RuleList& l, const Packet& p);
 /// The native engine's allowed set.
 PacketSet list_set(const RuleList& l, PeerTable& peers);
-/// The Z3 encoding of "allowed".
-z3::expr list_formula(const RuleList& l, Encoder& enc);
 
 enum class ProofState { NotRun, Proved, Unknown };
 const char* proof_state_name(ProofState s);  // "not run", "proved", "unknown"
+
+/// One proof obligation as SMT-LIB2 text.
+struct Smt2Obligation {
+  std::string name;  // "equal", "new-within-old", "old-within-new", "gained-regions-exact", ...
+  std::string text;
+};
 
 /// One direction of one compared pair.
 struct DirectionDiff {
@@ -62,6 +63,9 @@ struct DirectionDiff {
   Verdict native = Verdict::Equivalent;  // the exact native engine's verdict
   ProofState proof = ProofState::NotRun;
   std::string proof_note;  // why Z3 could not decide, when proof is Unknown
+  /// With ProveOptions::smt2: each obligation behind the claims as SMT-LIB2 text, which a solver
+  /// answers `unsat` exactly when the claim holds.
+  std::vector<Smt2Obligation> smt2;
 
   /// The verdict to report: Unknown when Z3 was asked and could not confirm the native one.
   Verdict verdict() const { return proof == ProofState::Unknown ? Verdict::Unknown : native; }
@@ -71,20 +75,14 @@ struct DirectionDiff {
 /// that the verdict can be proved and the witnesses checked).
 DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d, PeerTable& peers);
 
-/// A formula that must be empty (unsat on the packet domain) for a claim to hold.
-struct Obligation {
-  std::string name;  // "equal", "new-within-old", "old-within-new", "gained-regions-exact", ...
-  z3::expr formula;
-};
-/// The universal claims behind a direction's verdict and regions: the verdict (equal, or one side
-/// within the other) and that each region list is exactly its difference.
-std::vector<Obligation> obligations(const DirectionDiff& d, Encoder& enc);
-/// Proves every obligation with Z3 and sets d.proof. Throws std::logic_error when Z3 refutes one
-/// (the two engines disagree, a bug to report).
-void prove_direction(DirectionDiff& d, Encoder& enc, Prover& prover);
-/// Proves the obligations of many directions with one Z3 query (their union must be empty); when
-/// that query is not a plain "unsat", falls back to prove_direction on each.
-void prove_all(const std::vector<DirectionDiff*>& ds, Encoder& enc, Prover& prover);
+/// Proves the claims behind each direction's verdict and regions with Z3 (one query for all, split
+/// per direction only when that query is not a plain "unsat"): the verdict (equal, or one side
+/// within the other) and that each region list is exactly its difference. Sets each proof state;
+/// a claim Z3 cannot decide within timeout_ms leaves that direction Unknown. Throws
+/// std::logic_error when Z3 refutes a claim (the two engines disagree, a bug to report).
+void prove_directions(const std::vector<DirectionDiff*>& ds, PeerTable& peers, unsigned timeout_ms);
+/// Each obligation of a direction as SMT-LIB2 text (Smt2Obligation).
+std::vector<Smt2Obligation> smt2_obligations(const DirectionDiff& d, PeerTable& peers);
 /// Checks with the reference evaluator that every region's witness is allowed on one side only
 /// (the concrete proof of every "gained"/"lost" claim). Throws std::logic_error otherwise.
 void check_witnesses(const DirectionDiff& d, const PeerTable& peers);
@@ -117,11 +115,25 @@ struct DiffOptions {
 struct DiffReport {
   std::vector<ResourceDiff> resources;  // groups, then ACLs, then interfaces, each in input order
   std::vector<std::string> notes;       // what could not be compared, and why
+  PeerTable peers;                      // the symbolic peers the regions name
 };
 
 /// Pairs the resources of two snapshots and compares each pair with the native engine. Throws
 /// std::invalid_argument for an unknown --left/--right id, kinds that differ, or a name that
 /// matches several resources on one side.
-DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts, PeerTable& peers);
+DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts);
+
+/// How `diff_and_prove` backs the native verdicts.
+struct ProveOptions {
+  bool prove = true;            // Z3 proves every universal claim
+  unsigned timeout_ms = 10000;  // per Z3 query
+  bool smt2 = false;            // keep every obligation as SMT-LIB2 text (DirectionDiff::smt2)
+};
+
+/// The driver of `sgopt diff`: pairs and compares (diff_snapshots), proves the claims with Z3
+/// (prove_directions) unless told not to, checks every witness with the reference evaluator, and
+/// keeps the SMT-LIB2 obligations when asked.
+DiffReport diff_and_prove(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts,
+                          const ProveOptions& prove);
 
 }  // namespace sgopt
