@@ -1,12 +1,12 @@
-// `sgopt query`: does a group (or ACL) allow one packet, and which rules say so. Decided through the
-// Z3 encoding and cross-checked with the reference evaluator before anything is printed.
+// `sgopt query`: does a group (or ACL) allow one packet, and which rules say so (passes/query/decide.h
+// decides it twice, through the Z3 encoding and the reference evaluator, before anything is printed).
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "model/protocol.h"
 #include "model/rule_text.h"
-#include "solver/encoding.h"
+#include "passes/query/decide.h"
 #include "tool/cli.h"
 
 namespace sgopt {
@@ -82,41 +82,24 @@ nlohmann::json location_json(const Location& l) {
   return nlohmann::json{{"file", l.file}, {"json_pointer", l.json_pointer}};
 }
 
-[[noreturn]] void disagreement(const std::string& what) {
-  throw std::logic_error(fmt::format(
-      "internal check failed: the Z3 encoding and the reference evaluator disagree on {}; please report "
-      "this with the input files",
-      what));
-}
-
 int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   Direction dir = o.egress ? Direction::Egress : Direction::Ingress;
-  z3::context ctx;
-  PeerTable peers;
-  Encoder enc(ctx, peers);
-  Prover prover(enc);
-  bool allowed = false;
+  PacketDecision decision = decide_packet(s, PacketQuery{o.groups, "", dir, p});
+  bool allowed = decision.allowed;
   nlohmann::json rules = nlohmann::json::array();
   std::vector<std::string> lines;
-  for (const auto& id : o.groups) {
-    const SecurityGroup* g = s.find_group(id);
-    if (!g) usage_error(fmt::format("--group: no security group '{}' in the input", id));
-    for (const auto& r : g->rules(dir)) {
-      bool z3_match = prover.holds_for(enc.rule(r), p);
-      if (z3_match != rule_matches(r, p)) disagreement(fmt::format("rule {} of {}", sg_rule_text(r), id));
-      if (!z3_match) continue;
-      allowed = true;
-      rules.push_back({{"group", id},
-                       {"permission_index", r.source.permission_index},
-                       {"peer", r.source.peer_text.empty() ? r.peer.str() : r.source.peer_text},
-                       {"rule", sg_rule_text(r)},
-                       {"description", r.source.description},
-                       {"location", location_json(r.source.where)}});
-      lines.push_back(fmt::format("  {} {}[{}] {}{}  ({})", id, o.egress ? "IpPermissionsEgress" : "IpPermissions",
-                                  r.source.permission_index, sg_rule_text(r),
-                                  r.source.description.empty() ? "" : fmt::format("  \"{}\"", r.source.description),
-                                  r.source.where.str()));
-    }
+  for (const auto& [id, rule] : decision.matched) {
+    const SgRule& r = *rule;
+    rules.push_back({{"group", id},
+                     {"permission_index", r.source.permission_index},
+                     {"peer", r.source.peer_text.empty() ? r.peer.str() : r.source.peer_text},
+                     {"rule", sg_rule_text(r)},
+                     {"description", r.source.description},
+                     {"location", location_json(r.source.where)}});
+    lines.push_back(fmt::format("  {} {}[{}] {}{}  ({})", id, o.egress ? "IpPermissionsEgress" : "IpPermissions",
+                                r.source.permission_index, sg_rule_text(r),
+                                r.source.description.empty() ? "" : fmt::format("  \"{}\"", r.source.description),
+                                r.source.where.str()));
   }
   std::string resources = fmt::format("{}", fmt::join(o.groups, " + "));
   if (o.format == cli::Format::Json) {
@@ -140,24 +123,9 @@ int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
 
 int query_acl(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   Direction dir = o.egress ? Direction::Egress : Direction::Ingress;
-  const NetworkAcl* acl = s.find_acl(o.acl);
-  if (!acl) usage_error(fmt::format("--acl: no network ACL '{}' in the input", o.acl));
-  if (!p.ref.empty()) usage_error("--peer: network ACLs match addresses only, not groups or prefix lists");
-  z3::context ctx;
-  PeerTable peers;
-  Encoder enc(ctx, peers);
-  Prover prover(enc);
-  const auto& entries = acl->entries(dir);
-  const NaclEntry* decider = nullptr;
-  for (const auto& e : entries)
-    if (prover.holds_for(enc.entry(e), p)) {
-      decider = &e;
-      break;
-    }
-  bool allowed = prover.holds_for(enc.nacl_allows(entries), p);
-  NaclDecision ref = nacl_decide(entries, p);
-  if (ref.allow != allowed || ref.entry != decider || (decider && decider->allow != allowed))
-    disagreement(fmt::format("ACL {}", acl->id));
+  PacketDecision decision = decide_packet(s, PacketQuery{{}, o.acl, dir, p});
+  bool allowed = decision.allowed;
+  const NaclEntry* decider = decision.decider;
   if (o.format == cli::Format::Json) {
     nlohmann::json rules = nlohmann::json::array();
     if (decider)
@@ -166,13 +134,13 @@ int query_acl(const Snapshot& s, const QueryOptions& o, const Packet& p) {
                        {"rule", nacl_entry_text(*decider)},
                        {"location", location_json(decider->source.where)}});
     nlohmann::json out{{"decision", allowed ? "allow" : "deny"},
-                       {"resources", {acl->id}},
+                       {"resources", {o.acl}},
                        {"direction", direction_name(dir)},
                        {"packet", packet_json(p)},
                        {"rules", rules}};
     fmt::print("{}\n", out.dump(2));
   } else {
-    fmt::print("{} {}: {} {}\n", acl->id, direction_name(dir), allowed ? "ALLOW" : "DENY", p.str());
+    fmt::print("{} {}: {} {}\n", o.acl, direction_name(dir), allowed ? "ALLOW" : "DENY", p.str());
     if (decider)
       fmt::print("decided by entry {}  ({})\n", nacl_entry_text(*decider), decider->source.where.str());
     else
