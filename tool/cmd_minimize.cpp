@@ -5,13 +5,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "model/aws/cli_plan.h"
 #include "model/aws/writer.h"
 #include "model/protocol.h"
 #include "model/quota.h"
 #include "model/rule_text.h"
-#include "passes/transforms/change_plan.h"
-#include "passes/transforms/minimize.h"
-#include "passes/transforms/quota_plan.h"
+#include "passes/transforms/minimize_snapshot.h"
 #include "tool/cli.h"
 
 namespace sgopt {
@@ -31,112 +30,6 @@ struct MinimizeCmdOptions {
   cli::Format format = cli::Format::Text;
 };
 
-// ----- the plan -----
-
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-// --ip-permissions JSON for rules (rules with equal protocol and ports share one permission).
-Json ip_permissions(const std::vector<SgRule>& rules, bool with_descriptions) {
-  Json perms = Json::array();
-  std::vector<std::tuple<int, std::optional<int>, std::optional<int>>> keys;
-  for (const SgRule& r : rules) {
-    auto key = std::make_tuple(r.protocol, r.from_port, r.to_port);
-    auto it = std::find(keys.begin(), keys.end(), key);
-    if (it == keys.end()) {
-      keys.push_back(key);
-      Json p;
-      p["IpProtocol"] = r.protocol == kAllProtocols ? "-1" : protocol_name(r.protocol);
-      if (r.from_port) p["FromPort"] = *r.from_port;
-      if (r.to_port) p["ToPort"] = *r.to_port;
-      perms.push_back(std::move(p));
-      it = keys.end() - 1;
-    }
-    Json& p = perms[static_cast<std::size_t>(it - keys.begin())];
-    Json peer;
-    const char* list = "IpRanges";
-    switch (r.peer.type) {
-      case PeerType::Ipv4: peer["CidrIp"] = r.peer.cidr.str(); break;
-      case PeerType::Ipv6:
-        list = "Ipv6Ranges";
-        peer["CidrIpv6"] = r.peer.cidr.str();
-        break;
-      case PeerType::PrefixList:
-        list = "PrefixListIds";
-        peer["PrefixListId"] = r.peer.ref;
-        break;
-      case PeerType::Group:
-        list = "UserIdGroupPairs";
-        peer["GroupId"] = r.peer.ref;
-        if (!r.peer.user_id.empty()) peer["UserId"] = r.peer.user_id;
-        break;
-    }
-    if (with_descriptions && !r.source.description.empty()) peer["Description"] = r.source.description;
-    p[list].push_back(std::move(peer));
-  }
-  return perms;
-}
-
-struct Plan {
-  std::vector<std::string> commands;
-  Json steps = Json::array();
-  bool every_step_equivalent = true;
-  std::vector<std::string> notes;
-};
-
-void add_sg_steps(Plan& plan, const std::vector<SgChange>& changes, bool authorize) {
-  for (const SgChange& c : changes) {
-    const auto& rules = authorize ? c.authorize : c.revoke;
-    if (rules.empty()) continue;
-    std::string action = fmt::format("{}-security-group-{}", authorize ? "authorize" : "revoke",
-                                     c.direction == Direction::Ingress ? "ingress" : "egress");
-    Json perms = ip_permissions(rules, authorize);
-    plan.commands.push_back(fmt::format("aws ec2 {} --group-id {} --ip-permissions {}", action, c.group_id,
-                                        shell_quote(perms.dump())));
-    plan.steps.push_back({{"action", action}, {"group_id", c.group_id}, {"ip_permissions", perms}});
-  }
-}
-
-void add_nacl_steps(Plan& plan, const std::string& acl_id, Direction d, const NaclPlan& np) {
-  const char* dir = d == Direction::Ingress ? "--ingress" : "--egress";
-  for (const NaclStep& s : np.steps) {
-    const char* action = s.action == NaclStep::Action::Create    ? "create-network-acl-entry"
-                         : s.action == NaclStep::Action::Replace ? "replace-network-acl-entry"
-                                                                 : "delete-network-acl-entry";
-    Json step{{"action", action}, {"network_acl_id", acl_id}, {"egress", d == Direction::Egress},
-              {"rule_number", s.rule_number}};
-    std::string cmd = fmt::format("aws ec2 {} --network-acl-id {} {} --rule-number {}", action, acl_id, dir, s.rule_number);
-    if (s.action != NaclStep::Action::Delete) {
-      const NaclEntry& e = s.entry;
-      std::string cidr_opt = e.cidr.family == Family::V4 ? "--cidr-block" : "--ipv6-cidr-block";
-      cmd += fmt::format(" --protocol {} --rule-action {} {} {}", e.protocol, e.allow ? "allow" : "deny", cidr_opt,
-                         e.cidr.str());
-      step["protocol"] = std::to_string(e.protocol);
-      step["rule_action"] = e.allow ? "allow" : "deny";
-      step[e.cidr.family == Family::V4 ? "cidr_block" : "ipv6_cidr_block"] = e.cidr.str();
-      if (e.port_range) {
-        cmd += fmt::format(" --port-range From={},To={}", e.port_range->from, e.port_range->to);
-        step["port_range"] = {{"From", e.port_range->from}, {"To", e.port_range->to}};
-      }
-      if (e.icmp) {
-        cmd += fmt::format(" --icmp-type-code Type={},Code={}", e.icmp->type, e.icmp->code);
-        step["icmp_type_code"] = {{"Type", e.icmp->type}, {"Code", e.icmp->code}};
-      }
-    }
-    plan.commands.push_back(cmd);
-    plan.steps.push_back(std::move(step));
-  }
-  if (!np.every_step_equivalent) {
-    plan.every_step_equivalent = false;
-    plan.notes.push_back(fmt::format("{} {}: no entry-by-entry order keeps every decision; apply these steps "
-                                     "together (for example in a maintenance window)",
-                                     acl_id, direction_name(d)));
-  }
-}
-
 // ----- the report -----
 
 std::string bucket_text(Family f, const BucketCount& b) {
@@ -155,12 +48,11 @@ std::string count_text(const BigCount& n) {
   return out;
 }
 
-// Lines on how a bucket over quota could fit: widenings (applied with --widen-to-fit, which then
-// replaces `rules`) and a split. Returns true when the bucket now fits.
-bool quota_advice(std::vector<std::string>& lines, Json& jq, const SecurityGroup& g, std::vector<SgRule>& rules,
-                  Family f, const MinimizeCmdOptions& o, const Snapshot& s) {
+// Lines and JSON on how a bucket over quota could fit: widenings and a split.
+void advice_lines(std::vector<std::string>& lines, Json& jq, const QuotaAdvice& a, Family f,
+                  const MinimizeCmdOptions& o) {
   constexpr std::size_t kPlansShown = 3;
-  auto plans = widening_plans(rules, f, o.quota, &s);
+  const auto& plans = a.widenings;
   jq["widening_plans"] = Json::array();
   for (const WideningPlan& p : plans)
     jq["widening_plans"].push_back({{"join", p.how}, {"rules", p.bucket_rules}, {"extra_points", p.extra.str()},
@@ -177,12 +69,12 @@ bool quota_advice(std::vector<std::string>& lines, Json& jq, const SecurityGroup
     lines.push_back(fmt::format("      {}. join {}: {} rules, admits {} more (address, protocol, port) points: {}{}", i + 1,
                                 p.how, p.bucket_rules, count_text(p.extra), fmt::join(p.added, "; "), more));
   }
-  SplitPlan split = split_plan(g, rules, f, o.quota, s);
+  const SplitPlan& split = a.split;
   std::vector<std::size_t> part_sizes;
   for (const auto& part : split.parts) part_sizes.push_back(part.size());
   jq["split"] = {{"groups", split.parts.size()}, {"rules_per_group", part_sizes}, {"interfaces", split.interfaces},
                  {"fits", split.fits}, {"why", split.why}};
-  jq["widened"] = o.widen_to_fit && !plans.empty();
+  jq["widened"] = a.applied;
   std::string where = split.interfaces.empty()
                           ? "no interface data loaded (add describe-network-interfaces output to check attachments)"
                           : fmt::format("attach the new groups to {}", fmt::join(split.interfaces, ", "));
@@ -190,13 +82,9 @@ bool quota_advice(std::vector<std::string>& lines, Json& jq, const SecurityGroup
                               "have their default allow-all egress revoked); {}{}",
                               split.parts.size(), o.quota, family_name(f), where,
                               split.fits ? "" : fmt::format("; does not fit: {}", split.why)));
-  if (o.widen_to_fit && !plans.empty()) {
-    rules = plans.front().rules;
+  if (a.applied)
     lines.push_back(fmt::format("    applied: join {}, admitting {} more points", plans.front().how,
                                 count_text(plans.front().extra)));
-    return true;
-  }
-  return false;
 }
 
 bool refers_to_input(const std::string& out, const Snapshot& s) {
@@ -209,143 +97,99 @@ bool refers_to_input(const std::string& out, const Snapshot& s) {
 
 int run_minimize(const MinimizeCmdOptions& o) {
   Snapshot s = cli::load(o.files);
-  if (s.groups.empty() && s.acls.empty())
-    throw InputError(Diagnostic{Location{}, "the input has no security groups or network ACLs to minimize"});
   for (const std::string& target : {o.out, o.plan, o.plan.empty() ? std::string() : o.plan + ".json"})
     if (!target.empty() && refers_to_input(target, s))
       throw InputError(Diagnostic{Location{target, "", 0}, "is one of the input files; choose another output"});
 
-  MinimizeOptions mo;
-  mo.z3_timeout_ms = o.proof_timeout_ms;
-  std::vector<SecurityGroup> groups = s.groups;
-  std::vector<SgChange> changes;
-  int total_before = 0, total_after = 0, over = 0, unproven = 0;
+  SnapshotMinimizeOptions mo;
+  mo.proof.z3_timeout_ms = o.proof_timeout_ms;
+  mo.quota = o.quota;
+  mo.nacl_quota = o.nacl_quota;
+  mo.widen_to_fit = o.widen_to_fit;
+  SnapshotMinimizeResult r = minimize_snapshot(s, mo);
+
   std::string text;
   Json report{{"groups", Json::array()}, {"acls", Json::array()}};
-  for (SecurityGroup& g : groups) {
+  for (const GroupResult& g : r.group_results) {
     std::vector<std::string> parts;
     Json jg{{"id", g.id}, {"name", g.name}, {"directions", Json::array()}};
-    for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      if (g.rules(d).empty()) continue;
-      MinimizedRules m = minimize_sg_rules(g.rules(d), g.id, &s, mo);
-      std::vector<SgRule> rules = m.changed ? m.rules : g.rules(d);
+    for (const GroupDirectionResult& dr : g.directions) {
+      const MinimizedRules& m = dr.minimized;
       std::vector<std::string> buckets, quota_lines;
-      Json jd{{"direction", direction_name(d)}, {"buckets", Json::array()}};
-      bool widened = false;
-      for (Family f : {Family::V4, Family::V6}) {
-        const BucketCount& b = m.buckets[static_cast<std::size_t>(f)];
-        if (b.before == 0) continue;
+      Json jd{{"direction", direction_name(dr.direction)}, {"buckets", Json::array()}};
+      for (const BucketResult& br : dr.buckets) {
+        const BucketCount& b = br.count;
+        Family f = br.family;
         buckets.push_back(bucket_text(f, b));
-        total_before += b.before;
-        total_after += b.after;
         Json jb{{"family", family_name(f)}, {"before", b.before}, {"after", b.after}, {"lower_bound", b.lower_bound},
-                {"optimal", b.optimal()}, {"over_quota", b.after > o.quota}};
-        if (b.after <= o.quota) {
-          jd["buckets"].push_back(std::move(jb));
-          continue;
-        }
-        buckets.back() += b.lower_bound > o.quota
-                              ? fmt::format(" over the quota of {}: no equivalent set fits (lower bound {})",
-                                            o.quota, b.lower_bound)
-                              : fmt::format(" over the quota of {}", o.quota);
-        if (quota_advice(quota_lines, jb, g, rules, f, o, s)) {
-          widened = true;
-        } else {
-          ++over;
+                {"optimal", b.optimal()}, {"over_quota", br.over_quota}};
+        if (br.advice) {
+          buckets.back() += b.lower_bound > o.quota
+                                ? fmt::format(" over the quota of {}: no equivalent set fits (lower bound {})",
+                                              o.quota, b.lower_bound)
+                                : fmt::format(" over the quota of {}", o.quota);
+          advice_lines(quota_lines, jb, *br.advice, f, o);
         }
         jd["buckets"].push_back(std::move(jb));
       }
-      jd["changed"] = m.changed || widened;
+      jd["changed"] = dr.changed;
       jd["proof"] = proof_name(m.proof);
       jd["note"] = m.note;
       jg["directions"].push_back(std::move(jd));
-      std::string line = fmt::format("  {:<7} {}", direction_name(d), fmt::join(buckets, ", "));
+      std::string line = fmt::format("  {:<7} {}", direction_name(dr.direction), fmt::join(buckets, ", "));
       if (m.changed) line += fmt::format("; {}", proof_name(m.proof));
-      if (!m.note.empty()) {
-        line += fmt::format("; {}", m.note);
-        ++unproven;
-      }
+      if (!m.note.empty()) line += fmt::format("; {}", m.note);
       parts.push_back(line);
       parts.insert(parts.end(), quota_lines.begin(), quota_lines.end());
-      if (m.changed || widened) {
-        changes.push_back(sg_change(g.id, d, g.rules(d), rules));
-        g.rules(d) = std::move(rules);
-      }
     }
     text += fmt::format("security group {}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name));
     for (const auto& p : parts) text += p + "\n";
     report["groups"].push_back(std::move(jg));
   }
-
-  Plan plan;
-  add_sg_steps(plan, changes, true);
-  add_sg_steps(plan, changes, false);
-  std::vector<NetworkAcl> acls = s.acls;
-  int acl_before = 0, acl_after = 0;
-  for (NetworkAcl& a : acls) {
+  for (const AclResult& a : r.acl_results) {
     text += fmt::format("network ACL {}\n", a.id);
     Json ja{{"id", a.id}, {"directions", Json::array()}};
-    for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      MinimizedEntries m = minimize_nacl_entries(a.entries(d), mo);
-      acl_before += m.before;
-      acl_after += m.after;
-      std::string line = fmt::format("  {:<7} {} -> {} entries", direction_name(d), m.before, m.after);
+    for (const AclDirectionResult& dr : a.directions) {
+      const MinimizedEntries& m = dr.minimized;
+      std::string line = fmt::format("  {:<7} {} -> {} entries", direction_name(dr.direction), m.before, m.after);
       if (m.changed) line += fmt::format("; {}", proof_name(m.proof));
-      if (!m.note.empty()) {
-        line += fmt::format("; {}", m.note);
-        ++unproven;
-      }
-      std::vector<NaclEntry> result = m.changed ? m.entries : a.entries(d);
-      Json jd{{"direction", direction_name(d)}, {"before", m.before}, {"after", m.after}, {"changed", m.changed},
-              {"proof", proof_name(m.proof)}, {"note", m.note}, {"over_quota", Json::array()}};
-      for (Family f : {Family::V4, Family::V6}) {
-        auto n = std::count_if(result.begin(), result.end(), [&](const NaclEntry& e) { return e.cidr.family == f; });
-        if (n > o.nacl_quota) {
-          ++over;
-          line += fmt::format("; {} {} entries, over the quota of {}", n, family_name(f), o.nacl_quota);
-          jd["over_quota"].push_back(family_name(f));
-        }
+      if (!m.note.empty()) line += fmt::format("; {}", m.note);
+      Json jd{{"direction", direction_name(dr.direction)}, {"before", m.before}, {"after", m.after},
+              {"changed", m.changed}, {"proof", proof_name(m.proof)}, {"note", m.note}, {"over_quota", Json::array()}};
+      for (const auto& [f, n] : dr.over_quota) {
+        line += fmt::format("; {} {} entries, over the quota of {}", n, family_name(f), o.nacl_quota);
+        jd["over_quota"].push_back(family_name(f));
       }
       text += line + "\n";
       ja["directions"].push_back(std::move(jd));
-      if (m.changed) {
-        add_nacl_steps(plan, a.id, d, nacl_plan(a.entries(d), m.entries));
-        a.entries(d) = std::move(m.entries);
-      }
     }
     report["acls"].push_back(std::move(ja));
   }
 
-  Json doc = Json::object();
-  if (!groups.empty()) doc["SecurityGroups"] = Json::parse(write_security_groups(groups))["SecurityGroups"];
-  if (!acls.empty()) doc["NetworkAcls"] = Json::parse(write_network_acls(acls))["NetworkAcls"];
-  write_file_atomic(o.out, doc.dump(4) + "\n");
+  CliPlan plan = aws_cli_plan(r.group_changes, r.acl_changes);
+  write_file_atomic(o.out, write_snapshot(r.groups, r.acls));
   if (!o.plan.empty()) {
-    std::string sh =
-        "#!/bin/sh\n# sgopt minimize: new rules are authorized before old ones are revoked, and ACL entries\n"
-        "# change one at a time so that no step changes what the rules allow.\nset -e\n";
-    for (const auto& n : plan.notes) sh += "# note: " + n + "\n";
-    for (const auto& c : plan.commands) sh += c + "\n";
-    write_file_atomic(o.plan, sh);
-    Json pj{{"every_step_equivalent", plan.every_step_equivalent}, {"notes", plan.notes}, {"steps", plan.steps}};
-    write_file_atomic(o.plan + ".json", pj.dump(2) + "\n");
+    write_file_atomic(o.plan, plan.script);
+    write_file_atomic(o.plan + ".json", plan.json);
   }
+  int total_before = r.rules_before, total_after = r.rules_after;
+  int acl_before = r.entries_before, acl_after = r.entries_after;
   std::string ratio = total_before > 0 ? fmt::format(" (ratio {:.2f})", double(total_after) / total_before) : "";
   text += fmt::format("total: {} -> {} security group rules{}; {} -> {} ACL entries; wrote {}{}\n", total_before,
                       total_after, ratio, acl_before, acl_after, o.out,
-                      o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps.size(), o.plan));
+                      o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps, o.plan));
   for (const auto& n : plan.notes) text += "note: " + n + "\n";
   if (o.format == cli::Format::Json) {
     report["total"] = {{"rules_before", total_before}, {"rules_after", total_after},
                        {"acl_entries_before", acl_before}, {"acl_entries_after", acl_after}};
     report["output"] = o.out;
-    if (!o.plan.empty()) report["plan"] = {{"commands", o.plan}, {"json", o.plan + ".json"}, {"steps", plan.steps.size()}};
+    if (!o.plan.empty()) report["plan"] = {{"commands", o.plan}, {"json", o.plan + ".json"}, {"steps", plan.steps}};
     report["notes"] = plan.notes;
     fmt::print("{}\n", report.dump(2));
   } else {
     fmt::print("{}", text);
   }
-  return over > 0 || unproven > 0 ? cli::kExitFindings : cli::kExitOk;
+  return r.over_quota > 0 || r.unproven > 0 ? cli::kExitFindings : cli::kExitOk;
 }
 
 }  // namespace

@@ -95,16 +95,17 @@ const aws::PeerList& peer_list(PeerType t) {
   return aws::kPeerLists[0];
 }
 
-Json peer_element(const SgRule& r) {
+/// The rule's peer element: its original one with the model's values, or a new one.
+Json peer_element(const SgRule& r, bool keep_original = true, bool with_description = true) {
   const aws::PeerList& pl = peer_list(r.peer.type);
-  Json e = parse_raw(r.source.raw_json);
+  Json e = keep_original ? parse_raw(r.source.raw_json) : Json::object();
   if (!e.contains(pl.key)) e = Json::object();  // the rule's peer changed kind: start afresh
   const Json* value = member(e, pl.key);
   bool same = r.peer.is_cidr() ? names_cidr(value, r.peer.cidr)
                                : value && value->is_string() && value->get_ref<const std::string&>() == r.peer.ref;
   if (!same) e[pl.key] = r.peer.str();
   if (r.peer.type == PeerType::Group) set_text(e, "UserId", r.peer.user_id);
-  set_text(e, "Description", r.source.description);
+  set_text(e, "Description", with_description ? r.source.description : std::string());
   return e;
 }
 
@@ -121,16 +122,21 @@ Json fresh_permission(const PermKey& key) {
   return perm;
 }
 
-Json permissions(const SecurityGroup& g, Direction d, const Json& original) {
+/// Rules grouped as AWS groups them into IpPermissions, in first-seen order.
+std::vector<std::pair<PermKey, std::vector<const SgRule*>>> by_permission(const std::vector<SgRule>& rules) {
   std::vector<std::pair<PermKey, std::vector<const SgRule*>>> buckets;
   std::map<PermKey, std::size_t> bucket_of;
-  for (const SgRule& r : g.rules(d)) {
+  for (const SgRule& r : rules) {
     auto [it, added] = bucket_of.emplace(key_of(r), buckets.size());
     if (added) buckets.push_back({key_of(r), {}});
     buckets[it->second].second.push_back(&r);
   }
+  return buckets;
+}
+
+Json permissions(const SecurityGroup& g, Direction d, const Json& original) {
   Json out = Json::array();
-  for (const auto& [key, rules] : buckets) {
+  for (const auto& [key, rules] : by_permission(g.rules(d))) {
     // Start from the permission the rules came from, so that its other fields stay.
     Json perm;
     for (const SgRule* r : rules) {
@@ -252,6 +258,36 @@ Json acl_object(const NetworkAcl& a) {
 }
 
 }  // namespace
+
+std::string ip_permissions_json(const std::vector<SgRule>& rules, bool with_descriptions) {
+  Json out = Json::array();
+  for (const auto& [key, members] : by_permission(rules)) {
+    const auto& [protocol, from, to] = key;
+    Json perm{{"IpProtocol", sg_protocol_text(protocol)}};
+    if (from) perm["FromPort"] = *from;
+    if (to) perm["ToPort"] = *to;
+    for (const aws::PeerList& pl : aws::kPeerLists)
+      for (const SgRule* r : members)
+        if (r->peer.type == pl.type) perm[pl.list].push_back(peer_element(*r, false, with_descriptions));
+    out.push_back(std::move(perm));
+  }
+  return out.dump();
+}
+
+std::string write_snapshot(const std::vector<SecurityGroup>& groups, const std::vector<NetworkAcl>& acls) {
+  Json doc = Json::object();
+  if (!groups.empty()) {
+    Json list = Json::array();
+    for (const SecurityGroup& g : groups) list.push_back(group_object(g));
+    doc["SecurityGroups"] = std::move(list);
+  }
+  if (!acls.empty()) {
+    Json list = Json::array();
+    for (const NetworkAcl& a : acls) list.push_back(acl_object(a));
+    doc["NetworkAcls"] = std::move(list);
+  }
+  return dump(doc);
+}
 
 std::string write_security_groups(const std::vector<SecurityGroup>& groups) {
   Json list = Json::array();

@@ -13,6 +13,12 @@ namespace sgopt {
 std::string write_security_groups(const std::vector<SecurityGroup>& groups);
 /// {"NetworkAcls": [...]} with Entries rebuilt from the model's entries.
 std::string write_network_acls(const std::vector<NetworkAcl>& acls);
+/// One document with both: {"SecurityGroups": [...], "NetworkAcls": [...]}, each key only when
+/// there is something to write.
+std::string write_snapshot(const std::vector<SecurityGroup>& groups, const std::vector<NetworkAcl>& acls);
+/// The IpPermissions that `aws ec2 authorize-/revoke-security-group-*` take for these rules (rules
+/// with equal protocol and ports share one permission), as compact JSON; descriptions only when asked.
+std::string ip_permissions_json(const std::vector<SgRule>& rules, bool with_descriptions);
 /// Writes content to path through a temporary file in the same folder and a rename, so that a
 /// reader never sees a partial file. Throws std::runtime_error on failure.
 void write_file_atomic(const std::string& path, const std::string& content);

@@ -8,36 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "model/change.h"
 #include "model/network_acl.h"
 #include "model/security_group.h"
 
 namespace sgopt {
 
-/// Rules of one group and direction to authorize and to revoke.
-struct SgChange {
-  std::string group_id;
-  Direction direction = Direction::Ingress;
-  std::vector<SgRule> authorize;
-  std::vector<SgRule> revoke;
-};
-
 /// The rules in `after` that `before` lacks and back, compared as AWS identifies a rule (protocol,
 /// ports and peer). Empty lists when nothing changes.
 SgChange sg_change(const std::string& group_id, Direction d, const std::vector<SgRule>& before,
                    const std::vector<SgRule>& after);
-
-struct NaclStep {
-  enum class Action { Create, Replace, Delete };
-  Action action = Action::Create;
-  int rule_number = 0;
-  NaclEntry entry;  // for Create / Replace: the entry written
-};
-
-struct NaclPlan {
-  std::vector<NaclStep> steps;
-  /// True when every state between the steps allows exactly what `before` allows.
-  bool every_step_equivalent = true;
-};
 
 /// Steps from one direction's entries to another's (both sorted by rule number): entries put at
 /// their new numbers (create, or replace in place) and old numbers deleted, in an order where each

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <queue>
 #include <set>
 #include <tuple>
@@ -537,17 +538,16 @@ Family kind_family(PeerKind k, const std::vector<SgRule>& rules, const std::vect
   return k == kPeerIpv6 ? Family::V6 : Family::V4;
 }
 
-z3::context& z3_context() {
-  static thread_local z3::context ctx;
-  return ctx;
-}
-
 // Native equality is required; Z3's proof too when asked. Returns the proof and a note.
+// z3_equal(ctx) proves the rewrite in the options' session (or a fresh one).
 template <class Formula>
 std::pair<Proof, std::string> prove(bool native_equal, const MinimizeOptions& o, Formula&& z3_equal) {
   if (!native_equal) return {Proof::Failed, "the rewrite was not equivalent (a bug); left unchanged"};
   if (!o.prove_with_z3) return {Proof::NativeOnly, ""};
-  ProofResult r = z3_equal();
+  std::optional<ProofSession> own;
+  ProofSession* session = o.session;
+  if (!session) session = &own.emplace();
+  ProofResult r = z3_equal(session->context());
   if (r.status == ProofStatus::Proved) return {Proof::Proved, ""};
   if (r.status == ProofStatus::Refuted)
     return {Proof::Failed, fmt::format("Z3 found a difference ({}); left unchanged",
@@ -642,8 +642,8 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
     out.rules = rules;
     return out;
   }
-  auto [proof, note] = prove(sg_set(result, peers) == allowed, options, [&] {
-    Encoder enc(z3_context(), peers);
+  auto [proof, note] = prove(sg_set(result, peers) == allowed, options, [&](z3::context& ctx) {
+    Encoder enc(ctx, peers);
     Prover prover(enc, options.z3_timeout_ms);
     return prover.equal(enc.sg(rules), enc.sg(result));
   });
@@ -727,9 +727,9 @@ MinimizedEntries minimize_nacl_entries(const std::vector<NaclEntry>& entries, co
   int n = 0;
   for (NaclEntry& e : cur)
     if (!e.is_default_deny()) e.rule_number = step * ++n;
-  auto [proof, note] = prove(nacl_allowed_set(cur) == allowed, options, [&] {
+  auto [proof, note] = prove(nacl_allowed_set(cur) == allowed, options, [&](z3::context& ctx) {
     PeerTable peers;
-    Encoder enc(z3_context(), peers);
+    Encoder enc(ctx, peers);
     Prover prover(enc, options.z3_timeout_ms);
     return prover.equal(enc.nacl_allows(entries), enc.nacl_allows(cur));
   });

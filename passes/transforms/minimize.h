@@ -12,6 +12,7 @@
 
 #include "model/snapshot.h"
 #include "solver/packet_set.h"
+#include "solver/proof_session.h"
 
 namespace sgopt {
 
@@ -33,6 +34,8 @@ SgRule rule_for_box(const Box& box, const PeerTable& peers);
 struct MinimizeOptions {
   bool prove_with_z3 = true;       // also require Z3's proof of equivalence
   unsigned z3_timeout_ms = 2000;   // per group and direction
+  /// The Z3 context to prove in (one per thread); null: a fresh one for each proof.
+  ProofSession* session = nullptr;
 };
 
 /// Rules per quota bucket (one family) before and after, and a lower bound on any equivalent set.
