@@ -4,6 +4,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "model/protocol.h"
 #include "model/rule_text.h"
 
 namespace sgopt {
@@ -25,8 +26,12 @@ RuleRef sg_rule_ref(const std::string& group_id, Direction d, const SgRule& rule
   r.resource_id = group_id;
   r.direction = d;
   r.permission_index = rule.source.permission_index;
+  r.rule_id = rule.source.rule_id;
   r.peer = rule.source.peer_text.empty() ? rule.peer.str() : rule.source.peer_text;
+  r.protocol = protocol_name(rule.protocol);
+  r.ports = ports_text(rule.protocol, rule.from_port, rule.to_port);
   r.text = sg_rule_text(rule);
+  r.description = rule.source.description;
   r.where = rule.source.where;
   return r;
 }
@@ -36,8 +41,12 @@ RuleRef nacl_entry_ref(const std::string& acl_id, const NaclEntry& entry) {
   r.resource_id = acl_id;
   r.direction = entry.direction;
   r.rule_number = entry.rule_number;
+  r.allow = entry.allow;
   r.peer = entry.cidr.str();
+  r.protocol = protocol_name(entry.protocol);
+  r.ports = nacl_ports_text(entry);
   r.text = nacl_entry_text(entry);
+  r.description = entry.source.description;
   r.where = entry.source.where;
   return r;
 }

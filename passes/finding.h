@@ -20,9 +20,14 @@ struct RuleRef {
   std::string resource_id;        // sg-... or acl-...
   Direction direction = Direction::Ingress;
   int permission_index = -1;      // SG: index in IpPermissions(Egress)
-  std::string peer;               // SG: the peer exactly as written
+  std::string rule_id;            // SG: sgr-... when the input had one
+  std::string peer;               // the peer exactly as written (NACL: the CIDR)
   int rule_number = 0;            // NACL
+  bool allow = true;              // NACL: the entry's action
+  std::string protocol;           // "tcp", "all", "50"
+  std::string ports;              // "22", "1024-65535", "type 3 code 4", "all"
   std::string text;               // one-line human rendering ("tcp 22 0.0.0.0/0")
+  std::string description;        // the rule's description, when it has one
   Location where;                 // file and JSON pointer
 };
 

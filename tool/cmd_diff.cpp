@@ -10,7 +10,7 @@
 #include "model/aws/writer.h"
 #include "passes/compare/diff.h"
 #include "tool/cli.h"
-#include "tool/region_json.h"
+#include "tool/json_shapes.h"
 #include "tool/sarif.h"
 
 namespace sgopt {
@@ -113,12 +113,6 @@ void print_text(const Outcome& o, const PeerTable& peers, std::size_t max_region
              all_met(o) ? "met" : "not met");
 }
 
-nlohmann::json location_json(const Location& l) {
-  nlohmann::json j{{"file", l.file}, {"json_pointer", l.json_pointer}};
-  if (l.line > 0) j["line"] = l.line;
-  return j;
-}
-
 void print_json(const Outcome& o, const PeerTable& peers) {
   nlohmann::json out;
   out["resources"] = nlohmann::json::array();
@@ -130,7 +124,7 @@ void print_json(const Outcome& o, const PeerTable& peers) {
                       {"status", r.added() ? "added" : r.removed() ? "removed" : "matched"},
                       {"judged", r.judged},
                       {"meets_expectation", judged_ok(r, o.expect)},
-                      {"location", location_json(r.where)}};
+                      {"location", cli::location_json(r.where)}};
     jr["directions"] = nlohmann::json::array();
     for (const auto& d : r.directions) {
       nlohmann::json jd{{"direction", direction_name(d.direction)},

@@ -12,6 +12,7 @@
 #include "model/rule_text.h"
 #include "passes/transforms/minimize_snapshot.h"
 #include "tool/cli.h"
+#include "tool/json_shapes.h"
 
 namespace sgopt {
 namespace {
@@ -55,7 +56,7 @@ void advice_lines(std::vector<std::string>& lines, Json& jq, const QuotaAdvice& 
   const auto& plans = a.widenings;
   jq["widening_plans"] = Json::array();
   for (const WideningPlan& p : plans)
-    jq["widening_plans"].push_back({{"join", p.how}, {"rules", p.bucket_rules}, {"extra_points", p.extra.str()},
+    jq["widening_plans"].push_back({{"join", p.how}, {"rules", p.bucket_rules}, {"extra_points", cli::count_json(p.extra)},
                                     {"regions", p.added}, {"regions_total", p.added_regions}});
   if (plans.empty()) {
     lines.push_back(fmt::format("    no widening of CIDRs or port ranges brings {} to {} rules", family_name(f), o.quota));

@@ -8,6 +8,7 @@
 #include "model/rule_text.h"
 #include "passes/query/decide.h"
 #include "tool/cli.h"
+#include "tool/json_shapes.h"
 
 namespace sgopt {
 namespace {
@@ -63,25 +64,6 @@ Packet packet_from(const QueryOptions& o) {
   return p;
 }
 
-nlohmann::json packet_json(const Packet& p) {
-  nlohmann::json j{{"protocol", p.protocol}, {"protocol_name", protocol_name(p.protocol)}};
-  switch (p.peer_type) {
-    case PeerType::Ipv4: j["peer"] = format_address(Family::V4, p.addr); break;
-    case PeerType::Ipv6: j["peer"] = format_address(Family::V6, p.addr); break;
-    default: j["peer"] = p.ref; break;
-  }
-  if (is_port_protocol(p.protocol)) j["port"] = p.port_key;
-  if (is_icmp_protocol(p.protocol)) {
-    j["icmp_type"] = p.port_key / 256;
-    j["icmp_code"] = p.port_key % 256;
-  }
-  return j;
-}
-
-nlohmann::json location_json(const Location& l) {
-  return nlohmann::json{{"file", l.file}, {"json_pointer", l.json_pointer}};
-}
-
 int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   Direction dir = o.egress ? Direction::Egress : Direction::Ingress;
   PacketDecision decision = decide_packet(s, PacketQuery{o.groups, "", dir, p});
@@ -90,12 +72,7 @@ int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   std::vector<std::string> lines;
   for (const auto& [id, rule] : decision.matched) {
     const SgRule& r = *rule;
-    rules.push_back({{"group", id},
-                     {"permission_index", r.source.permission_index},
-                     {"peer", r.source.peer_text.empty() ? r.peer.str() : r.source.peer_text},
-                     {"rule", sg_rule_text(r)},
-                     {"description", r.source.description},
-                     {"location", location_json(r.source.where)}});
+    rules.push_back(cli::rule_json(sg_rule_ref(id, dir, r)));
     lines.push_back(fmt::format("  {} {}[{}] {}{}  ({})", id, o.egress ? "IpPermissionsEgress" : "IpPermissions",
                                 r.source.permission_index, sg_rule_text(r),
                                 r.source.description.empty() ? "" : fmt::format("  \"{}\"", r.source.description),
@@ -106,7 +83,7 @@ int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
     nlohmann::json out{{"decision", allowed ? "allow" : "deny"},
                        {"resources", o.groups},
                        {"direction", direction_name(dir)},
-                       {"packet", packet_json(p)},
+                       {"packet", cli::packet_json(p)},
                        {"rules", rules}};
     fmt::print("{}\n", out.dump(2));
   } else {
@@ -129,14 +106,11 @@ int query_acl(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   if (o.format == cli::Format::Json) {
     nlohmann::json rules = nlohmann::json::array();
     if (decider)
-      rules.push_back({{"rule_number", decider->rule_number},
-                       {"action", decider->allow ? "allow" : "deny"},
-                       {"rule", nacl_entry_text(*decider)},
-                       {"location", location_json(decider->source.where)}});
+      rules.push_back(cli::rule_json(nacl_entry_ref(o.acl, *decider)));
     nlohmann::json out{{"decision", allowed ? "allow" : "deny"},
                        {"resources", {o.acl}},
                        {"direction", direction_name(dir)},
-                       {"packet", packet_json(p)},
+                       {"packet", cli::packet_json(p)},
                        {"rules", rules}};
     fmt::print("{}\n", out.dump(2));
   } else {

@@ -6,7 +6,9 @@
 #include "model/protocol.h"
 #include "model/quota.h"
 #include "model/rule_text.h"
+#include "passes/finding.h"
 #include "tool/cli.h"
+#include "tool/json_shapes.h"
 
 namespace sgopt {
 namespace {
@@ -97,12 +99,6 @@ nlohmann::json bucket_json(const std::array<int, 4>& used) {
   return j;
 }
 
-nlohmann::json location_json(const Location& l) {
-  nlohmann::json j{{"file", l.file}, {"json_pointer", l.json_pointer}};
-  if (l.line > 0) j["line"] = l.line;
-  return j;
-}
-
 void print_json(const Snapshot& s) {
   nlohmann::json out;
   out["groups"] = nlohmann::json::array();
@@ -114,16 +110,7 @@ void print_json(const Snapshot& s) {
     jg["over_quota"] = over_quota(used, kSgRuleQuota, 0);
     jg["rules"] = nlohmann::json::array();
     for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (const auto& r : g.rules(d)) {
-        nlohmann::json jr{{"direction", direction_name(d)},
-                          {"protocol", protocol_name(r.protocol)},
-                          {"ports", ports_text(r.protocol, r.from_port, r.to_port)},
-                          {"peer", r.peer.str()},
-                          {"permission_index", r.source.permission_index},
-                          {"description", r.source.description},
-                          {"location", location_json(r.source.where)}};
-        jg["rules"].push_back(std::move(jr));
-      }
+      for (const auto& r : g.rules(d)) jg["rules"].push_back(cli::rule_json(sg_rule_ref(g.id, d, r)));
     out["groups"].push_back(std::move(jg));
   }
   out["acls"] = nlohmann::json::array();
@@ -137,14 +124,7 @@ void print_json(const Snapshot& s) {
     ja["over_quota"] = over_quota(used, kNaclEntryQuota, kNaclEntryQuotaMax);
     ja["entries"] = nlohmann::json::array();
     for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (const auto& e : acl.entries(d))
-        ja["entries"].push_back({{"direction", direction_name(d)},
-                                 {"rule_number", e.rule_number},
-                                 {"action", e.allow ? "allow" : "deny"},
-                                 {"protocol", protocol_name(e.protocol)},
-                                 {"ports", nacl_ports_text(e)},
-                                 {"cidr", e.cidr.str()},
-                                 {"location", location_json(e.source.where)}});
+      for (const auto& e : acl.entries(d)) ja["entries"].push_back(cli::rule_json(nacl_entry_ref(acl.id, e)));
     out["acls"].push_back(std::move(ja));
   }
   out["interfaces"] = nlohmann::json::array();

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "model/protocol.h"
+#include "tool/json_shapes.h"
 #include "tool/sarif.h"
 
 namespace sgopt {
@@ -100,51 +101,6 @@ const char* security_severity(Severity s) {
 
 // ----- pieces shared by the renderings -----
 
-nlohmann::json location_json(const Location& l) {
-  nlohmann::json j{{"file", l.file}, {"json_pointer", l.json_pointer}};
-  if (l.line > 0) j["line"] = l.line;
-  return j;
-}
-
-nlohmann::json rule_ref_json(const RuleRef& r) {
-  nlohmann::json j{{"type", r.rule_number > 0 ? "nacl-entry" : "sg-rule"},
-                   {"resource", r.resource_id},
-                   {"direction", direction_name(r.direction)},
-                   {"peer", r.peer},
-                   {"text", r.text},
-                   {"location", location_json(r.where)}};
-  if (r.rule_number > 0) {
-    j["rule_number"] = r.rule_number;
-  } else {
-    j["permission_index"] = r.permission_index;
-  }
-  return j;
-}
-
-const char* peer_type_name(PeerType t) {
-  switch (t) {
-    case PeerType::Ipv4: return "ipv4";
-    case PeerType::Ipv6: return "ipv6";
-    case PeerType::Group: return "group";
-    case PeerType::PrefixList: return "prefix-list";
-  }
-  return "ipv4";
-}
-
-nlohmann::json packet_json(const Packet& p) {
-  nlohmann::json j{{"protocol", p.protocol}, {"protocol_name", protocol_name(p.protocol)},
-                   {"peer_type", peer_type_name(p.peer_type)}, {"text", p.str()}};
-  if (p.peer_type == PeerType::Ipv4) j["address"] = format_address(Family::V4, p.addr);
-  if (p.peer_type == PeerType::Ipv6) j["address"] = format_address(Family::V6, p.addr);
-  if (p.peer_type == PeerType::Group || p.peer_type == PeerType::PrefixList) j["ref"] = p.ref;
-  if (is_port_protocol(p.protocol)) j["port"] = p.port_key;
-  if (is_icmp_protocol(p.protocol)) {
-    j["icmp_type"] = p.port_key / 256;
-    j["icmp_code"] = p.port_key % 256;
-  }
-  return j;
-}
-
 std::string ref_line(const RuleRef& r) {
   std::string head = r.rule_number > 0 ? fmt::format("entry {}", r.rule_number)
                                        : fmt::format("{} permission {} peer {}", r.resource_id, r.permission_index, r.peer);
@@ -169,13 +125,13 @@ nlohmann::json finding_json(const Finding& f) {
                    {"resource", f.resource_id},
                    {"message", f.message},
                    {"fix", f.fix},
-                   {"location", location_json(f.where)}};
+                   {"location", cli::location_json(f.where)}};
   if (f.direction) j["direction"] = direction_name(*f.direction);
   j["rules"] = nlohmann::json::array();
-  for (const auto& r : f.rules) j["rules"].push_back(rule_ref_json(r));
+  for (const auto& r : f.rules) j["rules"].push_back(cli::rule_json(r));
   j["causes"] = nlohmann::json::array();
-  for (const auto& r : f.causes) j["causes"].push_back(rule_ref_json(r));
-  if (f.witness) j["witness"] = packet_json(*f.witness);
+  for (const auto& r : f.causes) j["causes"].push_back(cli::rule_json(r));
+  if (f.witness) j["witness"] = cli::packet_json(*f.witness);
   if (!f.exposure.empty()) j["exposure"] = {{"packets", f.exposure}, {"addresses", f.exposed_addresses}};
   return j;
 }

@@ -12,6 +12,7 @@
 #include "passes/analyses/redundant_rules.h"
 #include "solver/encoding.h"
 #include "tests/passes/builders.h"
+#include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/tool/run_cli.h"
 #include "tool/findings_output.h"
@@ -23,20 +24,7 @@ namespace fs = std::filesystem;
 
 const std::string kCorpus = SGOPT_SOURCE_DIR "/../shared/realdata/describe";
 
-// The corpus files grouped by export (the name before the first dot), so that interfaces are
-// analysed with their own groups; ids repeat across exports. Test fixtures reuse ids, so
-// loading is lenient (each object kept, with a warning).
-std::vector<std::vector<std::string>> exports() {
-  std::map<std::string, std::vector<std::string>> by;
-  for (const auto& e : fs::directory_iterator(kCorpus))
-    if (e.path().extension() == ".json") by[e.path().filename().string().substr(0, e.path().filename().string().find('.'))].push_back(e.path().string());
-  std::vector<std::vector<std::string>> out;
-  for (auto& [name, files] : by) {
-    std::sort(files.begin(), files.end());
-    out.push_back(files);
-  }
-  return out;
-}
+std::vector<std::vector<std::string>> exports() { return test_support::realdata_exports(); }
 
 using test_support::without;
 
@@ -69,19 +57,8 @@ TEST(AnalyzeCorpusTest, EveryPassRunsOnTheRealCorpusAndRemovableSetsAreProved) {
   EXPECT_GT(proved, 0);
 }
 
-// True when every report validates, checked by one python3-jsonschema run.
-bool all_valid(const std::vector<std::string>& reports) {
-  std::string cmd =
-      "python3 -c 'import json,sys,jsonschema; s=json.load(open(sys.argv[1])); "
-      "[jsonschema.validate(json.load(open(p)), s) for p in sys.argv[2:]]' '" SGOPT_SOURCE_DIR
-      "/docs/analyze.schema.json'";
-  for (const auto& r : reports) cmd += " '" + r + "'";
-  return std::system(cmd.c_str()) == 0;
-}
-
 TEST(AnalyzeCorpusTest, JsonReportsValidateAgainstTheSchema) {
-  if (std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") != 0)
-    GTEST_SKIP() << "python3 with jsonschema is not installed";
+  if (!testing::have_schema_validator()) GTEST_SKIP() << "python3 with jsonschema is not installed";
   std::string dir = testing::temp_dir();
   std::vector<std::vector<std::string>> inputs = {
       {testing::sample("web-sprawl.json"), testing::sample("network-interfaces.json")},
@@ -100,7 +77,7 @@ TEST(AnalyzeCorpusTest, JsonReportsValidateAgainstTheSchema) {
     ASSERT_EQ(r.status, 0) << r.err;
     reports.push_back(out);
   }
-  EXPECT_TRUE(all_valid(reports));
+  EXPECT_TRUE(testing::schema_valid("analyze.schema.json", reports));
 }
 
 }  // namespace

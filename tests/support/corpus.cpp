@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 
 namespace sgopt::test_support {
 
@@ -17,6 +18,17 @@ static std::vector<std::string> json_files(const std::filesystem::path& dir) {
 
 std::vector<std::string> realdata_describe_files() {
   return json_files(SGOPT_SOURCE_DIR "/../shared/realdata/describe");
+}
+
+std::vector<std::vector<std::string>> realdata_exports() {
+  std::map<std::string, std::vector<std::string>> by;
+  for (const auto& f : realdata_describe_files()) {
+    std::string name = std::filesystem::path(f).filename().string();
+    by[name.substr(0, name.find('.'))].push_back(f);
+  }
+  std::vector<std::vector<std::string>> out;
+  for (auto& [name, files] : by) out.push_back(files);
+  return out;
 }
 
 std::vector<std::string> sample_files() { return json_files(SGOPT_SOURCE_DIR "/samples"); }

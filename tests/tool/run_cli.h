@@ -22,5 +22,10 @@ std::string temp_dir();
 void write_text(const std::string& path, const std::string& content);
 /// Reads a whole file ("" when missing).
 std::string read_text(const std::string& path);
+/// True when python3 with jsonschema can run tests/tool/validate_json.py.
+bool have_schema_validator();
+/// True when every file validates against docs/SCHEMA (e.g. "diff.schema.json"); the validator
+/// prints what is wrong to standard error.
+bool schema_valid(const std::string& schema, const std::vector<std::string>& files);
 
 }  // namespace sgopt::testing

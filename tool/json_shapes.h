@@ -1,0 +1,35 @@
+// The JSON vocabulary every command speaks: one shape each for a location in the input, a rule, a
+// packet, a region of traffic and a count, so that analyze, diff, minimize, query and show print
+// the same objects. docs/common.schema.json defines them ($defs), and each command's schema
+// refers to it.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/packet.h"
+#include "passes/finding.h"
+#include "solver/packet_set.h"
+#include "solver/regions.h"
+
+namespace sgopt::cli {
+
+/// {"file", "json_pointer", "line"?} (line when known).
+nlohmann::json location_json(const Location& l);
+/// A count as a decimal string (counts exceed 2^64 for IPv6).
+nlohmann::json count_json(const BigCount& n);
+/// {"type": "sg-rule" | "nacl-entry", "resource", "direction", "protocol", "ports", "peer", "text",
+///  "location", and for a rule "permission_index", "description" (and "rule_id" when known), for an
+///  entry "rule_number" and "action"}.
+nlohmann::json rule_json(const RuleRef& r);
+/// {"text", "peer_type", "peer", "protocol", "protocol_name", "port_key", and "port" (tcp/udp) or
+///  "icmp_type" and "icmp_code" (icmp/icmpv6)}.
+nlohmann::json packet_json(const Packet& p);
+/// {"traffic", "protocols": [[lo, hi], ...], "port_keys": [lo, hi], "peers": [...], "count", "witness"}.
+nlohmann::json region_json(const Region& r, const PeerTable& peers);
+/// {"count", "regions": [...]} for a whole set and its regions.
+nlohmann::json regions_json(const PacketSet& set, const std::vector<Region>& regions, const PeerTable& peers);
+
+}  // namespace sgopt::cli
