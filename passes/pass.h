@@ -1,7 +1,9 @@
 // The pass interface and registry: analyses are small classes registered by name in
-// passes/passes.def; the driver runs them over every group and ACL, in parallel, in input order.
+// passes/passes.def, each declaring the kinds of finding it reports; the driver runs them over
+// every group and ACL, in parallel, in input order, and stamps each finding with its pass.
 #pragma once
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -29,14 +31,44 @@ struct AnalysisContext {
   const NetworkAcl* acl = nullptr;
 };
 
-/// An analysis: reads the model, emits findings, changes nothing.
+/// One kind of finding a pass reports, declared beside the pass's code: the registry, SARIF's
+/// reporting descriptors, --list-passes and the renderers all read it from here.
+struct FindingKind {
+  const char* id;        // "redundant", unique within its pass; the SARIF ruleId is "pass/id"
+  const char* title;     // "RedundantRule" (SARIF rule name)
+  const char* help;      // one sentence: what the finding means
+  const char* help_uri;  // where AWS documents the subject
+  Severity severity;     // the severity a finding of this kind has unless the pass says otherwise
+};
+
+/// A finding of this kind with its default severity; the driver stamps the pass name.
+Finding finding_of(const FindingKind& kind);
+
+/// Where AWS documents what the findings are about.
+namespace help_uri {
+inline constexpr const char* kEc2Controls = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html";
+inline constexpr const char* kSecurityGroups = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html";
+inline constexpr const char* kNetworkAcls = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html";
+inline constexpr const char* kQuotas = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html";
+}  // namespace help_uri
+
+/// An analysis: reads the model, emits findings, changes nothing. Its name and description come
+/// from passes/passes.def; its finding kinds from its own file.
 class Pass {
  public:
   virtual ~Pass() = default;
-  virtual std::string_view name() const = 0;
-  virtual std::string_view description() const = 0;
+  std::string_view name() const { return name_; }
+  std::string_view description() const { return description_; }
+  /// Every kind of finding the pass can report, in the order they are listed.
+  virtual std::span<const FindingKind* const> kinds() const = 0;
+  /// The kind with this id, or null.
+  const FindingKind* kind(std::string_view id) const;
   /// Appends the findings about ctx.group or ctx.acl. Must not touch shared state (runs in parallel).
   virtual void run(const AnalysisContext& ctx, std::vector<Finding>& out) const = 0;
+
+ private:
+  friend const std::vector<const Pass*>& all_passes();
+  std::string_view name_, description_;
 };
 
 /// Every registered pass, in passes.def order.

@@ -1,23 +1,47 @@
 // The pass registry and the parallel driver that runs analyses over a snapshot.
 #include "passes/pass.h"
 
+#include <fmt/format.h>
+
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace sgopt {
 
-#define SGOPT_PASS(id) const Pass& pass_##id();
+#define SGOPT_PASS(id, name, description) Pass& pass_##id();
 #include "passes/passes.def"
 #undef SGOPT_PASS
 
+Finding finding_of(const FindingKind& kind) {
+  Finding f;
+  f.kind = kind.id;
+  f.severity = kind.severity;
+  return f;
+}
+
+const FindingKind* Pass::kind(std::string_view id) const {
+  for (const FindingKind* k : kinds())
+    if (id == k->id) return k;
+  return nullptr;
+}
+
 const std::vector<const Pass*>& all_passes() {
-  static const std::vector<const Pass*> passes = {
-#define SGOPT_PASS(id) &pass_##id(),
+  static const std::vector<const Pass*> passes = [] {
+    std::vector<const Pass*> v;
+#define SGOPT_PASS(id, name, description) \
+  {                                       \
+    Pass& p = pass_##id();                \
+    p.name_ = name;                       \
+    p.description_ = description;         \
+    v.push_back(&p);                      \
+  }
 #include "passes/passes.def"
 #undef SGOPT_PASS
-  };
+    return v;
+  }();
   return passes;
 }
 
@@ -46,7 +70,17 @@ std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<co
         } else {
           ctx.acl = &snapshot.acls[i - n_groups];
         }
-        for (const Pass* p : passes) p->run(ctx, slots[i]);
+        for (const Pass* p : passes) {
+          std::size_t first = slots[i].size();
+          p->run(ctx, slots[i]);
+          for (std::size_t k = first; k < slots[i].size(); ++k) {
+            Finding& f = slots[i][k];
+            if (!p->kind(f.kind))
+              throw std::logic_error(fmt::format("internal error: pass {} reported a kind it does not declare: {}",
+                                                 p->name(), f.kind));
+            f.pass = std::string(p->name());
+          }
+        }
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(error_mutex);

@@ -43,7 +43,11 @@ std::vector<const Pass*> select_passes(const std::string& list) {
 
 int run_analyze(const AnalyzeOptions& o) {
   if (o.list_passes) {
-    for (const Pass* p : all_passes()) fmt::print("{:<24} {}\n", p->name(), p->description());
+    for (const Pass* p : all_passes()) {
+      fmt::print("{:<24} {}\n", p->name(), p->description());
+      for (const FindingKind* k : p->kinds())
+        fmt::print("  {:<32} {:<8} {}\n", k->id, severity_name(k->severity), k->help);
+    }
     return cli::kExitOk;
   }
   if (o.files.empty()) throw InputError(Diagnostic{{}, "analyze needs at least one FILE (or --list-passes)"});

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "model/protocol.h"
+#include "passes/pass.h"
 #include "tool/json_shapes.h"
 #include "tool/sarif.h"
 
@@ -16,69 +17,6 @@ namespace sgopt {
 std::string finding_rule_id(const Finding& f) { return f.pass + "/" + f.kind; }
 
 namespace {
-
-// ----- metadata of every kind of finding (SARIF reporting descriptors) -----
-
-struct KindInfo {
-  const char* pass;
-  const char* kind;
-  const char* name;
-  const char* text;
-  const char* help_uri;
-};
-
-constexpr const char* kEc2Controls = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html";
-constexpr const char* kSgDocs = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html";
-constexpr const char* kNaclDocs = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html";
-constexpr const char* kQuotaDocs = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html";
-
-constexpr std::array<KindInfo, 21> kKinds = {{
-    {"redundant-rules", "redundant", "RedundantRule",
-     "A security-group rule allows nothing that the other rules of its group and direction do not already allow.",
-     kSgDocs},
-    {"redundant-rules", "duplicate", "DuplicateRule",
-     "A security-group rule allows exactly what another rule of the same group and direction allows.", kSgDocs},
-    {"redundant-rules", "removable-set", "RemovableRuleSet",
-     "Redundant rules that can be removed together without changing what the group allows.", kSgDocs},
-    {"redundant-on-interface", "redundant-on-interfaces", "RedundantOnInterfaces",
-     "On every interface that carries the group, the other groups already allow everything the rule allows.",
-     kSgDocs},
-    {"redundant-on-interface", "partly-redundant-on-interfaces", "PartlyRedundantOnInterfaces",
-     "Other groups allow the rule's traffic on some interfaces that carry its group, but not on all.", kSgDocs},
-    {"nacl-shadowing", "shadowed-conflict", "NaclShadowedConflict",
-     "A network ACL entry never applies: earlier entries decide all its packets, some with the opposite action.",
-     kNaclDocs},
-    {"nacl-shadowing", "shadowed", "NaclShadowed",
-     "A network ACL entry never applies: earlier entries already decide all its packets the same way.", kNaclDocs},
-    {"nacl-shadowing", "redundant", "NaclRedundant",
-     "Removing a network ACL entry changes no decision (for example a deny just above the default deny).",
-     kNaclDocs},
-    {"nacl-shadowing", "generalization", "NaclGeneralization",
-     "A network ACL entry contains everything an earlier entry of the opposite action decides.", kNaclDocs},
-    {"nacl-shadowing", "correlation", "NaclCorrelation",
-     "A network ACL entry partly overlaps what an earlier entry of the opposite action decides.", kNaclDocs},
-    {"overly-permissive", "open-admin-port", "OpenAdminPort",
-     "Remote administration (SSH 22, RDP 3389) is open to every address of the family.", kEc2Controls},
-    {"overly-permissive", "open-all-traffic", "OpenAllTraffic",
-     "Every protocol and port is open to every address of the family.", kEc2Controls},
-    {"overly-permissive", "open-all-ports", "OpenAllPorts", "Every tcp or udp port is open to every address of the family.",
-     kEc2Controls},
-    {"overly-permissive", "open-cifs", "OpenCifs", "CIFS/SMB (445) is open to every address of the family.",
-     kEc2Controls},
-    {"overly-permissive", "open-high-risk-ports", "OpenHighRiskPorts",
-     "Ports Security Hub EC2.19 calls high-risk are open to every address of the family.", kEc2Controls},
-    {"overly-permissive", "large-public-exposure", "LargePublicExposure",
-     "High-risk ports are open to a large block of public addresses (not the whole internet).", kEc2Controls},
-    {"overly-permissive", "large-port-range", "LargePortRange",
-     "A tcp or udp port range wider than the configured limit is open.", kSgDocs},
-    {"overly-permissive", "default-group-open", "DefaultGroupOpen",
-     "The default security group of a VPC allows traffic.", kEc2Controls},
-    {"overly-permissive", "unrestricted-egress", "UnrestrictedEgress",
-     "Egress allows every protocol and port to every address of the family.", kSgDocs},
-    {"quota", "over-quota", "OverQuota", "A rule bucket is over its default AWS quota.", kQuotaDocs},
-    {"quota", "over-hard-limit", "OverHardLimit", "A network ACL bucket is over the most entries AWS allows.",
-     kQuotaDocs},
-}};
 
 sarif::Level sarif_level(Severity s) {
   switch (s) {
@@ -155,25 +93,23 @@ nlohmann::json findings_json(const std::vector<Finding>& findings, const ReportI
 
 nlohmann::json findings_sarif(const std::vector<Finding>& findings, const ReportInfo& info) {
   std::vector<sarif::Rule> rules;
-  for (const auto& k : kKinds) {
-    if (std::find(info.passes.begin(), info.passes.end(), k.pass) == info.passes.end()) continue;
-    sarif::Rule r;
-    r.id = fmt::format("{}/{}", k.pass, k.kind);
-    r.name = k.name;
-    r.short_description = k.text;
-    r.help_uri = k.help_uri;
-    r.tags = {"security", "aws"};
-    rules.push_back(std::move(r));
+  for (const Pass* p : all_passes()) {
+    if (std::find(info.passes.begin(), info.passes.end(), p->name()) == info.passes.end()) continue;
+    for (const FindingKind* k : p->kinds()) {
+      sarif::Rule r;
+      r.id = fmt::format("{}/{}", p->name(), k->id);
+      r.name = k->title;
+      r.short_description = k->help;
+      r.help_uri = k->help_uri;
+      r.default_level = sarif_level(k->severity);
+      r.security_severity = security_severity(k->severity);
+      r.tags = {"security", "aws"};
+      rules.push_back(std::move(r));
+    }
   }
   std::vector<sarif::Result> results;
   for (const auto& f : findings) {
     std::string id = finding_rule_id(f);
-    if (std::none_of(rules.begin(), rules.end(), [&](const sarif::Rule& r) { return r.id == id; })) {
-      sarif::Rule r;
-      r.id = id;
-      r.short_description = f.kind;
-      rules.push_back(std::move(r));
-    }
     sarif::Result res;
     res.rule_id = id;
     res.level = sarif_level(f.severity);
@@ -238,6 +174,15 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
     if (!f.controls.empty()) out += fmt::format("           controls: {}\n", fmt::join(f.controls, ", "));
     if (!f.fix.empty()) out += fmt::format("           fix:     {}\n", f.fix);
   }
+  // What each kind reported means, from the kinds the passes declare.
+  std::vector<std::string> legend;
+  for (const Pass* p : all_passes())
+    for (const FindingKind* k : p->kinds()) {
+      bool reported = std::any_of(findings.begin(), findings.end(),
+                                  [&](const Finding& f) { return f.pass == p->name() && f.kind == k->id; });
+      if (reported) legend.push_back(fmt::format("  {}/{}: {}", p->name(), k->id, k->help));
+    }
+  if (!legend.empty()) out += fmt::format("\nwhat the kinds mean:\n{}\n", fmt::join(legend, "\n"));
   auto counts = count_by_severity(findings);
   std::vector<std::string> parts;
   for (Severity s : {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})

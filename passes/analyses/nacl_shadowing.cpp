@@ -16,16 +16,45 @@
 
 namespace sgopt {
 
-const char* entry_issue_name(EntryIssueKind k) {
+namespace {
+
+constexpr FindingKind kShadowedConflict{
+    "shadowed-conflict", "NaclShadowedConflict",
+    "A network ACL entry never applies: earlier entries decide all its packets, some with the opposite action.",
+    help_uri::kNetworkAcls, Severity::High};
+constexpr FindingKind kShadowed{
+    "shadowed", "NaclShadowed",
+    "A network ACL entry never applies: earlier entries already decide all its packets the same way.",
+    help_uri::kNetworkAcls, Severity::Low};
+constexpr FindingKind kRedundant{
+    "redundant", "NaclRedundant",
+    "Removing a network ACL entry changes no decision (for example a deny just above the default deny).",
+    help_uri::kNetworkAcls, Severity::Low};
+constexpr FindingKind kGeneralization{
+    "generalization", "NaclGeneralization",
+    "A network ACL entry contains everything an earlier entry of the opposite action decides.",
+    help_uri::kNetworkAcls, Severity::Info};
+constexpr FindingKind kCorrelation{
+    "correlation", "NaclCorrelation",
+    "A network ACL entry partly overlaps what an earlier entry of the opposite action decides.",
+    help_uri::kNetworkAcls, Severity::Low};
+constexpr const FindingKind* kKinds[] = {&kShadowedConflict, &kShadowed, &kRedundant, &kGeneralization,
+                                         &kCorrelation};
+
+const FindingKind& kind_of(EntryIssueKind k) {
   switch (k) {
-    case EntryIssueKind::Shadowed: return "shadowed";
-    case EntryIssueKind::ShadowedConflict: return "shadowed-conflict";
-    case EntryIssueKind::Redundant: return "redundant";
-    case EntryIssueKind::Generalization: return "generalization";
-    case EntryIssueKind::Correlation: return "correlation";
+    case EntryIssueKind::ShadowedConflict: return kShadowedConflict;
+    case EntryIssueKind::Shadowed: return kShadowed;
+    case EntryIssueKind::Redundant: return kRedundant;
+    case EntryIssueKind::Generalization: return kGeneralization;
+    case EntryIssueKind::Correlation: return kCorrelation;
   }
-  return "";
+  return kShadowed;
 }
+
+}  // namespace
+
+const char* entry_issue_name(EntryIssueKind k) { return kind_of(k).id; }
 
 std::vector<EntryIssue> classify_nacl_entries(const std::vector<NaclEntry>& entries) {
   const std::size_t n = entries.size();
@@ -137,9 +166,7 @@ std::string numbers_text(const std::vector<NaclEntry>& entries, const std::vecto
 Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<NaclEntry>& entries,
                       const EntryIssue& issue) {
   const NaclEntry& e = entries[issue.entry];
-  Finding f;
-  f.pass = "nacl-shadowing";
-  f.kind = entry_issue_name(issue.kind);
+  Finding f = finding_of(kind_of(issue.kind));
   f.resource_id = acl.id;
   f.direction = d;
   f.rules.push_back(nacl_entry_ref(acl.id, e));
@@ -151,21 +178,18 @@ Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<Nacl
   const char* plural = one ? "entry" : "entries";
   switch (issue.kind) {
     case EntryIssueKind::ShadowedConflict:
-      f.severity = Severity::High;
       f.message = fmt::format(
           "{} entry {} ({}) never applies: earlier {} {} {} all its packets, some with the opposite action",
           direction_name(d), e.rule_number, nacl_entry_text(e), plural, related, one ? "decides" : "decide");
       f.fix = fmt::format("renumber entry {} below {} if it is meant to apply, or delete it", e.rule_number, related);
       break;
     case EntryIssueKind::Shadowed:
-      f.severity = Severity::Low;
       f.message = fmt::format("{} entry {} ({}) never applies: earlier {} {} already {}{} all its packets",
                               direction_name(d), e.rule_number, nacl_entry_text(e), plural, related,
                               e.allow ? "allow" : "deny", one ? "s" : "");
       f.fix = fmt::format("delete entry {}", e.rule_number);
       break;
     case EntryIssueKind::Redundant:
-      f.severity = Severity::Low;
       f.message = fmt::format("{} entry {} ({}) changes no decision: without it, {} would {} the same packets",
                               direction_name(d), e.rule_number, nacl_entry_text(e),
                               issue.related.empty() ? std::string("the implicit deny")
@@ -175,14 +199,12 @@ Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<Nacl
       f.fix = fmt::format("delete entry {}", e.rule_number);
       break;
     case EntryIssueKind::Generalization:
-      f.severity = Severity::Info;
       f.message = fmt::format("{} entry {} ({}) generalizes earlier {} {} of the opposite action (exceptions before a "
                               "broader rule; check that this is intended)",
                               direction_name(d), e.rule_number, nacl_entry_text(e), plural, related);
       f.fix = "none needed if the earlier entries are intended exceptions";
       break;
     case EntryIssueKind::Correlation:
-      f.severity = Severity::Low;
       f.message = fmt::format("{} entry {} ({}) partly overlaps earlier {} {} of the opposite action, which {} the overlap",
                               direction_name(d), e.rule_number, nacl_entry_text(e), plural, related,
                               one ? "decides" : "decide");
@@ -196,10 +218,7 @@ Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<Nacl
 
 class NaclShadowingPass final : public Pass {
  public:
-  std::string_view name() const override { return "nacl-shadowing"; }
-  std::string_view description() const override {
-    return "network ACL entries under first match: shadowed, redundant, generalization and correlation";
-  }
+  std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     if (!ctx.acl) return;
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
@@ -213,8 +232,8 @@ class NaclShadowingPass final : public Pass {
 
 }  // namespace
 
-const Pass& pass_nacl_shadowing() {
-  static const NaclShadowingPass pass;
+Pass& pass_nacl_shadowing() {
+  static NaclShadowingPass pass;
   return pass;
 }
 

@@ -122,6 +122,35 @@ const std::vector<int>& ec2_19_ports() {
 
 namespace {
 
+constexpr FindingKind kOpenAdminPort{"open-admin-port", "OpenAdminPort",
+    "Remote administration (SSH 22, RDP 3389) is open to every address of the family.",
+    help_uri::kEc2Controls, Severity::High};
+constexpr FindingKind kOpenAllTraffic{"open-all-traffic", "OpenAllTraffic",
+    "Every protocol and port is open to every address of the family.",
+    help_uri::kEc2Controls, Severity::Critical};
+constexpr FindingKind kOpenAllPorts{"open-all-ports", "OpenAllPorts",
+    "Every tcp or udp port is open to every address of the family.",
+    help_uri::kEc2Controls, Severity::High};
+constexpr FindingKind kOpenCifs{"open-cifs", "OpenCifs",
+    "CIFS/SMB (445) is open to every address of the family.",
+    help_uri::kEc2Controls, Severity::High};
+constexpr FindingKind kOpenHighRiskPorts{"open-high-risk-ports", "OpenHighRiskPorts",
+    "Ports Security Hub EC2.19 calls high-risk are open to every address of the family.",
+    help_uri::kEc2Controls, Severity::High};
+constexpr FindingKind kLargePublicExposure{"large-public-exposure", "LargePublicExposure",
+    "High-risk ports are open to a large block of public addresses (not the whole internet).",
+    help_uri::kEc2Controls, Severity::Medium};
+constexpr FindingKind kLargePortRange{"large-port-range", "LargePortRange",
+    "A tcp or udp port range wider than the configured limit is open.",
+    help_uri::kSecurityGroups, Severity::Low};
+constexpr FindingKind kDefaultGroupOpen{"default-group-open", "DefaultGroupOpen",
+    "The default security group of a VPC allows traffic.",
+    help_uri::kEc2Controls, Severity::Medium};
+constexpr FindingKind kUnrestrictedEgress{"unrestricted-egress", "UnrestrictedEgress",
+    "Egress allows every protocol and port to every address of the family.",
+    help_uri::kSecurityGroups, Severity::Low};
+constexpr const FindingKind* kKinds[] = {&kOpenAdminPort, &kOpenAllTraffic, &kOpenAllPorts, &kOpenCifs, &kOpenHighRiskPorts, &kLargePublicExposure, &kLargePortRange, &kDefaultGroupOpen, &kUnrestrictedEgress};
+
 using Controls = std::vector<std::string>;
 
 // "tcp 22, udp 22" for the (protocol, port) shapes in a set.
@@ -163,11 +192,9 @@ struct Subject {
   Location where;
 };
 
-Finding exposure_finding(const Subject& subj, const char* kind, Severity sev, Controls controls,
+Finding exposure_finding(const Subject& subj, const FindingKind& kind, Severity sev, Controls controls,
                          const PacketSet& exposure, std::string message, std::string fix) {
-  Finding f;
-  f.pass = "overly-permissive";
-  f.kind = kind;
+  Finding f = finding_of(kind);
   f.severity = sev;
   f.controls = std::move(controls);
   f.resource_id = subj.resource_id;
@@ -218,7 +245,7 @@ void check_open_ports(const Subject& subj, const PacketSet& open_all, Family fam
     PacketSet open = open_all.intersect(family_region(fam, tcp_udp_ports({port})));
     if (open.empty()) continue;
     Finding f = exposure_finding(
-        subj, "open-admin-port", is_acl ? Severity::Medium : Severity::High,
+        subj, kOpenAdminPort, is_acl ? Severity::Medium : Severity::High,
         is_acl ? admin_controls_nacl(fam) : admin_controls_sg(port, fam), open,
         fmt::format("{} ({}) is open to every {} address{}", lines_text(open), port == 22 ? "SSH" : "RDP",
                     family_words(fam), is_acl ? " under first match" : ""),
@@ -235,7 +262,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
     const PacketSet everything = family_region(fam, {MatchBox{}});
     const PacketSet open_all = open_to_everyone(allowed, fam, {MatchBox{}});
     if (!open_all.empty() && open_all == everything) {
-      Finding f = exposure_finding(subj, "open-all-traffic", Severity::Critical, {"EC2.18", "EC2.19"}, open_all,
+      Finding f = exposure_finding(subj, kOpenAllTraffic, Severity::Critical, {"EC2.18", "EC2.19"}, open_all,
                                    fmt::format("every protocol and port is open to every {} address", family_words(fam)),
                                    fmt::format("replace the rules that together allow all traffic from {} with the "
                                                "ports and sources the service needs",
@@ -251,7 +278,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
         if (line.subset_of(all_ports)) full = full.unite(line);
       }
       if (!full.empty()) {
-        Finding f = exposure_finding(subj, "open-all-ports", Severity::High, {"EC2.18", "EC2.19"}, full,
+        Finding f = exposure_finding(subj, kOpenAllPorts, Severity::High, {"EC2.18", "EC2.19"}, full,
                                      fmt::format("every port of {} is open to every {} address", lines_text(full),
                                                  family_words(fam)),
                                      "open only the ports the service needs");
@@ -262,7 +289,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
     check_open_ports(subj, open_all, fam, peers, false, out);
     PacketSet cifs = open_all.intersect(family_region(fam, tcp_udp_ports({445})));
     if (!cifs.empty()) {
-      Finding f = exposure_finding(subj, "open-cifs", Severity::High, {"CIS 5.1.2 (v4.0.0)", "EC2.19"}, cifs,
+      Finding f = exposure_finding(subj, kOpenCifs, Severity::High, {"CIS 5.1.2 (v4.0.0)", "EC2.19"}, cifs,
                                    fmt::format("{} (CIFS/SMB) is open to every {} address", lines_text(cifs),
                                                family_words(fam)),
                                    "restrict port 445 to trusted networks");
@@ -274,7 +301,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
       if (p != 22 && p != 3389 && p != 445) others.push_back(p);
     PacketSet risky = open_all.intersect(family_region(fam, tcp_udp_ports(others)));
     if (!risky.empty()) {
-      Finding f = exposure_finding(subj, "open-high-risk-ports", Severity::High, {"EC2.19"}, risky,
+      Finding f = exposure_finding(subj, kOpenHighRiskPorts, Severity::High, {"EC2.19"}, risky,
                                    fmt::format("high-risk ports are open to every {} address: {}", family_words(fam),
                                                lines_text(risky)),
                                    "restrict these ports to the networks that need them");
@@ -289,7 +316,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
     BigCount threshold = BigCount(1) << (address_bits(fam) - std::clamp(prefix, 0, address_bits(fam)));
     if (!sensitive.empty() && address_count(sensitive) >= threshold) {
       Finding f = exposure_finding(
-          subj, "large-public-exposure", Severity::Medium, {"EC2.19"}, sensitive,
+          subj, kLargePublicExposure, Severity::Medium, {"EC2.19"}, sensitive,
           fmt::format("{} of high-risk ports are open to {} public {} addresses (at least a /{} worth)",
                       lines_text(sensitive), address_count(sensitive).str(), family_words(fam), prefix),
           "narrow the sources to the networks that need these ports");
@@ -302,7 +329,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
       wide[{b.proto_lo, b.proto_hi, b.port_lo, b.port_hi}].push_back(b);
     for (const auto& [key, boxes] : wide) {
       PacketSet part = PacketSet::from_boxes(boxes);
-      Finding f = exposure_finding(subj, "large-port-range", Severity::Low, {}, part,
+      Finding f = exposure_finding(subj, kLargePortRange, Severity::Low, {}, part,
                                    fmt::format("{} ({} ports, more than {}) is open to {} {} addresses",
                                                lines_text(part), std::get<3>(key) - std::get<2>(key) + 1,
                                                opt.max_port_range, address_count(part).str(), family_words(fam)),
@@ -341,7 +368,7 @@ void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<F
     Subject s = in.empty() ? sg_subject(g, Direction::Egress, peers) : sin;
     const PacketSet& allowed = in.empty() ? eg : in;
     Finding f = exposure_finding(
-        s, "default-group-open", Severity::Medium, {"CIS 5.4 (v1.5.0-v3.0.0)", "CIS 5.5 (v4.0.0)", "EC2.2"}, allowed,
+        s, kDefaultGroupOpen, Severity::Medium, {"CIS 5.4 (v1.5.0-v3.0.0)", "CIS 5.5 (v4.0.0)", "EC2.2"}, allowed,
         fmt::format("the default security group allows traffic ({} ingress and {} egress rules)", g.ingress.size(),
                     g.egress.size()),
         "remove every rule of the default group and attach purpose-made groups instead");
@@ -358,7 +385,7 @@ void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<F
   for (Family fam : {Family::V4, Family::V6}) {
     const PacketSet everything = family_region(fam, {MatchBox{}});
     if (!everything.subset_of(eg)) continue;
-    Finding f = exposure_finding(seg, "unrestricted-egress", Severity::Low, {}, everything,
+    Finding f = exposure_finding(seg, kUnrestrictedEgress, Severity::Low, {}, everything,
                                  fmt::format("egress allows every protocol and port to every {} address",
                                              family_words(fam)),
                                  "allow egress only to the destinations and ports the workload needs");
@@ -398,11 +425,7 @@ void run_acl(const NetworkAcl& acl, std::vector<Finding>& out) {
 
 class OverlyPermissivePass final : public Pass {
  public:
-  std::string_view name() const override { return "overly-permissive"; }
-  std::string_view description() const override {
-    return "traffic open to the internet, judged on all rules together: admin ports, high-risk ports, CIFS, all "
-           "traffic, wide port ranges, the default group, unrestricted egress";
-  }
+  std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     if (ctx.group) run_group(*ctx.group, ctx.options, out);
     if (ctx.acl) run_acl(*ctx.acl, out);
@@ -411,8 +434,8 @@ class OverlyPermissivePass final : public Pass {
 
 }  // namespace
 
-const Pass& pass_overly_permissive() {
-  static const OverlyPermissivePass pass;
+Pass& pass_overly_permissive() {
+  static OverlyPermissivePass pass;
   return pass;
 }
 

@@ -9,12 +9,16 @@
 namespace sgopt {
 namespace {
 
-Finding quota_finding(const std::string& id, Direction d, Severity sev, const char* kind, std::string message,
+constexpr FindingKind kOverQuota{"over-quota", "OverQuota", "A rule bucket is over its default AWS quota.",
+                                 help_uri::kQuotas, Severity::Medium};
+constexpr FindingKind kOverHardLimit{"over-hard-limit", "OverHardLimit",
+                                     "A network ACL bucket is over the most entries AWS allows.", help_uri::kQuotas,
+                                     Severity::High};
+constexpr const FindingKind* kKinds[] = {&kOverQuota, &kOverHardLimit};
+
+Finding quota_finding(const std::string& id, Direction d, const FindingKind& kind, std::string message,
                       std::string fix, const Location& where) {
-  Finding out;
-  out.pass = "quota";
-  out.kind = kind;
-  out.severity = sev;
+  Finding out = finding_of(kind);
   out.resource_id = id;
   out.direction = d;
   out.message = std::move(message);
@@ -25,10 +29,7 @@ Finding quota_finding(const std::string& id, Direction d, Severity sev, const ch
 
 class QuotaPass final : public Pass {
  public:
-  std::string_view name() const override { return "quota"; }
-  std::string_view description() const override {
-    return "buckets over AWS quotas: 60 rules per security-group bucket, 20 (at most 40) entries per ACL bucket";
-  }
+  std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     for (const auto& b : kQuotaBuckets) {
       auto i = static_cast<std::size_t>(bucket_index(b.direction, b.family));
@@ -37,7 +38,7 @@ class QuotaPass final : public Pass {
         int used = count_sg_quota(*ctx.group, &ctx.snapshot).used[i];
         if (used > kSgRuleQuota)
           out.push_back(quota_finding(
-              ctx.group->id, b.direction, Severity::Medium, "over-quota",
+              ctx.group->id, b.direction, kOverQuota,
               fmt::format("{} uses {} rules, over the default quota of {} per bucket", bucket, used, kSgRuleQuota),
               "merge rules (sgopt minimize) or request a higher quota", ctx.group->where));
       }
@@ -45,12 +46,12 @@ class QuotaPass final : public Pass {
         int used = count_nacl_quota(*ctx.acl).used[i];
         if (used > kNaclEntryQuotaMax)
           out.push_back(quota_finding(
-              ctx.acl->id, b.direction, Severity::High, "over-hard-limit",
+              ctx.acl->id, b.direction, kOverHardLimit,
               fmt::format("{} has {} entries, over the most AWS allows ({})", bucket, used, kNaclEntryQuotaMax),
               "merge entries (sgopt minimize); AWS cannot hold this ACL", ctx.acl->where));
         else if (used > kNaclEntryQuota)
           out.push_back(quota_finding(
-              ctx.acl->id, b.direction, Severity::Medium, "over-quota",
+              ctx.acl->id, b.direction, kOverQuota,
               fmt::format("{} has {} entries, over the default quota of {} (adjustable up to {})", bucket, used,
                           kNaclEntryQuota, kNaclEntryQuotaMax),
               "merge entries (sgopt minimize) or request a higher quota", ctx.acl->where));
@@ -61,8 +62,8 @@ class QuotaPass final : public Pass {
 
 }  // namespace
 
-const Pass& pass_quota() {
-  static const QuotaPass pass;
+Pass& pass_quota() {
+  static QuotaPass pass;
   return pass;
 }
 

@@ -86,23 +86,28 @@ std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, cons
 
 namespace {
 
+constexpr FindingKind kRedundantOnInterfaces{
+    "redundant-on-interfaces", "RedundantOnInterfaces",
+    "On every interface that carries the group, the other groups already allow everything the rule allows.",
+    help_uri::kSecurityGroups, Severity::Low};
+constexpr FindingKind kPartlyRedundant{
+    "partly-redundant-on-interfaces", "PartlyRedundantOnInterfaces",
+    "Other groups allow the rule's traffic on some interfaces that carry its group, but not on all.",
+    help_uri::kSecurityGroups, Severity::Info};
+constexpr const FindingKind* kKinds[] = {&kRedundantOnInterfaces, &kPartlyRedundant};
+
 std::string join(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }
 
 class RedundantOnInterfacePass final : public Pass {
  public:
-  std::string_view name() const override { return "redundant-on-interface"; }
-  std::string_view description() const override {
-    return "security-group rules that the other groups on every interface carrying the group already allow "
-           "(needs describe-network-interfaces input)";
-  }
+  std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     if (!ctx.group || ctx.snapshot.interfaces.empty()) return;
     const SecurityGroup& g = *ctx.group;
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       for (const auto& c : interface_coverage(ctx.snapshot, g, d)) {
         const SgRule& rule = g.rules(d)[c.rule];
-        Finding f;
-        f.pass = "redundant-on-interface";
+        Finding f = finding_of(c.uncovered_on.empty() ? kRedundantOnInterfaces : kPartlyRedundant);
         f.resource_id = g.id;
         f.direction = d;
         f.rules.push_back(sg_rule_ref(g.id, d, rule));
@@ -114,8 +119,6 @@ class RedundantOnInterfacePass final : public Pass {
             cover_groups.push_back(cv.group_id);
         }
         if (c.uncovered_on.empty()) {
-          f.kind = "redundant-on-interfaces";
-          f.severity = Severity::Low;
           f.message = fmt::format(
               "{} {} is redundant on every interface that carries {} ({}): {} already {} everything it allows",
               direction_name(d), sg_rule_text(rule), g.id, join(c.covered_on), join(cover_groups),
@@ -127,8 +130,6 @@ class RedundantOnInterfacePass final : public Pass {
               "covering rule{}; when that rule is reported here too, remove one of the two, not both",
               g.id, g.id, join(cover_groups), f.causes.size() == 1 ? "" : "s");
         } else {
-          f.kind = "partly-redundant-on-interfaces";
-          f.severity = Severity::Info;
           f.message = fmt::format(
               "{} {} is redundant on {} ({} allow it) but not on {}{}; it is not removable", direction_name(d),
               sg_rule_text(rule), join(c.covered_on), join(cover_groups), join(c.uncovered_on),
@@ -159,8 +160,8 @@ class RedundantOnInterfacePass final : public Pass {
 
 }  // namespace
 
-const Pass& pass_redundant_on_interface() {
-  static const RedundantOnInterfacePass pass;
+Pass& pass_redundant_on_interface() {
+  static RedundantOnInterfacePass pass;
   return pass;
 }
 

@@ -117,6 +117,20 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules) {
 
 namespace {
 
+constexpr FindingKind kRedundant{
+    "redundant", "RedundantRule",
+    "A security-group rule allows nothing that the other rules of its group and direction do not already allow.",
+    help_uri::kSecurityGroups, Severity::Low};
+constexpr FindingKind kDuplicate{
+    "duplicate", "DuplicateRule",
+    "A security-group rule allows exactly what another rule of the same group and direction allows.",
+    help_uri::kSecurityGroups, Severity::Low};
+constexpr FindingKind kRemovableSet{
+    "removable-set", "RemovableRuleSet",
+    "Redundant rules that can be removed together without changing what the group allows.",
+    help_uri::kSecurityGroups, Severity::Low};
+constexpr const FindingKind* kKinds[] = {&kRedundant, &kDuplicate, &kRemovableSet};
+
 std::string rule_list_text(const std::vector<SgRule>& rules, const std::vector<std::size_t>& idx) {
   std::string s;
   for (std::size_t k = 0; k < idx.size(); ++k) {
@@ -133,10 +147,7 @@ void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Findin
   PeerTable peers;
   for (const auto& red : a.redundant) {
     const SgRule& rule = rules[red.rule];
-    Finding f;
-    f.pass = "redundant-rules";
-    f.kind = red.duplicate_of ? "duplicate" : "redundant";
-    f.severity = Severity::Low;
+    Finding f = finding_of(red.duplicate_of ? kDuplicate : kRedundant);
     f.resource_id = g.id;
     f.direction = d;
     f.rules.push_back(sg_rule_ref(g.id, d, rule));
@@ -170,10 +181,7 @@ void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Findin
     if (!drop[i]) kept.push_back(rules[i]);
   if (!(sg_set(kept, peers) == sg_set(rules, peers)))
     throw std::logic_error("internal error: removable set changes group " + g.id);
-  Finding f;
-  f.pass = "redundant-rules";
-  f.kind = "removable-set";
-  f.severity = Severity::Low;
+  Finding f = finding_of(kRemovableSet);
   f.resource_id = g.id;
   f.direction = d;
   for (std::size_t i : a.removable) f.rules.push_back(sg_rule_ref(g.id, d, rules[i]));
@@ -187,11 +195,7 @@ void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Findin
 
 class RedundantRulesPass final : public Pass {
  public:
-  std::string_view name() const override { return "redundant-rules"; }
-  std::string_view description() const override {
-    return "security-group rules covered by the union of the other rules (duplicates, covering rules, "
-           "and one maximal set removable together)";
-  }
+  std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     if (!ctx.group) return;
     for (Direction d : {Direction::Ingress, Direction::Egress}) redundancy_findings(*ctx.group, d, out);
@@ -200,8 +204,8 @@ class RedundantRulesPass final : public Pass {
 
 }  // namespace
 
-const Pass& pass_redundant_rules() {
-  static const RedundantRulesPass pass;
+Pass& pass_redundant_rules() {
+  static RedundantRulesPass pass;
   return pass;
 }
 

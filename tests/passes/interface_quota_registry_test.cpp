@@ -1,7 +1,9 @@
 // redundant-on-interface, quota and the pass registry / parallel driver.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <random>
+#include <set>
 
 #include "model/quota.h"
 #include "passes/pass.h"
@@ -108,6 +110,53 @@ TEST(PassRegistryTest, NamesAreUniqueAndFindable) {
   EXPECT_EQ(names, (std::vector<std::string>{"redundant-rules", "redundant-on-interface", "nacl-shadowing",
                                              "overly-permissive", "quota"}));
   EXPECT_EQ(find_pass("nope"), nullptr);
+}
+
+TEST(PassRegistryTest, EveryPassDeclaresItsKindsWithMetadata) {
+  std::set<std::string> rule_ids;
+  for (const Pass* p : all_passes()) {
+    ASSERT_FALSE(p->kinds().empty()) << p->name();
+    for (const FindingKind* k : p->kinds()) {
+      EXPECT_TRUE(rule_ids.insert(std::string(p->name()) + "/" + k->id).second) << k->id;
+      EXPECT_EQ(p->kind(k->id), k);
+      EXPECT_TRUE(std::isupper(static_cast<unsigned char>(k->title[0]))) << k->title;
+      EXPECT_GT(std::string(k->help).size(), 20u) << k->id;
+      EXPECT_EQ(std::string(k->help_uri).rfind("https://docs.aws.amazon.com/", 0), 0u) << k->id;
+    }
+  }
+  EXPECT_EQ(rule_ids.size(), 21u);
+}
+
+// Every finding the driver returns carries its pass's name and a kind that pass declares.
+TEST(PassRegistryTest, DriverStampsThePassOnEveryFinding) {
+  std::mt19937_64 rng(3);
+  Snapshot s;
+  for (int i = 0; i < 20; ++i) s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 12)));
+  auto findings = run_analyses(s, all_passes(), AnalysisOptions{});
+  ASSERT_FALSE(findings.empty());
+  for (const auto& f : findings) {
+    const Pass* p = find_pass(f.pass);
+    ASSERT_NE(p, nullptr) << f.pass;
+    EXPECT_NE(p->kind(f.kind), nullptr) << f.pass << "/" << f.kind;
+  }
+}
+
+class UndeclaredKindPass final : public Pass {
+ public:
+  std::span<const FindingKind* const> kinds() const override { return {}; }
+  void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
+    if (!ctx.group) return;
+    Finding f;
+    f.kind = "made-up";
+    out.push_back(f);
+  }
+};
+
+TEST(PassRegistryTest, AKindThePassDoesNotDeclareIsAnInternalError) {
+  Snapshot s;
+  s.groups.push_back(test_support::group("sg-1", {}));
+  UndeclaredKindPass pass;
+  EXPECT_THROW(run_analyses(s, {&pass}, AnalysisOptions{}), std::logic_error);
 }
 
 TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
