@@ -19,6 +19,10 @@ constexpr u128 max_address(Family f) {
   return f == Family::V4 ? static_cast<u128>(0xffffffffu) : ~static_cast<u128>(0);
 }
 const char* family_name(Family f);
+/// The family an address or CIDR is written in: IPv6 when the text has a colon.
+constexpr Family written_family(std::string_view text) {
+  return text.find(':') != std::string_view::npos ? Family::V6 : Family::V4;
+}
 
 /// A CIDR block in canonical form (host bits clear). IPv4 addresses live in the low 32 bits.
 struct Cidr {

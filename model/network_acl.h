@@ -38,6 +38,9 @@ struct NaclEntry {
   }
 };
 
+/// Sorts entries into the order AWS evaluates them: ascending rule number (stable for equal ones).
+void sort_by_rule_number(std::vector<NaclEntry>& entries);
+
 struct NetworkAcl {
   std::string id;
   std::string vpc_id;

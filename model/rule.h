@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "model/diagnostic.h"
 #include "model/ip.h"
@@ -13,6 +14,12 @@ enum class Direction : std::uint8_t { Ingress = 0, Egress = 1 };
 const char* direction_name(Direction d);  // "ingress" / "egress"
 
 enum class PeerType : std::uint8_t { Ipv4, Ipv6, Group, PrefixList };
+/// The peer type of a CIDR of the family.
+constexpr PeerType peer_type_of(Family f) { return f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6; }
+/// The family of a CIDR peer type (Ipv6 for Ipv6, else IPv4).
+constexpr Family family_of(PeerType t) { return t == PeerType::Ipv6 ? Family::V6 : Family::V4; }
+/// Group for "sg-..." (also "123456789012/sg-..."), PrefixList for "pl-...", nullopt otherwise.
+std::optional<PeerType> reference_type(std::string_view id);
 
 /// The other end of a rule: a CIDR, a referenced security group, or a prefix list.
 struct Peer {
@@ -26,6 +33,14 @@ struct Peer {
   bool is_cidr() const { return type == PeerType::Ipv4 || type == PeerType::Ipv6; }
   bool operator==(const Peer& o) const { return type == o.type && cidr == o.cidr && ref == o.ref; }
 };
+
+/// The peer that is this CIDR.
+inline Peer cidr_peer(const Cidr& c) {
+  Peer p;
+  p.type = peer_type_of(c.family);
+  p.cidr = c;
+  return p;
+}
 
 /// Where a rule came from, so that every finding can point at what the user wrote.
 struct RuleSource {

@@ -112,7 +112,7 @@ z3::expr Encoder::rule(const SgRule& r) {
 z3::expr Encoder::entry(const NaclEntry& e) {
   // "none of the rules for the IPv4 traffic apply to the IPv6 traffic."
   bool v4 = e.cidr.family == Family::V4;
-  z3::expr who = kind_ == bv(v4 ? kPeerIpv4 : kPeerIpv6, kKindBits) && in_cidr(e.cidr);
+  z3::expr who = kind_ == bv(peer_kind_of(e.cidr.family), kKindBits) && in_cidr(e.cidr);
   if (e.protocol == kAllProtocols) return who;
   if (e.protocol < 0 || e.protocol > 255) return ctx_.bool_val(false);
   z3::expr what = who && proto_ == bv(e.protocol, kProtoBits);
@@ -144,15 +144,12 @@ z3::expr Encoder::sg(const std::vector<SgRule>& rules) {
 }
 
 z3::expr Encoder::nacl_allows(const std::vector<NaclEntry>& entries) {
-  std::vector<const NaclEntry*> order;
-  order.reserve(entries.size());
-  for (const auto& e : entries) order.push_back(&e);
-  std::stable_sort(order.begin(), order.end(),
-                   [](const NaclEntry* a, const NaclEntry* b) { return a->rule_number < b->rule_number; });
+  std::vector<NaclEntry> order = entries;
+  sort_by_rule_number(order);
   // Built from the end: the lowest number is the outermost test; nothing matched is a deny.
   z3::expr decision = ctx_.bool_val(false);
   for (auto it = order.rbegin(); it != order.rend(); ++it)
-    decision = z3::ite(entry(**it), ctx_.bool_val((*it)->allow), decision);
+    decision = z3::ite(entry(*it), ctx_.bool_val(it->allow), decision);
   return decision;
 }
 

@@ -373,7 +373,7 @@ std::vector<PeerKind> PacketSet::kinds() const {
 
 static std::string address_range_str(PeerKind k, u128 lo, u128 hi, const PeerTable& peers) {
   if (k >= 2) return peers.ref(k);
-  Family f = k == kPeerIpv4 ? Family::V4 : Family::V6;
+  Family f = family_of_kind(k);
   u128 size_minus_1 = hi - lo;
   // One CIDR when the range is aligned and its size a power of two.
   if ((size_minus_1 & (size_minus_1 + 1)) == 0 && (lo & size_minus_1) == 0) {

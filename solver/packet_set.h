@@ -21,6 +21,9 @@ namespace sgopt {
 using PeerKind = std::uint32_t;
 constexpr PeerKind kPeerIpv4 = 0;
 constexpr PeerKind kPeerIpv6 = 1;
+/// The address kind of a family, and back (symbolic kinds have no family; they read as IPv4).
+constexpr PeerKind peer_kind_of(Family f) { return f == Family::V4 ? kPeerIpv4 : kPeerIpv6; }
+constexpr Family family_of_kind(PeerKind k) { return k == kPeerIpv6 ? Family::V6 : Family::V4; }
 
 class PeerTable {
  public:

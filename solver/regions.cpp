@@ -242,7 +242,7 @@ std::vector<std::string> region_peer_texts(const Region& r, const PeerTable& pee
       out.push_back(peers.ref(p.kind));
       continue;
     }
-    for (const auto& c : range_cidrs(p.kind == kPeerIpv4 ? Family::V4 : Family::V6, p.lo, p.hi)) out.push_back(c.str());
+    for (const auto& c : range_cidrs(family_of_kind(p.kind), p.lo, p.hi)) out.push_back(c.str());
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include "solver/rule_sets.h"
 
 #include "model/match.h"
+#include "solver/coverage.h"
 
 namespace sgopt {
 
@@ -18,7 +19,7 @@ Box rule_box(const SgRule& rule, PeerTable& peers) {
 
 Box entry_box(const NaclEntry& e) {
   MatchBox m = nacl_entry_match(e);
-  PeerKind k = e.cidr.family == Family::V4 ? kPeerIpv4 : kPeerIpv6;
+  PeerKind k = peer_kind_of(e.cidr.family);
   return Box{k, e.cidr.first(), e.cidr.last(), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi};
 }
 
@@ -31,16 +32,25 @@ PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers) {
   return PacketSet::from_boxes(boxes);
 }
 
-PacketSet nacl_allowed_set(const std::vector<NaclEntry>& entries) {
+std::vector<PacketSet> nacl_decided_sets(const std::vector<NaclEntry>& entries) {
   // First match: walk in rule-number order, keeping what earlier entries already decided.
-  PacketSet decided, allowed;
+  std::vector<PacketSet> out;
+  out.reserve(entries.size());
+  PacketSet decided;
   for (const auto& e : entries) {
-    PacketSet here = PacketSet::from_box(entry_box(e)).subtract(decided);
-    if (here.empty()) continue;
-    if (e.allow) allowed = allowed.unite(here);
-    decided = decided.unite(here);
+    PacketSet set = PacketSet::from_box(entry_box(e));
+    out.push_back(set.subtract(decided));
+    decided = decided.unite(set);
   }
-  return allowed;
+  return out;
+}
+
+PacketSet nacl_allowed_set(const std::vector<NaclEntry>& entries) {
+  std::vector<PacketSet> allowed;
+  std::vector<PacketSet> decided = nacl_decided_sets(entries);
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    if (entries[i].allow && !decided[i].empty()) allowed.push_back(std::move(decided[i]));
+  return unite_all(std::move(allowed));
 }
 
 }  // namespace sgopt

@@ -17,6 +17,9 @@ Box entry_box(const NaclEntry& entry);
 PacketSet rule_set(const SgRule& rule, PeerTable& peers);
 /// Everything a list of SG rules allows together (their union).
 PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers);
+/// What each entry of a NACL direction decides under first match (entries sorted by rule number):
+/// the packets it matches that no earlier entry matches.
+std::vector<PacketSet> nacl_decided_sets(const std::vector<NaclEntry>& entries);
 /// Everything a NACL direction allows under first-match order (entries sorted by rule number).
 PacketSet nacl_allowed_set(const std::vector<NaclEntry>& entries);
 

@@ -48,17 +48,14 @@ Packet packet_from(const QueryOptions& o) {
                             protocol_name(p.protocol)));
   }
   const std::string& peer = o.peer;
-  if (peer.rfind("sg-", 0) == 0 || peer.find("/sg-") != std::string::npos) {
-    p.peer_type = PeerType::Group;
-    p.ref = peer.substr(peer.find("sg-"));
-  } else if (peer.rfind("pl-", 0) == 0) {
-    p.peer_type = PeerType::PrefixList;
-    p.ref = peer;
+  if (auto ref = reference_type(peer)) {
+    p.peer_type = *ref;
+    p.ref = *ref == PeerType::Group ? peer.substr(peer.find("sg-")) : peer;
   } else {
     Family f;
     auto a = parse_address(peer, &f);
     if (!a) usage_error(fmt::format("--peer: '{}' is not an IPv4/IPv6 address, sg-ID or pl-ID", peer));
-    p.peer_type = f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
+    p.peer_type = peer_type_of(f);
     p.addr = *a;
   }
   return p;

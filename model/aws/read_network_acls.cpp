@@ -44,9 +44,7 @@ void DocLoader::load_acls(const Json& list, const std::string& ptr) {
         a.entries(e.direction).push_back(std::move(e));
       }
     }
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      std::stable_sort(a.entries(d).begin(), a.entries(d).end(),
-                       [](const NaclEntry& x, const NaclEntry& y) { return x.rule_number < y.rule_number; });
+    for (Direction d : {Direction::Ingress, Direction::Egress}) sort_by_rule_number(a.entries(d));
     add_unique(snap_.acls, acl_index_, std::move(a), "network ACL");
   }
 }

@@ -52,7 +52,7 @@ void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_
       r.to_port = ports.to;
       r.peer.type = pl.type;
       if (pl.type == PeerType::Ipv4 || pl.type == PeerType::Ipv6) {
-        Family f = pl.type == PeerType::Ipv4 ? Family::V4 : Family::V6;
+        Family f = family_of(pl.type);
         r.peer.cidr = cidr(e, ep, pl.key, f, &r.source.peer_text);
       } else {
         r.peer.ref = req_string(e, ep, pl.key, pl.type == PeerType::Group ? kLikeGroupId : kLikePrefixListId);

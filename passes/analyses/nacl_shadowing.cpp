@@ -62,12 +62,7 @@ std::vector<EntryIssue> classify_nacl_entries(const std::vector<NaclEntry>& entr
   std::vector<PacketSet> sets;
   for (const auto& e : entries) sets.push_back(PacketSet::from_box(entry_box(e)));
   // effective[i]: the packets entry i decides (first match).
-  std::vector<PacketSet> effective(n);
-  PacketSet decided;
-  for (std::size_t i = 0; i < n; ++i) {
-    effective[i] = sets[i].subtract(decided);
-    decided = decided.unite(sets[i]);
-  }
+  const std::vector<PacketSet> effective = nacl_decided_sets(entries);
   // suffix_allow[i]: what entries i..n-1 allow under first match (implicit deny after them).
   std::vector<PacketSet> suffix_allow(n + 1);
   for (std::size_t i = n; i-- > 0;) {
@@ -222,9 +217,7 @@ class NaclShadowingPass final : public Pass {
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     if (!ctx.acl) return;
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      std::vector<NaclEntry> entries = ctx.acl->entries(d);
-      std::stable_sort(entries.begin(), entries.end(),
-                       [](const NaclEntry& a, const NaclEntry& b) { return a.rule_number < b.rule_number; });
+      const std::vector<NaclEntry>& entries = ctx.acl->entries(d);  // in rule-number order
       for (const auto& issue : classify_nacl_entries(entries)) out.push_back(issue_finding(*ctx.acl, d, entries, issue));
     }
   }

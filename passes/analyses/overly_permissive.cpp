@@ -31,12 +31,10 @@ Service tcp_udp_ports(const std::vector<int>& ports) {
   return s;
 }
 
-static PeerKind kind_of(Family f) { return f == Family::V4 ? kPeerIpv4 : kPeerIpv6; }
-
 PacketSet family_region(Family f, const Service& service) {
   std::vector<Box> boxes;
   for (const auto& m : service)
-    boxes.push_back(Box{kind_of(f), 0, max_address(f), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi});
+    boxes.push_back(Box{peer_kind_of(f), 0, max_address(f), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi});
   return PacketSet::from_boxes(boxes);
 }
 
@@ -68,7 +66,7 @@ PacketSet open_to_everyone(const PacketSet& allowed, Family f, const Service& se
   // A line open to everyone is allowed at the lowest and the highest address: when nothing is,
   // skip the projection (the common case).
   for (u128 a : {u128{0}, max_address(f)}) {
-    PacketSet at = allowed.intersect(PacketSet::from_box(Box{kind_of(f), a, a, 0, 255, 0, kMaxPortKey}));
+    PacketSet at = allowed.intersect(PacketSet::from_box(Box{peer_kind_of(f), a, a, 0, 255, 0, kMaxPortKey}));
     if (at.empty()) return PacketSet{};
   }
   PacketSet region = family_region(f, service);
@@ -395,9 +393,7 @@ void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<F
 }
 
 void run_acl(const NetworkAcl& acl, std::vector<Finding>& out) {
-  std::vector<NaclEntry> entries = acl.ingress;
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const NaclEntry& a, const NaclEntry& b) { return a.rule_number < b.rule_number; });
+  const std::vector<NaclEntry>& entries = acl.ingress;  // in rule-number order
   PeerTable peers;
   const PacketSet allowed = nacl_allowed_set(entries);
   Subject s;
@@ -405,13 +401,7 @@ void run_acl(const NetworkAcl& acl, std::vector<Finding>& out) {
   s.direction = Direction::Ingress;
   s.where = acl.where;
   // What each entry decides under first match, computed once.
-  auto effective = std::make_shared<std::vector<PacketSet>>();
-  PacketSet decided;
-  for (const auto& e : entries) {
-    PacketSet set = PacketSet::from_box(entry_box(e));
-    effective->push_back(set.subtract(decided));
-    decided = decided.unite(set);
-  }
+  auto effective = std::make_shared<std::vector<PacketSet>>(nacl_decided_sets(entries));
   s.rules_for = [&acl, &entries, effective](const PacketSet& exposure) {
     std::vector<RuleRef> refs;
     for (std::size_t i = 0; i < entries.size(); ++i)

@@ -330,7 +330,7 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
     return result;
   }
   const bool symbolic = kind >= 2;
-  const Family family = kind == kPeerIpv6 ? Family::V6 : Family::V4;
+  const Family family = family_of_kind(kind);
 
   // Rows: each address segment's maximal CIDR blocks, with the segment's service.
   std::vector<Service> services;
@@ -497,9 +497,8 @@ SgRule rule_for_box(const Box& box, const PeerTable& peers) {
     }
   }
   if (box.kind == kPeerIpv4 || box.kind == kPeerIpv6) {
-    Family f = box.kind == kPeerIpv4 ? Family::V4 : Family::V6;
-    r.peer.type = f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
-    r.peer.cidr = exact_cover({{f, box.addr_lo, box.addr_hi}}).front();
+    Family f = family_of_kind(box.kind);
+    r.peer = cidr_peer(exact_cover({{f, box.addr_lo, box.addr_hi}}).front());
   } else {
     r.peer.type = peers.type(box.kind);
     r.peer.ref = peers.ref(box.kind);
@@ -535,7 +534,7 @@ Family kind_family(PeerKind k, const std::vector<SgRule>& rules, const std::vect
                    const Snapshot* snapshot) {
   for (std::size_t i = 0; i < rules.size(); ++i)
     if (kind_of[i] == k) return rule_family(rules[i], snapshot);
-  return k == kPeerIpv6 ? Family::V6 : Family::V4;
+  return family_of_kind(k);
 }
 
 // Native equality is required; Z3's proof too when asked. Returns the proof and a note.

@@ -23,7 +23,7 @@ Packet packet(int protocol, const char* addr, int port_key = 0) {
   Family f;
   auto a = parse_address(addr, &f);
   EXPECT_TRUE(a) << addr;
-  p.peer_type = f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
+  p.peer_type = peer_type_of(f);
   p.addr = a.value_or(0);
   p.protocol = protocol;
   p.port_key = port_key;
@@ -36,7 +36,7 @@ bool in_box(const MatchBox& b, const Packet& p) {
   return b.proto_lo <= p.protocol && p.protocol <= b.proto_hi && b.port_lo <= p.port_key && p.port_key <= b.port_hi;
 }
 bool peer_has(const Cidr& c, const Packet& p) {
-  Family f = p.peer_type == PeerType::Ipv4 ? Family::V4 : Family::V6;
+  Family f = family_of(p.peer_type);
   return (p.peer_type == PeerType::Ipv4 || p.peer_type == PeerType::Ipv6) && c.contains(f, p.addr);
 }
 

@@ -11,7 +11,7 @@
 #include "passes/pass.h"
 #include "passes/analyses/redundant_rules.h"
 #include "solver/encoding.h"
-#include "tests/passes/builders.h"
+#include "tests/support/builders.h"
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/tool/run_cli.h"

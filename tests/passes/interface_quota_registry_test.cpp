@@ -8,7 +8,7 @@
 #include "model/quota.h"
 #include "passes/pass.h"
 #include "passes/analyses/redundant_on_interface.h"
-#include "tests/passes/builders.h"
+#include "tests/support/builders.h"
 #include "tests/support/rule_gen.h"
 #include "tool/findings_output.h"
 

@@ -8,7 +8,7 @@
 #include "model/protocol.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
-#include "tests/passes/rule_builders.h"
+#include "tests/support/builders.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
 

@@ -1,6 +1,7 @@
-// Rules, entries and packets from short text, through the model's own parsers.
+// Rules, entries, packets, groups and ACLs from short text, through the model's own parsers.
 #include "tests/support/builders.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -16,62 +17,143 @@ int protocol_of(std::string_view text) {
   return *p;
 }
 
-Cidr cidr_of(std::string_view text) {
+}  // namespace
+
+Cidr cidr(std::string_view text) {
   std::string why;
-  Family f = text.find(':') != std::string_view::npos ? Family::V6 : Family::V4;
-  auto c = parse_cidr(text, f, &why);
-  if (!c) throw std::invalid_argument(why);
+  auto c = parse_cidr(text, written_family(text), &why);
+  if (!c) throw std::invalid_argument("bad test CIDR " + std::string(text) + ": " + why);
   return c->cidr;
 }
 
-bool is_symbolic(std::string_view text) { return text.substr(0, 3) == "sg-" || text.substr(0, 3) == "pl-"; }
+Peer peer(std::string_view text) {
+  if (auto ref = reference_type(text)) {
+    Peer p;
+    p.type = *ref;
+    p.ref = std::string(text);
+    return p;
+  }
+  return cidr_peer(cidr(text));
+}
 
-}  // namespace
-
-SgRule sg_rule(std::string_view protocol, std::optional<int> from, std::optional<int> to, std::string_view peer) {
+SgRule sg_rule(std::string_view protocol, std::optional<int> from, std::optional<int> to, std::string_view peer_text) {
   SgRule r;
   r.protocol = protocol_of(protocol);
   r.from_port = from;
   r.to_port = to;
-  if (is_symbolic(peer)) {
-    r.peer.type = peer.substr(0, 3) == "sg-" ? PeerType::Group : PeerType::PrefixList;
-    r.peer.ref = std::string(peer);
-  } else {
-    r.peer.cidr = cidr_of(peer);
-    r.peer.type = r.peer.cidr.family == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
-  }
-  r.source.peer_text = std::string(peer);
+  r.peer = peer(peer_text);
+  r.source.peer_text = std::string(peer_text);
   return r;
 }
 
-NaclEntry nacl_entry(int number, bool allow, std::string_view protocol, std::string_view cidr,
+SgRule sg_rule(int protocol, std::optional<int> from, std::optional<int> to, const std::string& peer_text,
+               int permission_index) {
+  SgRule r;
+  r.protocol = protocol;
+  r.from_port = from;
+  r.to_port = to;
+  r.peer = peer(peer_text);
+  r.source.permission_index = permission_index;
+  r.source.peer_text = peer_text;
+  r.source.where = Location{"test.json", "/rule", 0};
+  return r;
+}
+
+SgRule tcp(int from, int to, const std::string& peer_text, int permission_index) {
+  return sg_rule(kTcp, from, to, peer_text, permission_index);
+}
+
+SgRule rule(int protocol, std::optional<int> from, std::optional<int> to, Cidr c) {
+  SgRule r;
+  r.protocol = protocol;
+  r.from_port = from;
+  r.to_port = to;
+  r.peer = cidr_peer(c);
+  return r;
+}
+
+NaclEntry nacl_entry(int number, bool allow, std::string_view protocol, std::string_view cidr_text,
                      std::optional<PortRange> ports, std::optional<IcmpTypeCode> icmp) {
   NaclEntry e;
   e.rule_number = number;
   e.allow = allow;
   e.protocol = protocol_of(protocol);
-  e.cidr = cidr_of(cidr);
+  e.cidr = cidr(cidr_text);
   e.port_range = ports;
   e.icmp = icmp;
-  e.source.peer_text = std::string(cidr);
+  e.source.peer_text = std::string(cidr_text);
   return e;
 }
 
-Packet packet(std::string_view protocol, std::string_view peer, int port_key) {
+NaclEntry nacl_entry(int number, bool allow, int protocol, int from, int to, const std::string& cidr_text,
+                     Direction d) {
+  NaclEntry e;
+  e.rule_number = number;
+  e.allow = allow;
+  e.direction = d;
+  e.protocol = protocol;
+  e.cidr = cidr(cidr_text);
+  if (is_port_protocol(protocol) && from >= 0) e.port_range = PortRange{from, to};
+  if (is_icmp_protocol(protocol)) e.icmp = IcmpTypeCode{from, to};
+  e.source.where = Location{"test.json", "/entry/" + std::to_string(number), 0};
+  return e;
+}
+
+NaclEntry entry(int number, bool allow, int protocol, Cidr c, std::optional<PortRange> ports) {
+  NaclEntry e;
+  e.rule_number = number;
+  e.allow = allow;
+  e.protocol = protocol;
+  e.cidr = c;
+  e.port_range = ports;
+  return e;
+}
+
+Packet packet(std::string_view protocol, std::string_view peer_text, int port_key) {
   Packet p;
   p.protocol = protocol_of(protocol);
   p.port_key = port_key;
-  if (is_symbolic(peer)) {
-    p.peer_type = peer.substr(0, 3) == "sg-" ? PeerType::Group : PeerType::PrefixList;
-    p.ref = std::string(peer);
+  if (auto ref = reference_type(peer_text)) {
+    p.peer_type = *ref;
+    p.ref = std::string(peer_text);
     return p;
   }
   Family f = Family::V4;
-  auto a = parse_address(peer, &f);
-  if (!a) throw std::invalid_argument("bad address " + std::string(peer));
-  p.peer_type = f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
+  auto a = parse_address(peer_text, &f);
+  if (!a) throw std::invalid_argument("bad address " + std::string(peer_text));
+  p.peer_type = peer_type_of(f);
   p.addr = *a;
   return p;
+}
+
+SecurityGroup group(const std::string& id, std::vector<SgRule> ingress, std::vector<SgRule> egress,
+                    const std::string& name) {
+  SecurityGroup g;
+  g.id = id;
+  g.name = name;
+  for (auto* rules : {&ingress, &egress})
+    for (std::size_t i = 0; i < rules->size(); ++i) {
+      (*rules)[i].source.permission_index = static_cast<int>(i);
+      (*rules)[i].source.resource_id = id;
+    }
+  g.ingress = std::move(ingress);
+  g.egress = std::move(egress);
+  return g;
+}
+
+std::vector<SgRule> without(const std::vector<SgRule>& rules, const std::vector<std::size_t>& drop) {
+  std::vector<SgRule> out;
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    if (std::find(drop.begin(), drop.end(), i) == drop.end()) out.push_back(rules[i]);
+  return out;
+}
+
+NetworkAcl acl(const std::string& id, std::vector<NaclEntry> entries) {
+  NetworkAcl a;
+  a.id = id;
+  for (auto& e : entries) a.entries(e.direction).push_back(e);
+  for (Direction d : {Direction::Ingress, Direction::Egress}) sort_by_rule_number(a.entries(d));
+  return a;
 }
 
 }  // namespace sgopt::test_support

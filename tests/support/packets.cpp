@@ -59,13 +59,13 @@ Probe probe_of(const SgRule& r) {
 }
 
 Probe probe_of(const NaclEntry& e) {
-  Probe p{e.cidr.family == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6, e.cidr, "", e.protocol, {}};
+  Probe p{peer_type_of(e.cidr.family), e.cidr, "", e.protocol, {}};
   if (is_port_protocol(e.protocol) && e.port_range) p.port_keys = port_keys(e.port_range->from, e.port_range->to);
   if (is_icmp_protocol(e.protocol) && e.icmp) p.port_keys = icmp_keys(e.icmp->type, e.icmp->code);
   return p;
 }
 
-u128 family_max(PeerType t) { return max_address(t == PeerType::Ipv4 ? Family::V4 : Family::V6); }
+u128 family_max(PeerType t) { return max_address(family_of(t)); }
 
 // A CIDR's first and last address and one past on both sides.
 std::vector<u128> cidr_edges(const Cidr& c) {

@@ -13,6 +13,7 @@
 #include "model/match.h"
 #include "model/protocol.h"
 #include "tests/model/aws/load_helpers.h"
+#include "tests/support/builders.h"
 
 namespace sgopt {
 namespace {
@@ -116,13 +117,7 @@ SgRule new_rule(int protocol, std::optional<int> from, std::optional<int> to, Pe
   r.source.description = std::move(description);
   return r;
 }
-Peer cidr_peer(const char* text) {
-  Family f = std::string(text).find(':') == std::string::npos ? Family::V4 : Family::V6;
-  Peer p;
-  p.type = f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
-  p.cidr = parse_cidr(text, f, nullptr)->cidr;
-  return p;
-}
+Peer cidr_peer(const char* text) { return test_support::peer(text); }
 Peer ref_peer(PeerType type, const char* id, const char* user = "") {
   Peer p;
   p.type = type;

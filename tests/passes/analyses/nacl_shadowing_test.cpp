@@ -8,7 +8,7 @@
 
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
-#include "tests/passes/builders.h"
+#include "tests/support/builders.h"
 #include "tests/support/rule_gen.h"
 
 namespace sgopt {

@@ -7,7 +7,7 @@
 #include <algorithm>
 
 #include "passes/pass.h"
-#include "tests/passes/builders.h"
+#include "tests/support/builders.h"
 
 namespace sgopt {
 namespace {

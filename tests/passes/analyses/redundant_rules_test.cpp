@@ -12,7 +12,7 @@
 #include "passes/pass.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
-#include "tests/passes/builders.h"
+#include "tests/support/builders.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
 

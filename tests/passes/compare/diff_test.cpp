@@ -9,7 +9,7 @@
 
 #include "model/aws/loader.h"
 #include "model/protocol.h"
-#include "tests/passes/rule_builders.h"
+#include "tests/support/builders.h"
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
@@ -24,8 +24,7 @@ using test_support::v6;
 
 RuleList sg(std::vector<SgRule> rules) { return RuleList{false, std::move(rules), {}}; }
 RuleList nacl(std::vector<NaclEntry> entries) {
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const NaclEntry& a, const NaclEntry& b) { return a.rule_number < b.rule_number; });
+  sort_by_rule_number(entries);
   return RuleList{true, {}, std::move(entries)};
 }
 

@@ -13,6 +13,7 @@
 #include "model/packet.h"
 #include "model/protocol.h"
 #include "solver/rule_sets.h"
+#include "tests/support/builders.h"
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
@@ -27,9 +28,7 @@ SgRule tcp(int from, int to, const std::string& cidr) {
   r.protocol = kTcp;
   r.from_port = from;
   r.to_port = to;
-  Family f = cidr.find(':') != std::string::npos ? Family::V6 : Family::V4;
-  r.peer.type = f == Family::V4 ? PeerType::Ipv4 : PeerType::Ipv6;
-  r.peer.cidr = parse_cidr(cidr, f, nullptr)->cidr;
+  r.peer = test_support::peer(cidr);
   return r;
 }
 
