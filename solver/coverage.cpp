@@ -6,18 +6,6 @@
 
 namespace sgopt {
 
-PacketSet unite_all(std::vector<PacketSet> sets) {
-  if (sets.empty()) return PacketSet{};
-  while (sets.size() > 1) {
-    std::vector<PacketSet> next;
-    next.reserve(sets.size() / 2 + 1);
-    for (std::size_t i = 0; i + 1 < sets.size(); i += 2) next.push_back(sets[i].unite(sets[i + 1]));
-    if (sets.size() % 2) next.push_back(std::move(sets.back()));
-    sets = std::move(next);
-  }
-  return std::move(sets[0]);
-}
-
 bool boxes_overlap(const Box& a, const Box& b) {
   return a.kind == b.kind && a.addr_lo <= b.addr_hi && b.addr_lo <= a.addr_hi && a.proto_lo <= b.proto_hi &&
          b.proto_lo <= a.proto_hi && a.port_lo <= b.port_hi && b.port_lo <= a.port_hi;
@@ -49,7 +37,7 @@ std::vector<std::size_t> small_cover(const PacketSet& target, const std::vector<
     std::vector<PacketSet> others;
     for (std::size_t m = 0; m < chosen.size(); ++m)
       if (m != k) others.push_back(pieces[chosen[m]]);
-    if (target.subset_of(unite_all(std::move(others)))) chosen.erase(chosen.begin() + static_cast<long>(k));
+    if (target.subset_of(PacketSet::unite_all(std::move(others)))) chosen.erase(chosen.begin() + static_cast<long>(k));
   }
   std::sort(chosen.begin(), chosen.end());
   return chosen;

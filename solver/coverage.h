@@ -1,4 +1,4 @@
-// Set-cover helpers shared by the analyses: balanced unions, box overlap, and small covering sets.
+// Set-cover helpers shared by the analyses: box overlap, small covering sets, typical witnesses.
 #pragma once
 
 #include <optional>
@@ -8,8 +8,6 @@
 
 namespace sgopt {
 
-/// Union of many sets by balanced merging (cheaper than folding left).
-PacketSet unite_all(std::vector<PacketSet> sets);
 /// True when the boxes share a point (as boxes; a cheap filter before exact set operations).
 bool boxes_overlap(const Box& a, const Box& b);
 /// A small subset of `pieces` (indices) whose union covers `target`, or an empty vector when the

@@ -274,15 +274,19 @@ PacketSet PacketSet::from_boxes(const std::vector<Box>& boxes) {
   std::vector<PacketSet> layer;
   layer.reserve(boxes.size());
   for (const auto& b : boxes) layer.push_back(from_box(b));
-  if (layer.empty()) return PacketSet{};
-  while (layer.size() > 1) {
+  return unite_all(std::move(layer));
+}
+
+PacketSet PacketSet::unite_all(std::vector<PacketSet> sets) {
+  if (sets.empty()) return PacketSet{};
+  while (sets.size() > 1) {
     std::vector<PacketSet> next;
-    next.reserve(layer.size() / 2 + 1);
-    for (std::size_t i = 0; i + 1 < layer.size(); i += 2) next.push_back(layer[i].unite(layer[i + 1]));
-    if (layer.size() % 2) next.push_back(std::move(layer.back()));
-    layer = std::move(next);
+    next.reserve(sets.size() / 2 + 1);
+    for (std::size_t i = 0; i + 1 < sets.size(); i += 2) next.push_back(sets[i].unite(sets[i + 1]));
+    if (sets.size() % 2) next.push_back(std::move(sets.back()));
+    sets = std::move(next);
   }
-  return std::move(layer[0]);
+  return std::move(sets[0]);
 }
 
 PacketSet PacketSet::unite(const PacketSet& o) const {

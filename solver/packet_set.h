@@ -73,6 +73,8 @@ class PacketSet {
   static PacketSet universe(const std::vector<PeerKind>& kinds);
   /// Union of many boxes, built by balanced merging.
   static PacketSet from_boxes(const std::vector<Box>& boxes);
+  /// Union of many sets by balanced merging (cheaper than folding left).
+  static PacketSet unite_all(std::vector<PacketSet> sets);
 
   PacketSet unite(const PacketSet& o) const;
   PacketSet intersect(const PacketSet& o) const;

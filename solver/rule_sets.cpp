@@ -50,7 +50,7 @@ PacketSet nacl_allowed_set(const std::vector<NaclEntry>& entries) {
   std::vector<PacketSet> decided = nacl_decided_sets(entries);
   for (std::size_t i = 0; i < entries.size(); ++i)
     if (entries[i].allow && !decided[i].empty()) allowed.push_back(std::move(decided[i]));
-  return unite_all(std::move(allowed));
+  return PacketSet::unite_all(std::move(allowed));
 }
 
 }  // namespace sgopt

@@ -52,7 +52,7 @@ std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, cons
     }
     std::vector<PacketSet> sets;
     for (const auto& o : e.others) sets.push_back(o.set);
-    e.allowed = unite_all(std::move(sets));
+    e.allowed = PacketSet::unite_all(std::move(sets));
     per_eni.push_back(std::move(e));
   }
 

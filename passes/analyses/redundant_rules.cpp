@@ -27,7 +27,7 @@ Coverage coverage(const std::vector<PacketSet>& sets, std::size_t lo, std::size_
   std::size_t mid = lo + (hi - lo) / 2;
   Coverage l = coverage(sets, lo, mid), r = coverage(sets, mid, hi);
   PacketSet both = l.once.intersect(r.once);
-  return {l.once.unite(r.once), unite_all({std::move(l.twice), std::move(r.twice), std::move(both)})};
+  return {l.once.unite(r.once), PacketSet::unite_all({std::move(l.twice), std::move(r.twice), std::move(both)})};
 }
 
 }  // namespace
@@ -106,7 +106,7 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules) {
       std::vector<PacketSet> pieces;
       for (std::size_t j : nbs[i])
         if (kept[j]) pieces.push_back(sets[j].intersect(sets[i]));
-      removable = sets[i].subset_of(unite_all(std::move(pieces)));
+      removable = sets[i].subset_of(PacketSet::unite_all(std::move(pieces)));
     }
     if (removable) kept[i] = false;
   }
