@@ -1,16 +1,16 @@
 // analyze speed: complete redundancy on one 1,000-rule random group (target under 100 ms), all
 // passes over N generated 60-rule groups (target: 10,000 under 10 s, linear in N, both cores), and
 // all passes over the real corpus (../shared/realdata/describe).
+#include "model/aws/loader.h"
+#include "passes/analyses/redundant_rules.h"
+#include "passes/pass.h"
+#include "tests/support/rule_gen.h"
+
 #include <benchmark/benchmark.h>
 
 #include <filesystem>
 #include <map>
 #include <random>
-
-#include "model/aws/loader.h"
-#include "passes/pass.h"
-#include "passes/analyses/redundant_rules.h"
-#include "tests/support/rule_gen.h"
 
 namespace {
 
@@ -77,7 +77,8 @@ Snapshot generated_groups(std::size_t n) {
 void BM_AllPassesGeneratedGroups(benchmark::State& state) {
   Snapshot s = generated_groups(static_cast<std::size_t>(state.range(0)));
   std::size_t findings = 0;
-  for (auto _ : state) findings = run_analyses(s, all_passes(), AnalysisOptions{}, static_cast<unsigned>(state.range(1))).size();
+  for (auto _ : state)
+    findings = run_analyses(s, all_passes(), AnalysisOptions{}, static_cast<unsigned>(state.range(1))).size();
   state.counters["findings"] = static_cast<double>(findings);
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }

@@ -1,10 +1,10 @@
 // fit-cidrs speed: the exact cover of 1,000,000 random IPv4 prefixes, and the optimal K-prefix cover
 // of 100,000 prefixes for K up to 10,000 (targets: no slower than iprange; under 1 s).
+#include "model/cidr_cover.h"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
-
-#include "model/cidr_cover.h"
 
 namespace {
 

@@ -3,13 +3,13 @@
 // the same with the Z3 proofs `sgopt diff` runs by default, and Z3 alone deciding the verdict.
 // "Equal" pairs are a group and a rewrite of it (split CIDRs and ports, duplicates, shuffled);
 // "Differ" pairs shift the ports of one rewritten rule in a hundred and add a rule on each side.
-#include <benchmark/benchmark.h>
-
-#include <random>
-
 #include "passes/compare/diff.h"
 #include "solver/encoding.h"
 #include "tests/support/rule_gen.h"
+
+#include <benchmark/benchmark.h>
+
+#include <random>
 
 namespace {
 
@@ -83,8 +83,16 @@ void BM_Z3Verdict(benchmark::State& state, bool equal) {
 
 BENCHMARK_CAPTURE(BM_Native, Equal, true)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Native, Differ, false)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_NativeThenZ3Proof, Equal, true)->Arg(1000)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_NativeThenZ3Proof, Differ, false)->Arg(1000)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NativeThenZ3Proof, Equal, true)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_NativeThenZ3Proof, Differ, false)
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Z3Verdict, Equal, true)->Arg(1000)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Z3Verdict, Differ, false)->Arg(1000)->Arg(10000)->Iterations(1)->Unit(benchmark::kMillisecond);
 

@@ -2,14 +2,14 @@
 // (encode both, prove equal) against the native packet-set engine (build both sets, compare).
 // "Equal" pairs are a group and a rewrite of it (a full proof); "Differ" pairs lack one rule of
 // the rewrite (a witness, or a proof when the dropped rule was covered).
+#include "solver/encoding.h"
+#include "solver/rule_sets.h"
+#include "tests/support/rule_gen.h"
+
 #include <benchmark/benchmark.h>
 
 #include <random>
 #include <stdexcept>
-
-#include "solver/encoding.h"
-#include "solver/rule_sets.h"
-#include "tests/support/rule_gen.h"
 
 namespace {
 

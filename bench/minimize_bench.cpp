@@ -1,15 +1,15 @@
 // minimize speed and quality: 600 generated groups of sprawl holding about 3,000 rules, proofs
 // included (target under 2 s), and the compression ratio (rules after / before) on that sprawl and
 // on the real corpus in ../shared/realdata.
+#include "model/aws/loader.h"
+#include "passes/transforms/minimize.h"
+#include "tests/support/rule_gen.h"
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <random>
-
-#include "model/aws/loader.h"
-#include "passes/transforms/minimize.h"
-#include "tests/support/rule_gen.h"
 
 namespace {
 

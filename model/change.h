@@ -3,11 +3,11 @@
 // written as AWS CLI commands by model/aws/cli_plan.h.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "model/network_acl.h"
 #include "model/security_group.h"
+
+#include <string>
+#include <vector>
 
 namespace sgopt {
 

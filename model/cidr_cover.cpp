@@ -34,8 +34,8 @@ void min_plus_row(T* o, const T* b, std::size_t n, T a) {
     o[j] = v < o[j] ? v : o[j];
   }
 }
-__attribute__((target_clones("avx2", "default"), optimize("tree-vectorize", "vect-cost-model=dynamic"))) void min_plus_row_u64(std::uint64_t* o, const std::uint64_t* b,
-                                                                        std::size_t n, std::uint64_t a) {
+__attribute__((target_clones("avx2", "default"), optimize("tree-vectorize", "vect-cost-model=dynamic"))) void
+min_plus_row_u64(std::uint64_t* o, const std::uint64_t* b, std::size_t n, std::uint64_t a) {
   for (std::size_t j = 0; j < n; ++j) {
     std::uint64_t v = a + b[j];
     o[j] = v < o[j] ? v : o[j];
@@ -94,8 +94,8 @@ std::vector<Cidr> uncovered_in(const Cidr& outer, const std::vector<Cidr>& exact
   std::vector<Cidr> out;
   u128 next = outer.first();
   bool done = false;
-  auto it = std::lower_bound(exact.begin(), exact.end(), outer.first(),
-                             [](const Cidr& c, u128 a) { return c.last() < a; });
+  auto it =
+      std::lower_bound(exact.begin(), exact.end(), outer.first(), [](const Cidr& c, u128 a) { return c.last() < a; });
   for (; it != exact.end() && it->family == outer.family && it->first() <= outer.last(); ++it) {
     if (it->first() > next) append_range_cidrs(outer.family, next, it->first() - 1, out);
     if (it->last() >= outer.last()) {
@@ -104,8 +104,7 @@ std::vector<Cidr> uncovered_in(const Cidr& outer, const std::vector<Cidr>& exact
     }
     next = it->last() + 1;
   }
-  if (!done && next <= outer.last())
-    append_range_cidrs(outer.family, next, outer.last(), out);
+  if (!done && next <= outer.last()) append_range_cidrs(outer.family, next, outer.last(), out);
   return out;
 }
 
@@ -160,11 +159,10 @@ class KCoverSolver {
     const u128 mask = block_size(host) - 1;
     const u128 base = a & ~mask;
     const u128 half = base + block_size(host - 1);
-    std::size_t mid = static_cast<std::size_t>(
-        std::lower_bound(leaves_.begin() + static_cast<std::ptrdiff_t>(lo),
-                         leaves_.begin() + static_cast<std::ptrdiff_t>(hi), half,
-                         [](const Cidr& c, u128 x) { return c.addr < x; }) -
-        leaves_.begin());
+    std::size_t mid = static_cast<std::size_t>(std::lower_bound(leaves_.begin() + static_cast<std::ptrdiff_t>(lo),
+                                                                leaves_.begin() + static_cast<std::ptrdiff_t>(hi), half,
+                                                                [](const Cidr& c, u128 x) { return c.addr < x; }) -
+                                               leaves_.begin());
     std::size_t l = build(lo, mid);
     std::size_t r = build(mid, hi);
     Node n;

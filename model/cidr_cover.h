@@ -3,11 +3,11 @@
 // Changes nothing in the model; `fit-cidrs` and `minimize` use these to aggregate addresses.
 #pragma once
 
-#include <cstddef>
-#include <vector>
-
 #include "model/cidr_list.h"
 #include "model/ip.h"
+
+#include <cstddef>
+#include <vector>
 
 namespace sgopt {
 

@@ -34,8 +34,7 @@ std::string parse_entry(std::string_view s, AddressRange& out, std::string* cano
   if (s.find('/') == std::string_view::npos) {
     Family f;
     auto a = parse_address(s, &f);
-    if (!a)
-      return fmt::format("'{}' is not an IPv4 or IPv6 address or CIDR (like 192.0.2.0/24 or 2001:db8::/32)", s);
+    if (!a) return fmt::format("'{}' is not an IPv4 or IPv6 address or CIDR (like 192.0.2.0/24 or 2001:db8::/32)", s);
     out = AddressRange{f, *a, *a};
     return "";
   }
@@ -70,8 +69,8 @@ CidrList parse_cidr_list(std::string_view text, const std::string& file) {
       continue;
     }
     if (!canonical.empty())
-      list.warnings.push_back(
-          {Location{file, "", line_no}, fmt::format("'{}' has host bits set; read as {} (as AWS does)", line, canonical)});
+      list.warnings.push_back({Location{file, "", line_no},
+                               fmt::format("'{}' has host bits set; read as {} (as AWS does)", line, canonical)});
     list.ranges.push_back(r);
   }
   return list;

@@ -2,12 +2,12 @@
 // people keep office, VPN and partner lists; read into address ranges with file:line diagnostics.
 #pragma once
 
+#include "model/diagnostic.h"
+#include "model/ip.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/diagnostic.h"
-#include "model/ip.h"
 
 namespace sgopt {
 
@@ -20,9 +20,9 @@ struct AddressRange {
 };
 
 struct CidrList {
-  std::vector<AddressRange> ranges;   // in input order
-  std::vector<Diagnostic> warnings;   // odd but usable lines (host bits set)
-  std::vector<Diagnostic> errors;     // lines that are not addresses (at most kMaxErrors)
+  std::vector<AddressRange> ranges;  // in input order
+  std::vector<Diagnostic> warnings;  // odd but usable lines (host bits set)
+  std::vector<Diagnostic> errors;    // lines that are not addresses (at most kMaxErrors)
   static constexpr std::size_t kMaxErrors = 20;
 };
 

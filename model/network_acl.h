@@ -1,12 +1,12 @@
 // A network ACL: numbered allow/deny entries per direction, the lowest matching number decides.
 #pragma once
 
+#include "model/rule.h"
+#include "model/security_group.h"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/rule.h"
-#include "model/security_group.h"
 
 namespace sgopt {
 
@@ -33,9 +33,7 @@ struct NaclEntry {
   Cidr cidr;
   RuleSource source;
 
-  bool is_default_deny() const {
-    return rule_number == kNaclDefaultDenyV4 || rule_number == kNaclDefaultDenyV6;
-  }
+  bool is_default_deny() const { return rule_number == kNaclDefaultDenyV4 || rule_number == kNaclDefaultDenyV6; }
 };
 
 /// Sorts entries into the order AWS evaluates them: ascending rule number (stable for equal ones).

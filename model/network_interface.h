@@ -1,12 +1,12 @@
 // A network interface (ENI): the groups it carries and the private addresses those groups denote.
 #pragma once
 
+#include "model/diagnostic.h"
+#include "model/ip.h"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/diagnostic.h"
-#include "model/ip.h"
 
 namespace sgopt {
 
@@ -27,7 +27,7 @@ struct NetworkInterface {
 struct PrefixList {
   std::string id;
   std::string name;
-  int max_entries = 0;  // 0 when unknown
+  int max_entries = 0;           // 0 when unknown
   std::optional<Family> family;  // AddressFamily, when given
   std::vector<Cidr> entries;
   Location where;

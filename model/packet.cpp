@@ -1,9 +1,9 @@
 // The reference evaluator: each clause is a sentence of AWS's documentation (AWS-SEMANTICS.md).
 #include "model/packet.h"
 
-#include <fmt/format.h>
-
 #include "model/protocol.h"
+
+#include <fmt/format.h>
 
 namespace sgopt {
 
@@ -24,12 +24,9 @@ std::string Packet::str() const {
 
 static bool peer_matches(const Peer& peer, const Packet& p) {
   switch (peer.type) {
-    case PeerType::Ipv4:
-      return p.peer_type == PeerType::Ipv4 && peer.cidr.contains(Family::V4, p.addr);
-    case PeerType::Ipv6:
-      return p.peer_type == PeerType::Ipv6 && peer.cidr.contains(Family::V6, p.addr);
-    default:
-      return p.peer_type == peer.type && p.ref == peer.ref;
+    case PeerType::Ipv4: return p.peer_type == PeerType::Ipv4 && peer.cidr.contains(Family::V4, p.addr);
+    case PeerType::Ipv6: return p.peer_type == PeerType::Ipv6 && peer.cidr.contains(Family::V6, p.addr);
+    default: return p.peer_type == peer.type && p.ref == peer.ref;
   }
 }
 
@@ -64,8 +61,8 @@ bool sg_allows(const std::vector<SgRule>& rules, const Packet& p) {
 
 bool entry_matches(const NaclEntry& e, const Packet& p) {
   Family f = e.cidr.family;
-  bool family_ok = (f == Family::V4 && p.peer_type == PeerType::Ipv4) ||
-                   (f == Family::V6 && p.peer_type == PeerType::Ipv6);
+  bool family_ok =
+      (f == Family::V4 && p.peer_type == PeerType::Ipv4) || (f == Family::V6 && p.peer_type == PeerType::Ipv6);
   if (!family_ok || !e.cidr.contains(f, p.addr)) return false;
   if (e.protocol == kAllProtocols) return true;
   if (p.protocol != e.protocol) return false;

@@ -2,21 +2,21 @@
 // that every faster engine is tested against.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "model/network_acl.h"
 #include "model/rule.h"
+
+#include <string>
+#include <vector>
 
 namespace sgopt {
 
 /// One packet as a rule sees it. For ingress the peer is the source, for egress the destination.
 struct Packet {
   PeerType peer_type = PeerType::Ipv4;
-  u128 addr = 0;          // Ipv4/Ipv6 only
-  std::string ref;        // Group/PrefixList only: the symbolic peer
-  int protocol = 6;       // 0..255
-  int port_key = 0;       // tcp/udp: destination port; icmp/icmpv6: type*256+code; else 0
+  u128 addr = 0;     // Ipv4/Ipv6 only
+  std::string ref;   // Group/PrefixList only: the symbolic peer
+  int protocol = 6;  // 0..255
+  int port_key = 0;  // tcp/udp: destination port; icmp/icmpv6: type*256+code; else 0
 
   /// "tcp 203.0.113.9 port 22", "icmp 10.0.0.1 type 3 code 4", "protocol 50 sg-1".
   std::string str() const;

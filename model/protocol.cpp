@@ -16,11 +16,11 @@ struct NamedProtocol {
 };
 // Names AWS, Terraform's IANA table and the CLI use. Numbers are the canonical form.
 constexpr NamedProtocol kNames[] = {
-    {"all", -1},    {"icmp", 1},   {"igmp", 2},  {"ipv4", 4},     {"tcp", 6},
-    {"egp", 8},     {"igp", 9},    {"udp", 17},  {"ipv6", 41},    {"ipv6-route", 43},
-    {"ipv6-frag", 44}, {"rsvp", 46}, {"gre", 47}, {"esp", 50},     {"ah", 51},
-    {"icmpv6", 58}, {"ipv6-icmp", 58}, {"ipv6-nonxt", 59}, {"ipv6-opts", 60}, {"eigrp", 88},
-    {"ospf", 89},   {"pim", 103},  {"vrrp", 112}, {"l2tp", 115},   {"sctp", 132},
+    {"all", -1},       {"icmp", 1},       {"igmp", 2},        {"ipv4", 4},       {"tcp", 6},
+    {"egp", 8},        {"igp", 9},        {"udp", 17},        {"ipv6", 41},      {"ipv6-route", 43},
+    {"ipv6-frag", 44}, {"rsvp", 46},      {"gre", 47},        {"esp", 50},       {"ah", 51},
+    {"icmpv6", 58},    {"ipv6-icmp", 58}, {"ipv6-nonxt", 59}, {"ipv6-opts", 60}, {"eigrp", 88},
+    {"ospf", 89},      {"pim", 103},      {"vrrp", 112},      {"l2tp", 115},     {"sctp", 132},
 };
 }  // namespace
 
@@ -37,9 +37,7 @@ std::optional<int> parse_protocol(std::string_view text, std::string* why) {
   }
   for (const auto& np : kNames)
     if (t == np.name) return np.number;
-  if (why)
-    *why = fmt::format("unknown protocol '{}' (expected tcp, udp, icmp, icmpv6, -1 or a number 0-255)",
-                       text);
+  if (why) *why = fmt::format("unknown protocol '{}' (expected tcp, udp, icmp, icmpv6, -1 or a number 0-255)", text);
   return std::nullopt;
 }
 

@@ -5,9 +5,7 @@
 
 namespace sgopt {
 
-std::string bucket_name(Direction d, Family f) {
-  return fmt::format("{}/{}", direction_name(d), family_name(f));
-}
+std::string bucket_name(Direction d, Family f) { return fmt::format("{}/{}", direction_name(d), family_name(f)); }
 
 Family rule_family(const SgRule& r, const Snapshot* snapshot) {
   switch (r.peer.type) {
@@ -36,7 +34,8 @@ int rule_weight(const SgRule& r, const Snapshot* snapshot) {
 SgQuota count_sg_quota(const SecurityGroup& g, const Snapshot* snapshot) {
   SgQuota q;
   for (Direction d : {Direction::Ingress, Direction::Egress})
-    for (const auto& r : g.rules(d)) q.used[static_cast<size_t>(bucket_index(d, rule_family(r, snapshot)))] += rule_weight(r, snapshot);
+    for (const auto& r : g.rules(d))
+      q.used[static_cast<size_t>(bucket_index(d, rule_family(r, snapshot)))] += rule_weight(r, snapshot);
   return q;
 }
 

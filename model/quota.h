@@ -1,10 +1,10 @@
 // Quota use as AWS counts it: SG rules per direction and family, NACL entries per direction and family.
 #pragma once
 
+#include "model/snapshot.h"
+
 #include <array>
 #include <string>
-
-#include "model/snapshot.h"
 
 namespace sgopt {
 
@@ -17,12 +17,11 @@ struct QuotaBucket {
   Direction direction;
   Family family;
 };
-inline constexpr std::array<QuotaBucket, 4> kQuotaBuckets = {{
-    {Direction::Ingress, Family::V4}, {Direction::Ingress, Family::V6},
-    {Direction::Egress, Family::V4}, {Direction::Egress, Family::V6}}};
-inline int bucket_index(Direction d, Family f) {
-  return static_cast<int>(d) * 2 + static_cast<int>(f);
-}
+inline constexpr std::array<QuotaBucket, 4> kQuotaBuckets = {{{Direction::Ingress, Family::V4},
+                                                              {Direction::Ingress, Family::V6},
+                                                              {Direction::Egress, Family::V4},
+                                                              {Direction::Egress, Family::V6}}};
+inline int bucket_index(Direction d, Family f) { return static_cast<int>(d) * 2 + static_cast<int>(f); }
 std::string bucket_name(Direction d, Family f);  // "ingress/IPv4"
 
 /// The bucket an SG rule counts against. Group references and prefix lists of unknown family count

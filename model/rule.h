@@ -1,12 +1,12 @@
 // Security-group rules at AWS quota granularity: one rule per CIDR, group reference or prefix list.
 #pragma once
 
+#include "model/diagnostic.h"
+#include "model/ip.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include "model/diagnostic.h"
-#include "model/ip.h"
 
 namespace sgopt {
 
@@ -24,8 +24,8 @@ std::optional<PeerType> reference_type(std::string_view id);
 /// The other end of a rule: a CIDR, a referenced security group, or a prefix list.
 struct Peer {
   PeerType type = PeerType::Ipv4;
-  Cidr cidr;        // Ipv4 / Ipv6
-  std::string ref;  // group id ("sg-...") or prefix-list id ("pl-...")
+  Cidr cidr;            // Ipv4 / Ipv6
+  std::string ref;      // group id ("sg-...") or prefix-list id ("pl-...")
   std::string user_id;  // owner account of a referenced group, when given
 
   /// The peer as the user wrote it in the canonical form: "10.0.0.0/8", "sg-1", "pl-2".
@@ -44,12 +44,12 @@ inline Peer cidr_peer(const Cidr& c) {
 
 /// Where a rule came from, so that every finding can point at what the user wrote.
 struct RuleSource {
-  Location where;            // file and JSON pointer of the peer element (or the rule row)
-  std::string resource_id;   // group or ACL id
-  int permission_index = -1; // index in IpPermissions / IpPermissionsEgress
-  int peer_index = -1;       // index of the peer inside the permission's peer list
-  std::string peer_text;     // the peer exactly as written (before canonicalisation)
-  std::string rule_id;       // sgr-... when the input had one
+  Location where;             // file and JSON pointer of the peer element (or the rule row)
+  std::string resource_id;    // group or ACL id
+  int permission_index = -1;  // index in IpPermissions / IpPermissionsEgress
+  int peer_index = -1;        // index of the peer inside the permission's peer list
+  std::string peer_text;      // the peer exactly as written (before canonicalisation)
+  std::string rule_id;        // sgr-... when the input had one
   std::string description;
   /// The original peer element (IpRanges/Ipv6Ranges/PrefixListIds/UserIdGroupPairs item) or NACL
   /// entry as compact JSON, so that writers keep fields sgopt does not model. Empty for new rules
@@ -60,8 +60,8 @@ struct RuleSource {
 /// One security-group rule: protocol, ports (or ICMP type/code) and one peer.
 /// Fields are kept as AWS states them; model/match.h turns them into a match box.
 struct SgRule {
-  int protocol = -1;              // -1 all, else IANA number
-  std::optional<int> from_port;   // absent when the input had none
+  int protocol = -1;             // -1 all, else IANA number
+  std::optional<int> from_port;  // absent when the input had none
   std::optional<int> to_port;
   Peer peer;
   RuleSource source;

@@ -1,9 +1,9 @@
 // Rule and entry renderings.
 #include "model/rule_text.h"
 
-#include <fmt/format.h>
-
 #include "model/protocol.h"
+
+#include <fmt/format.h>
 
 namespace sgopt {
 
@@ -29,8 +29,7 @@ std::string sg_rule_text(const SgRule& r) {
 }
 
 std::string nacl_ports_text(const NaclEntry& e) {
-  if (is_port_protocol(e.protocol) && e.port_range)
-    return ports_text(e.protocol, e.port_range->from, e.port_range->to);
+  if (is_port_protocol(e.protocol) && e.port_range) return ports_text(e.protocol, e.port_range->from, e.port_range->to);
   if (e.protocol == kIcmpv6 && e.cidr.family == Family::V4) return "all types";
   if (is_icmp_protocol(e.protocol) && e.icmp) return ports_text(e.protocol, e.icmp->type, e.icmp->code);
   return ports_text(e.protocol, std::nullopt, std::nullopt);

@@ -1,11 +1,11 @@
 // One-line human renderings of rules and entries ("tcp 22 203.0.113.0/24"), shared by every output.
 #pragma once
 
-#include <optional>
-#include <string>
-
 #include "model/network_acl.h"
 #include "model/rule.h"
+
+#include <optional>
+#include <string>
 
 namespace sgopt {
 

@@ -1,11 +1,11 @@
 // A security group: allow-only rules per direction, the union of which decides.
 #pragma once
 
+#include "model/rule.h"
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "model/rule.h"
 
 namespace sgopt {
 
@@ -20,8 +20,8 @@ struct SecurityGroup {
   Tags tags;
   std::vector<SgRule> ingress;
   std::vector<SgRule> egress;
-  Location where;       // the group object in its file
-  std::string raw_json; // the original object, so that writers keep every field
+  Location where;        // the group object in its file
+  std::string raw_json;  // the original object, so that writers keep every field
   /// Known only from describe-security-group-rules rows: no name, description or raw object.
   bool rules_only = false;
 

@@ -1,11 +1,11 @@
 // Findings: severity names and the references that point at the user's input.
 #include "passes/finding.h"
 
-#include <array>
-#include <stdexcept>
-
 #include "model/protocol.h"
 #include "model/rule_text.h"
+
+#include <array>
+#include <stdexcept>
 
 namespace sgopt {
 
@@ -53,8 +53,8 @@ RuleRef nacl_entry_ref(const std::string& acl_id, const NaclEntry& entry) {
 
 void require_confirmed(bool confirmed, const Finding& f) {
   if (!confirmed)
-    throw std::logic_error("internal error: the reference evaluator does not confirm the witness of " + f.pass +
-                           "/" + f.kind + " on " + f.resource_id);
+    throw std::logic_error("internal error: the reference evaluator does not confirm the witness of " + f.pass + "/" +
+                           f.kind + " on " + f.resource_id);
 }
 
 }  // namespace sgopt

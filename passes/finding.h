@@ -1,13 +1,13 @@
 // A finding: what an analysis claims about the user's rules, with the proof material behind it.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "model/network_acl.h"
 #include "model/packet.h"
 #include "model/rule.h"
+
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace sgopt {
 
@@ -17,23 +17,23 @@ std::optional<Severity> parse_severity(const std::string& s);
 
 /// One rule or entry a finding talks about, pointing at the input the user wrote.
 struct RuleRef {
-  std::string resource_id;        // sg-... or acl-...
+  std::string resource_id;  // sg-... or acl-...
   Direction direction = Direction::Ingress;
-  int permission_index = -1;      // SG: index in IpPermissions(Egress)
-  std::string rule_id;            // SG: sgr-... when the input had one
-  std::string peer;               // the peer exactly as written (NACL: the CIDR)
-  int rule_number = 0;            // NACL
-  bool allow = true;              // NACL: the entry's action
-  std::string protocol;           // "tcp", "all", "50"
-  std::string ports;              // "22", "1024-65535", "type 3 code 4", "all"
-  std::string text;               // one-line human rendering ("tcp 22 0.0.0.0/0")
-  std::string description;        // the rule's description, when it has one
-  Location where;                 // file and JSON pointer
+  int permission_index = -1;  // SG: index in IpPermissions(Egress)
+  std::string rule_id;        // SG: sgr-... when the input had one
+  std::string peer;           // the peer exactly as written (NACL: the CIDR)
+  int rule_number = 0;        // NACL
+  bool allow = true;          // NACL: the entry's action
+  std::string protocol;       // "tcp", "all", "50"
+  std::string ports;          // "22", "1024-65535", "type 3 code 4", "all"
+  std::string text;           // one-line human rendering ("tcp 22 0.0.0.0/0")
+  std::string description;    // the rule's description, when it has one
+  Location where;             // file and JSON pointer
 };
 
 struct Finding {
-  std::string pass;               // registered pass name
-  std::string kind;               // e.g. "redundant", "duplicate", "shadowed", "open-admin-port"
+  std::string pass;  // registered pass name
+  std::string kind;  // e.g. "redundant", "duplicate", "shadowed", "open-admin-port"
   Severity severity = Severity::Low;
   std::vector<std::string> controls;  // "CIS 5.2", "EC2.13", "PCI.EC2.5"
   std::string resource_id;

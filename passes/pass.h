@@ -3,12 +3,12 @@
 // every group and ACL, in parallel, in input order, and stamps each finding with its pass.
 #pragma once
 
+#include "model/snapshot.h"
+#include "passes/finding.h"
+
 #include <span>
 #include <string_view>
 #include <vector>
-
-#include "model/snapshot.h"
-#include "passes/finding.h"
 
 namespace sgopt {
 
@@ -46,8 +46,10 @@ Finding finding_of(const FindingKind& kind);
 
 /// Where AWS documents what the findings are about.
 namespace help_uri {
-inline constexpr const char* kEc2Controls = "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html";
-inline constexpr const char* kSecurityGroups = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html";
+inline constexpr const char* kEc2Controls =
+    "https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html";
+inline constexpr const char* kSecurityGroups =
+    "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-security-groups.html";
 inline constexpr const char* kNetworkAcls = "https://docs.aws.amazon.com/vpc/latest/userguide/vpc-network-acls.html";
 inline constexpr const char* kQuotas = "https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html";
 }  // namespace help_uri

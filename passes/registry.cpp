@@ -76,8 +76,8 @@ std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<co
           for (std::size_t k = first; k < slots[i].size(); ++k) {
             Finding& f = slots[i][k];
             if (!p->kind(f.kind))
-              throw std::logic_error(fmt::format("internal error: pass {} reported a kind it does not declare: {}",
-                                                 p->name(), f.kind));
+              throw std::logic_error(
+                  fmt::format("internal error: pass {} reported a kind it does not declare: {}", p->name(), f.kind));
             f.pass = std::string(p->name());
           }
         }

@@ -1,10 +1,10 @@
 // Set-cover helpers shared by the analyses: box overlap, small covering sets, typical witnesses.
 #pragma once
 
+#include "solver/packet_set.h"
+
 #include <optional>
 #include <vector>
-
-#include "solver/packet_set.h"
 
 namespace sgopt {
 

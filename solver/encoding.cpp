@@ -2,13 +2,13 @@
 // and 3) independently of model/match.h, and the prover that answers questions about it.
 #include "solver/encoding.h"
 
+#include "model/protocol.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
-
-#include "model/protocol.h"
 
 namespace sgopt {
 
@@ -101,8 +101,7 @@ z3::expr Encoder::rule(const SgRule& r) {
   int from = r.from_port.value_or(-1);
   int to = r.to_port.value_or(-1);
   // TCP/UDP: FromPort..ToPort; a -1 or absent end is open (-1/-1 read defensively as all ports).
-  if (r.protocol == kTcp || r.protocol == kUdp)
-    return what && port_range(from < 0 ? 0 : from, to < 0 ? kMaxPort : to);
+  if (r.protocol == kTcp || r.protocol == kUdp) return what && port_range(from < 0 ? 0 : from, to < 0 ? kMaxPort : to);
   // ICMP/ICMPv6: FromPort is the type, ToPort the code; icmpv6 without ports allows all.
   if (r.protocol == kIcmp || r.protocol == kIcmpv6) return what && icmp_type_code(from, to);
   // "a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports".
@@ -130,9 +129,8 @@ z3::expr Encoder::entry(const NaclEntry& e) {
 z3::expr Encoder::box(const Box& b) {
   int proto_lo = std::max(b.proto_lo, 0), proto_hi = std::min(b.proto_hi, 255);
   if (b.addr_lo > b.addr_hi || proto_lo > proto_hi) return ctx_.bool_val(false);
-  z3::expr f = kind_ == bv(b.kind, kKindBits) &&
-               z3::uge(addr_, wide_val(ctx_, b.addr_lo)) && z3::ule(addr_, wide_val(ctx_, b.addr_hi)) &&
-               z3::uge(proto_, bv(proto_lo, kProtoBits)) &&
+  z3::expr f = kind_ == bv(b.kind, kKindBits) && z3::uge(addr_, wide_val(ctx_, b.addr_lo)) &&
+               z3::ule(addr_, wide_val(ctx_, b.addr_hi)) && z3::uge(proto_, bv(proto_lo, kProtoBits)) &&
                z3::ule(proto_, bv(proto_hi, kProtoBits));
   return f && port_range(b.port_lo, b.port_hi);
 }
@@ -159,8 +157,7 @@ z3::expr Encoder::is_packet(const Packet& p) {
   if (p.protocol < 0 || p.protocol > 255 || p.port_key < 0 || p.port_key > kMaxPort) return ctx_.bool_val(false);
   PeerKind k = kind_value(p);
   u128 a = k == kPeerIpv4 || k == kPeerIpv6 ? p.addr : 0;
-  return kind_ == bv(k, kKindBits) && addr_ == wide_val(ctx_, a) &&
-         proto_ == bv(p.protocol, kProtoBits) &&
+  return kind_ == bv(k, kKindBits) && addr_ == wide_val(ctx_, a) && proto_ == bv(p.protocol, kProtoBits) &&
          port_ == bv(p.port_key, kPortBits);
 }
 

@@ -3,17 +3,17 @@
 // every obligation as SMT-LIB2 for another solver to re-check.
 #pragma once
 
+#include "model/network_acl.h"
+#include "model/packet.h"
+#include "model/security_group.h"
+#include "solver/packet_set.h"
+
 #include <z3++.h>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/network_acl.h"
-#include "model/packet.h"
-#include "model/security_group.h"
-#include "solver/packet_set.h"
 
 namespace sgopt {
 

@@ -2,12 +2,12 @@
 // segments with equal values are always merged, which makes the representation canonical.
 #include "solver/packet_set.h"
 
+#include "model/protocol.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <stdexcept>
-
-#include "model/protocol.h"
 
 namespace sgopt {
 
@@ -411,8 +411,8 @@ std::string box_str(const Box& b, const PeerTable& peers) {
   }
   bool single = b.proto_lo == b.proto_hi;
   if (single && is_port_protocol(b.proto_lo)) {
-    ports = b.port_lo == b.port_hi ? fmt::format(" port {}", b.port_lo)
-                                   : fmt::format(" ports {}-{}", b.port_lo, b.port_hi);
+    ports =
+        b.port_lo == b.port_hi ? fmt::format(" port {}", b.port_lo) : fmt::format(" ports {}-{}", b.port_lo, b.port_hi);
   } else if (single && is_icmp_protocol(b.proto_lo)) {
     ports = " " + icmp_key_str(b.port_lo, b.port_hi);
   } else if (!(b.port_lo == 0 && (b.port_hi == 65535 || b.port_hi == 0))) {

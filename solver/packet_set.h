@@ -3,16 +3,16 @@
 // encoding (solver/encoding.h) proves the same facts independently.
 #pragma once
 
+#include "model/ip.h"
+#include "model/packet.h"
+#include "model/rule.h"
+
 #include <boost/multiprecision/cpp_int.hpp>
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/ip.h"
-#include "model/packet.h"
-#include "model/rule.h"
 
 namespace sgopt {
 

@@ -4,14 +4,13 @@
 #include "solver/regions.h"
 
 #include "model/cidr_cover.h"
+#include "model/protocol.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <tuple>
-
-#include "model/protocol.h"
 
 namespace sgopt {
 
@@ -144,8 +143,8 @@ void join_and_sort(std::vector<Region>& regions) {
         merged = true;
       }
     if (merged) continue;
-    if (!out.empty() && (out.back().peers != r.peers || out.back().port_lo != r.port_lo ||
-                         out.back().port_hi != r.port_hi))
+    if (!out.empty() &&
+        (out.back().peers != r.peers || out.back().port_lo != r.port_lo || out.back().port_hi != r.port_hi))
       run = out.size();
     out.push_back(std::move(r));
   }
@@ -178,7 +177,8 @@ std::vector<Region> by_shape(const std::vector<Segment>& segs) {
 std::string icmp_keys_text(int lo, int hi) {
   int type_lo = lo / 256, type_hi = hi / 256;
   bool whole_types = lo % 256 == 0 && hi % 256 == 255;
-  if (whole_types) return type_lo == type_hi ? fmt::format("type {}", type_lo) : fmt::format("types {}-{}", type_lo, type_hi);
+  if (whole_types)
+    return type_lo == type_hi ? fmt::format("type {}", type_lo) : fmt::format("types {}-{}", type_lo, type_hi);
   if (type_lo == type_hi) {
     if (lo == hi) return fmt::format("type {} code {}", type_lo, lo % 256);
     return fmt::format("type {} codes {}-{}", type_lo, lo % 256, hi % 256);
@@ -216,7 +216,8 @@ PacketSet regions_set(const std::vector<Region>& regions) {
 
 Packet region_witness(const Region& r, const PeerTable& peers) {
   auto in = [&](int p) {
-    return std::any_of(r.protocols.begin(), r.protocols.end(), [p](const ProtoRange& x) { return x.lo <= p && p <= x.hi; });
+    return std::any_of(r.protocols.begin(), r.protocols.end(),
+                       [p](const ProtoRange& x) { return x.lo <= p && p <= x.hi; });
   };
   int proto = in(kTcp) ? kTcp : in(kUdp) ? kUdp : r.protocols.at(0).lo;
   Packet p;

@@ -3,12 +3,12 @@
 // change gains and loses, and by `minimize` to describe the traffic a widening plan adds.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "model/ip.h"
 #include "model/packet.h"
 #include "solver/packet_set.h"
+
+#include <string>
+#include <vector>
 
 namespace sgopt {
 

@@ -1,11 +1,11 @@
 // Rules, groups and ACLs as exact packet sets (the native engine's view of the model).
 #pragma once
 
-#include <vector>
-
 #include "model/network_acl.h"
 #include "model/security_group.h"
 #include "solver/packet_set.h"
+
+#include <vector>
 
 namespace sgopt {
 

@@ -1,13 +1,13 @@
 // Shared CLI pieces.
 #include "tool/cli.h"
 
+#include "model/aws/loader.h"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <map>
-
-#include "model/aws/loader.h"
 
 namespace sgopt::cli {
 

@@ -1,13 +1,13 @@
 // Shared pieces of the sgopt CLI: exit codes, output formats, loading inputs, the command hook.
 #pragma once
 
+#include "model/snapshot.h"
+
 #include <CLI/CLI.hpp>
 
 #include <functional>
 #include <string>
 #include <vector>
-
-#include "model/snapshot.h"
 
 namespace sgopt::cli {
 

@@ -1,13 +1,13 @@
 // `sgopt analyze`: runs the registered analyses over the inputs and reports findings as text, JSON
 // or SARIF, with an exit status for CI.
-#include <fmt/format.h>
-
-#include <sstream>
-
 #include "model/aws/writer.h"
 #include "passes/pass.h"
 #include "tool/cli.h"
 #include "tool/findings_output.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
 
 namespace sgopt {
 namespace {
@@ -55,8 +55,8 @@ int run_analyze(const AnalyzeOptions& o) {
   if (o.fail_on != "none") {
     fail_on = parse_severity(o.fail_on);
     if (!fail_on)
-      throw InputError(Diagnostic{{}, fmt::format("--fail-on must be info, low, medium, high, critical or none, not '{}'",
-                                                  o.fail_on)});
+      throw InputError(Diagnostic{
+          {}, fmt::format("--fail-on must be info, low, medium, high, critical or none, not '{}'", o.fail_on)});
   }
   auto passes = select_passes(o.passes);
   Snapshot s = cli::load(o.files, o.format != cli::Format::Text);

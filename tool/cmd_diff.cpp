@@ -1,17 +1,17 @@
 // `sgopt diff`: proves that a change to groups and ACLs preserves behaviour, or shows exactly what
 // traffic it gains and loses, as text, JSON or SARIF.
-#include <fmt/format.h>
-
-#include <filesystem>
-#include <map>
-#include <memory>
-#include <nlohmann/json.hpp>
-
 #include "model/aws/writer.h"
 #include "passes/compare/diff.h"
 #include "tool/cli.h"
 #include "tool/json_shapes.h"
 #include "tool/sarif.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <memory>
 
 namespace sgopt {
 namespace {
@@ -107,8 +107,8 @@ void print_text(const Outcome& o, const PeerTable& peers, std::size_t max_region
   std::size_t directions = 0;
   for (const auto& r : o.report.resources) directions += r.directions.size();
   fmt::print("{} resource{}, {} directions: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown\n",
-             o.report.resources.size(), o.report.resources.size() == 1 ? "" : "s", directions, n["equivalent"], n["tighter"], n["looser"], n["incomparable"],
-             n["unknown"]);
+             o.report.resources.size(), o.report.resources.size() == 1 ? "" : "s", directions, n["equivalent"],
+             n["tighter"], n["looser"], n["incomparable"], n["unknown"]);
   fmt::print("{}: {}\n", o.expect ? fmt::format("expected {}", expectation_name(*o.expect)) : "expected equivalent",
              all_met(o) ? "met" : "not met");
 }
@@ -117,11 +117,15 @@ void print_json(const Outcome& o, const PeerTable& peers) {
   nlohmann::json out;
   out["resources"] = nlohmann::json::array();
   for (const auto& r : o.report.resources) {
-    nlohmann::json jr{{"kind", r.kind == ResourceKind::Group ? "group" : r.kind == ResourceKind::Acl ? "acl" : "interface"},
+    nlohmann::json jr{{"kind", r.kind == ResourceKind::Group ? "group"
+                               : r.kind == ResourceKind::Acl ? "acl"
+                                                             : "interface"},
                       {"old_id", r.old_id},
                       {"new_id", r.new_id},
                       {"name", r.name},
-                      {"status", r.added() ? "added" : r.removed() ? "removed" : "matched"},
+                      {"status", r.added()     ? "added"
+                                 : r.removed() ? "removed"
+                                               : "matched"},
                       {"judged", r.judged},
                       {"meets_expectation", judged_ok(r, o.expect)},
                       {"location", cli::location_json(r.where)}};
@@ -166,14 +170,17 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
           add(r, rule,
               fmt::format("{} {} {}: {} {} (e.g. {})", resource_kind_name(r.kind), r.label(),
                           direction_name(d.direction), what, region_text(g, peers), region_witness(g, peers).str()),
-              {{"resource", r.label()}, {"direction", direction_name(d.direction)},
-               {"verdict", verdict_name(d.verdict())}, {"region", cli::region_json(g, peers)}});
+              {{"resource", r.label()},
+               {"direction", direction_name(d.direction)},
+               {"verdict", verdict_name(d.verdict())},
+               {"region", cli::region_json(g, peers)}});
       };
       each(d.gained_regions, "sgopt.diff.newly-allowed", "newly allows");
       each(d.lost_regions, "sgopt.diff.no-longer-allowed", "no longer allows");
       if (d.proof == ProofState::Unknown)
         add(r, "sgopt.diff.unproved",
-            fmt::format("{} {} {}: {}", resource_kind_name(r.kind), r.label(), direction_name(d.direction), d.proof_note),
+            fmt::format("{} {} {}: {}", resource_kind_name(r.kind), r.label(), direction_name(d.direction),
+                        d.proof_note),
             {{"resource", r.label()}, {"direction", direction_name(d.direction)}});
     }
   auto rule = [](const char* id, const char* name, const char* text) {
@@ -191,8 +198,9 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
 }
 
 std::string file_stem(const ResourceDiff& r, const DirectionDiff& d, const std::string& obligation) {
-  std::string id = r.old_id.empty() ? r.new_id : r.new_id.empty() || r.new_id == r.old_id ? r.old_id
-                                                                                            : r.old_id + "_vs_" + r.new_id;
+  std::string id = r.old_id.empty()                           ? r.new_id
+                   : r.new_id.empty() || r.new_id == r.old_id ? r.old_id
+                                                              : r.old_id + "_vs_" + r.new_id;
   for (char& c : id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') c = '_';
   return fmt::format("{}-{}-{}.smt2", id, direction_name(d.direction), obligation);

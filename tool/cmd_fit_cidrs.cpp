@@ -1,5 +1,9 @@
 // `sgopt fit-cidrs`: a list of CIDRs becomes its exact minimal prefix cover, or, with --max K, the
 // cover by at most K prefixes per family that adds the fewest addresses, saying what it adds.
+#include "model/cidr_cover.h"
+#include "model/cidr_list.h"
+#include "tool/cli.h"
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -7,10 +11,6 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
-
-#include "model/cidr_list.h"
-#include "model/cidr_cover.h"
-#include "tool/cli.h"
 
 namespace sgopt {
 namespace {

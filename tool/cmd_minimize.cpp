@@ -1,10 +1,5 @@
 // `sgopt minimize`: writes every group and ACL as its smallest equivalent rule set (proven), reports
 // rules before/after/lower bound per quota bucket, and optionally the AWS CLI plan that applies it.
-#include <fmt/format.h>
-
-#include <filesystem>
-#include <nlohmann/json.hpp>
-
 #include "model/aws/cli_plan.h"
 #include "model/aws/writer.h"
 #include "model/protocol.h"
@@ -13,6 +8,11 @@
 #include "passes/transforms/minimize_snapshot.h"
 #include "tool/cli.h"
 #include "tool/json_shapes.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
 
 namespace sgopt {
 namespace {
@@ -56,33 +56,42 @@ void advice_lines(std::vector<std::string>& lines, Json& jq, const QuotaAdvice& 
   const auto& plans = a.widenings;
   jq["widening_plans"] = Json::array();
   for (const WideningPlan& p : plans)
-    jq["widening_plans"].push_back({{"join", p.how}, {"rules", p.bucket_rules}, {"extra_points", cli::count_json(p.extra)},
-                                    {"regions", p.added}, {"regions_total", p.added_regions}});
+    jq["widening_plans"].push_back({{"join", p.how},
+                                    {"rules", p.bucket_rules},
+                                    {"extra_points", cli::count_json(p.extra)},
+                                    {"regions", p.added},
+                                    {"regions_total", p.added_regions}});
   if (plans.empty()) {
-    lines.push_back(fmt::format("    no widening of CIDRs or port ranges brings {} to {} rules", family_name(f), o.quota));
+    lines.push_back(
+        fmt::format("    no widening of CIDRs or port ranges brings {} to {} rules", family_name(f), o.quota));
   } else {
     lines.push_back(fmt::format("    widening plans for {} (smallest exposure first{}):", family_name(f),
                                 o.widen_to_fit ? "; the first is applied" : "; --widen-to-fit applies the first"));
   }
   for (std::size_t i = 0; i < plans.size() && i < kPlansShown; ++i) {
     const WideningPlan& p = plans[i];
-    std::string more = p.added_regions > p.added.size() ? fmt::format("; and {} more regions", p.added_regions - p.added.size()) : "";
-    lines.push_back(fmt::format("      {}. join {}: {} rules, admits {} more (address, protocol, port) points: {}{}", i + 1,
-                                p.how, p.bucket_rules, count_text(p.extra), fmt::join(p.added, "; "), more));
+    std::string more =
+        p.added_regions > p.added.size() ? fmt::format("; and {} more regions", p.added_regions - p.added.size()) : "";
+    lines.push_back(fmt::format("      {}. join {}: {} rules, admits {} more (address, protocol, port) points: {}{}",
+                                i + 1, p.how, p.bucket_rules, count_text(p.extra), fmt::join(p.added, "; "), more));
   }
   const SplitPlan& split = a.split;
   std::vector<std::size_t> part_sizes;
   for (const auto& part : split.parts) part_sizes.push_back(part.size());
-  jq["split"] = {{"groups", split.parts.size()}, {"rules_per_group", part_sizes}, {"interfaces", split.interfaces},
-                 {"fits", split.fits}, {"why", split.why}};
+  jq["split"] = {{"groups", split.parts.size()},
+                 {"rules_per_group", part_sizes},
+                 {"interfaces", split.interfaces},
+                 {"fits", split.fits},
+                 {"why", split.why}};
   jq["widened"] = a.applied;
   std::string where = split.interfaces.empty()
                           ? "no interface data loaded (add describe-network-interfaces output to check attachments)"
                           : fmt::format("attach the new groups to {}", fmt::join(split.interfaces, ", "));
-  lines.push_back(fmt::format("    split: {} groups of at most {} {} rules each, together equivalent (new groups must "
-                              "have their default allow-all egress revoked); {}{}",
-                              split.parts.size(), o.quota, family_name(f), where,
-                              split.fits ? "" : fmt::format("; does not fit: {}", split.why)));
+  lines.push_back(
+      fmt::format("    split: {} groups of at most {} {} rules each, together equivalent (new groups must "
+                  "have their default allow-all egress revoked); {}{}",
+                  split.parts.size(), o.quota, family_name(f), where,
+                  split.fits ? "" : fmt::format("; does not fit: {}", split.why)));
   if (a.applied)
     lines.push_back(fmt::format("    applied: join {}, admitting {} more points", plans.front().how,
                                 count_text(plans.front().extra)));
@@ -122,12 +131,12 @@ int run_minimize(const MinimizeCmdOptions& o) {
         const BucketCount& b = br.count;
         Family f = br.family;
         buckets.push_back(bucket_text(f, b));
-        Json jb{{"family", family_name(f)}, {"before", b.before}, {"after", b.after}, {"lower_bound", b.lower_bound},
-                {"optimal", b.optimal()}, {"over_quota", br.over_quota}};
+        Json jb{{"family", family_name(f)},     {"before", b.before},     {"after", b.after},
+                {"lower_bound", b.lower_bound}, {"optimal", b.optimal()}, {"over_quota", br.over_quota}};
         if (br.advice) {
           buckets.back() += b.lower_bound > o.quota
-                                ? fmt::format(" over the quota of {}: no equivalent set fits (lower bound {})",
-                                              o.quota, b.lower_bound)
+                                ? fmt::format(" over the quota of {}: no equivalent set fits (lower bound {})", o.quota,
+                                              b.lower_bound)
                                 : fmt::format(" over the quota of {}", o.quota);
           advice_lines(quota_lines, jb, *br.advice, f, o);
         }
@@ -155,8 +164,13 @@ int run_minimize(const MinimizeCmdOptions& o) {
       std::string line = fmt::format("  {:<7} {} -> {} entries", direction_name(dr.direction), m.before, m.after);
       if (m.changed) line += fmt::format("; {}", proof_name(m.proof));
       if (!m.note.empty()) line += fmt::format("; {}", m.note);
-      Json jd{{"direction", direction_name(dr.direction)}, {"before", m.before}, {"after", m.after},
-              {"changed", m.changed}, {"proof", proof_name(m.proof)}, {"note", m.note}, {"over_quota", Json::array()}};
+      Json jd{{"direction", direction_name(dr.direction)},
+              {"before", m.before},
+              {"after", m.after},
+              {"changed", m.changed},
+              {"proof", proof_name(m.proof)},
+              {"note", m.note},
+              {"over_quota", Json::array()}};
       for (const auto& [f, n] : dr.over_quota) {
         line += fmt::format("; {} {} entries, over the quota of {}", n, family_name(f), o.nacl_quota);
         jd["over_quota"].push_back(family_name(f));
@@ -176,13 +190,16 @@ int run_minimize(const MinimizeCmdOptions& o) {
   int total_before = r.rules_before, total_after = r.rules_after;
   int acl_before = r.entries_before, acl_after = r.entries_after;
   std::string ratio = total_before > 0 ? fmt::format(" (ratio {:.2f})", double(total_after) / total_before) : "";
-  text += fmt::format("total: {} -> {} security group rules{}; {} -> {} ACL entries; wrote {}{}\n", total_before,
-                      total_after, ratio, acl_before, acl_after, o.out,
-                      o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps, o.plan));
+  text +=
+      fmt::format("total: {} -> {} security group rules{}; {} -> {} ACL entries; wrote {}{}\n", total_before,
+                  total_after, ratio, acl_before, acl_after, o.out,
+                  o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps, o.plan));
   for (const auto& n : plan.notes) text += "note: " + n + "\n";
   if (o.format == cli::Format::Json) {
-    report["total"] = {{"rules_before", total_before}, {"rules_after", total_after},
-                       {"acl_entries_before", acl_before}, {"acl_entries_after", acl_after}};
+    report["total"] = {{"rules_before", total_before},
+                       {"rules_after", total_after},
+                       {"acl_entries_before", acl_before},
+                       {"acl_entries_after", acl_after}};
     report["output"] = o.out;
     if (!o.plan.empty()) report["plan"] = {{"commands", o.plan}, {"json", o.plan + ".json"}, {"steps", plan.steps}};
     report["notes"] = plan.notes;

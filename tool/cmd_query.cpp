@@ -1,14 +1,13 @@
 // `sgopt query`: does a group (or ACL) allow one packet, and which rules say so (passes/query/decide.h
 // decides it twice, through the Z3 encoding and the reference evaluator, before anything is printed).
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
-
 #include "model/protocol.h"
 #include "model/rule_text.h"
 #include "passes/query/decide.h"
 #include "tool/cli.h"
 #include "tool/json_shapes.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace sgopt {
 namespace {
@@ -44,8 +43,8 @@ Packet packet_from(const QueryOptions& o) {
     if (!o.icmp_type) usage_error(fmt::format("--icmp-type is required for {}", protocol_name(p.protocol)));
     p.port_key = *o.icmp_type * 256 + o.icmp_code.value_or(0);
   } else if (o.port || o.icmp_type || o.icmp_code) {
-    usage_error(fmt::format("protocol {} has no ports; drop --port/--icmp-type/--icmp-code",
-                            protocol_name(p.protocol)));
+    usage_error(
+        fmt::format("protocol {} has no ports; drop --port/--icmp-type/--icmp-code", protocol_name(p.protocol)));
   }
   const std::string& peer = o.peer;
   if (auto ref = reference_type(peer)) {
@@ -102,8 +101,7 @@ int query_acl(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   const NaclEntry* decider = decision.decider;
   if (o.format == cli::Format::Json) {
     nlohmann::json rules = nlohmann::json::array();
-    if (decider)
-      rules.push_back(cli::rule_json(nacl_entry_ref(o.acl, *decider)));
+    if (decider) rules.push_back(cli::rule_json(nacl_entry_ref(o.acl, *decider)));
     nlohmann::json out{{"decision", allowed ? "allow" : "deny"},
                        {"resources", {o.acl}},
                        {"direction", direction_name(dir)},

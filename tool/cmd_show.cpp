@@ -1,14 +1,13 @@
 // `sgopt show`: the loaded model as a table, one line a rule, with quota use per bucket.
-#include <fmt/format.h>
-
-#include <nlohmann/json.hpp>
-
 #include "model/protocol.h"
 #include "model/quota.h"
 #include "model/rule_text.h"
 #include "passes/finding.h"
 #include "tool/cli.h"
 #include "tool/json_shapes.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace sgopt {
 namespace {
@@ -34,8 +33,8 @@ std::vector<std::string> over_quota(const std::array<int, 4>& used, int quota, i
     int n = used[static_cast<size_t>(bucket_index(b.direction, b.family))];
     if (n > quota) {
       std::string extra = hard_max > quota ? fmt::format(" (adjustable up to {})", hard_max) : "";
-      out.push_back(fmt::format("{} uses {} of the default quota of {}{}", bucket_name(b.direction, b.family), n,
-                                quota, extra));
+      out.push_back(
+          fmt::format("{} uses {} of the default quota of {}{}", bucket_name(b.direction, b.family), n, quota, extra));
     }
   }
   return out;
@@ -115,8 +114,8 @@ void print_json(const Snapshot& s) {
   }
   out["acls"] = nlohmann::json::array();
   for (const auto& acl : s.acls) {
-    nlohmann::json ja{{"id", acl.id}, {"vpc_id", acl.vpc_id}, {"is_default", acl.is_default},
-                      {"subnets", acl.subnet_ids}};
+    nlohmann::json ja{
+        {"id", acl.id}, {"vpc_id", acl.vpc_id}, {"is_default", acl.is_default}, {"subnets", acl.subnet_ids}};
     auto used = count_nacl_quota(acl).used;
     ja["entries_count"] = bucket_json(used);
     ja["entries_per_direction"] = {{"ingress", acl.ingress.size()}, {"egress", acl.egress.size()}};
@@ -132,8 +131,8 @@ void print_json(const Snapshot& s) {
     nlohmann::json ips = nlohmann::json::array();
     for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
     for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
-    out["interfaces"].push_back({{"id", eni.id}, {"subnet_id", eni.subnet_id}, {"groups", eni.group_ids},
-                                 {"addresses", ips}});
+    out["interfaces"].push_back(
+        {{"id", eni.id}, {"subnet_id", eni.subnet_id}, {"groups", eni.group_ids}, {"addresses", ips}});
   }
   out["warnings"] = nlohmann::json::array();
   for (const auto& w : s.warnings) out["warnings"].push_back(w.str());

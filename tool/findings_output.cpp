@@ -1,16 +1,16 @@
 // Renderings of analysis findings.
 #include "tool/findings_output.h"
 
+#include "model/protocol.h"
+#include "passes/pass.h"
+#include "tool/json_shapes.h"
+#include "tool/sarif.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <map>
-
-#include "model/protocol.h"
-#include "passes/pass.h"
-#include "tool/json_shapes.h"
-#include "tool/sarif.h"
 
 namespace sgopt {
 
@@ -40,8 +40,9 @@ const char* security_severity(Severity s) {
 // ----- pieces shared by the renderings -----
 
 std::string ref_line(const RuleRef& r) {
-  std::string head = r.rule_number > 0 ? fmt::format("entry {}", r.rule_number)
-                                       : fmt::format("{} permission {} peer {}", r.resource_id, r.permission_index, r.peer);
+  std::string head = r.rule_number > 0
+                         ? fmt::format("entry {}", r.rule_number)
+                         : fmt::format("{} permission {} peer {}", r.resource_id, r.permission_index, r.peer);
   std::string where = r.where.json_pointer.empty() ? "" : fmt::format("  ({})", r.where.str());
   return fmt::format("{}: {}{}", head, r.text, where);
 }
@@ -118,8 +119,8 @@ nlohmann::json findings_sarif(const std::vector<Finding>& findings, const Report
     res.logical_name = f.resource_id;
     std::string rule_key;
     for (const auto& r : f.rules) rule_key += r.where.json_pointer + "|" + r.text + ";";
-    res.fingerprint = sarif::fingerprint(fmt::format("{}|{}|{}|{}", id, f.resource_id,
-                                                     f.direction ? direction_name(*f.direction) : "", rule_key));
+    res.fingerprint = sarif::fingerprint(
+        fmt::format("{}|{}|{}|{}", id, f.resource_id, f.direction ? direction_name(*f.direction) : "", rule_key));
     nlohmann::json props{{"severity", severity_name(f.severity)},
                          {"security-severity", security_severity(f.severity)},
                          {"resource", f.resource_id}};
@@ -188,11 +189,11 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
   for (Severity s : {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})
     if (counts[s]) parts.push_back(fmt::format("{} {}", counts[s], severity_name(s)));
   if (!out.empty()) out += "\n";
-  out += fmt::format("{} finding{}{}{}", findings.size(), findings.size() == 1 ? "" : "s",
-                     parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, ", ")),
-                     info.fail_on ? fmt::format("; {} at or above {}", info.failed ? "some" : "none",
-                                                severity_name(*info.fail_on))
-                                  : "");
+  out += fmt::format(
+      "{} finding{}{}{}", findings.size(), findings.size() == 1 ? "" : "s",
+      parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, ", ")),
+      info.fail_on ? fmt::format("; {} at or above {}", info.failed ? "some" : "none", severity_name(*info.fail_on))
+                   : "");
   out += "\n";
   return out;
 }

@@ -1,13 +1,13 @@
 // Analysis findings as text (grouped by resource), JSON (docs/analyze.schema.json) and SARIF 2.1.0.
 #pragma once
 
+#include "model/snapshot.h"
+#include "passes/finding.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
-
-#include "model/snapshot.h"
-#include "passes/finding.h"
 
 namespace sgopt {
 

@@ -51,12 +51,8 @@ nlohmann::json packet_json(const Packet& p) {
     case PeerType::Ipv6: peer = format_address(Family::V6, p.addr); break;
     default: peer = p.ref; break;
   }
-  nlohmann::json j{{"text", p.str()},
-                   {"peer_type", peer_type_name(p.peer_type)},
-                   {"peer", peer},
-                   {"protocol", p.protocol},
-                   {"protocol_name", protocol_name(p.protocol)},
-                   {"port_key", p.port_key}};
+  nlohmann::json j{{"text", p.str()},        {"peer_type", peer_type_name(p.peer_type)},   {"peer", peer},
+                   {"protocol", p.protocol}, {"protocol_name", protocol_name(p.protocol)}, {"port_key", p.port_key}};
   if (is_port_protocol(p.protocol)) j["port"] = p.port_key;
   if (is_icmp_protocol(p.protocol)) {
     j["icmp_type"] = p.port_key / 256;
@@ -68,12 +64,9 @@ nlohmann::json packet_json(const Packet& p) {
 nlohmann::json region_json(const Region& r, const PeerTable& peers) {
   nlohmann::json protocols = nlohmann::json::array();
   for (const auto& p : r.protocols) protocols.push_back({p.lo, p.hi});
-  return {{"traffic", region_traffic_text(r)},
-          {"protocols", protocols},
-          {"port_keys", {r.port_lo, r.port_hi}},
-          {"peers", region_peer_texts(r, peers)},
-          {"count", count_json(region_set(r).count())},
-          {"witness", packet_json(region_witness(r, peers))}};
+  return {{"traffic", region_traffic_text(r)},          {"protocols", protocols},
+          {"port_keys", {r.port_lo, r.port_hi}},        {"peers", region_peer_texts(r, peers)},
+          {"count", count_json(region_set(r).count())}, {"witness", packet_json(region_witness(r, peers))}};
 }
 
 nlohmann::json regions_json(const PacketSet& set, const std::vector<Region>& regions, const PeerTable& peers) {

@@ -4,15 +4,15 @@
 // refers to it.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
-#include <vector>
-
 #include "model/diagnostic.h"
 #include "model/packet.h"
 #include "passes/finding.h"
 #include "solver/packet_set.h"
 #include "solver/regions.h"
+
+#include <nlohmann/json.hpp>
+
+#include <vector>
 
 namespace sgopt::cli {
 

@@ -1,12 +1,12 @@
 // sgopt: the command-line tool. Maps outcomes to exit statuses: 0 clean/equivalent,
 // 1 findings/different, 2 error.
+#include "model/diagnostic.h"
+#include "tool/cli.h"
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <exception>
-
-#include "model/diagnostic.h"
-#include "tool/cli.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

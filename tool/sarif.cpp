@@ -34,8 +34,7 @@ static nlohmann::json location_json(const Location& l, const std::string& logica
   nlohmann::json region{{"startLine", l.line > 0 ? l.line : 1}};
   nlohmann::json loc{{"physicalLocation", {{"artifactLocation", {{"uri", l.file}}}, {"region", region}}}};
   nlohmann::json logical = nlohmann::json::array();
-  if (!l.json_pointer.empty())
-    logical.push_back({{"fullyQualifiedName", l.json_pointer}, {"kind", "object"}});
+  if (!l.json_pointer.empty()) logical.push_back({{"fullyQualifiedName", l.json_pointer}, {"kind", "object"}});
   if (!logical_name.empty()) logical.push_back({{"name", logical_name}, {"kind", "resource"}});
   if (!logical.empty()) loc["logicalLocations"] = logical;
   if (!l.json_pointer.empty()) loc["properties"] = {{"jsonPointer", l.json_pointer}};

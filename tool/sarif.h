@@ -2,12 +2,12 @@
 // location in the input file (region line plus the JSON pointer as a logical location).
 #pragma once
 
+#include "model/diagnostic.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
-
-#include "model/diagnostic.h"
 
 namespace sgopt::sarif {
 
@@ -33,10 +33,10 @@ struct Result {
   std::string rule_id;
   Level level = Level::Warning;
   std::string message;
-  std::vector<Location> locations;   // the first is the primary one
-  std::string logical_name;          // e.g. the resource id; optional
-  std::string fingerprint;           // stable identity across runs; optional
-  nlohmann::json properties;         // optional property bag (null when unused)
+  std::vector<Location> locations;  // the first is the primary one
+  std::string logical_name;         // e.g. the resource id; optional
+  std::string fingerprint;          // stable identity across runs; optional
+  nlohmann::json properties;        // optional property bag (null when unused)
 };
 
 /// A whole SARIF log with one run. Rules are written in the order given; results reference them

@@ -1,15 +1,15 @@
 // AWS CLI plans of rule changes.
 #include "model/aws/cli_plan.h"
 
+#include "model/aws/writer.h"
+#include "model/json/json.h"
+#include "model/protocol.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <optional>
 #include <tuple>
-
-#include "model/aws/writer.h"
-#include "model/json/json.h"
-#include "model/protocol.h"
 
 namespace sgopt {
 namespace {
@@ -48,9 +48,12 @@ void add_nacl_steps(Plan& plan, const std::string& acl_id, Direction d, const Na
     const char* action = s.action == NaclStep::Action::Create    ? "create-network-acl-entry"
                          : s.action == NaclStep::Action::Replace ? "replace-network-acl-entry"
                                                                  : "delete-network-acl-entry";
-    Json step{{"action", action}, {"network_acl_id", acl_id}, {"egress", d == Direction::Egress},
+    Json step{{"action", action},
+              {"network_acl_id", acl_id},
+              {"egress", d == Direction::Egress},
               {"rule_number", s.rule_number}};
-    std::string cmd = fmt::format("aws ec2 {} --network-acl-id {} {} --rule-number {}", action, acl_id, dir, s.rule_number);
+    std::string cmd =
+        fmt::format("aws ec2 {} --network-acl-id {} {} --rule-number {}", action, acl_id, dir, s.rule_number);
     if (s.action != NaclStep::Action::Delete) {
       const NaclEntry& e = s.entry;
       std::string cidr_opt = e.cidr.family == Family::V4 ? "--cidr-block" : "--ipv6-cidr-block";
@@ -73,9 +76,10 @@ void add_nacl_steps(Plan& plan, const std::string& acl_id, Direction d, const Na
   }
   if (!np.every_step_equivalent) {
     plan.every_step_equivalent = false;
-    plan.notes.push_back(fmt::format("{} {}: no entry-by-entry order keeps every decision; apply these steps "
-                                     "together (for example in a maintenance window)",
-                                     acl_id, direction_name(d)));
+    plan.notes.push_back(
+        fmt::format("{} {}: no entry-by-entry order keeps every decision; apply these steps "
+                    "together (for example in a maintenance window)",
+                    acl_id, direction_name(d)));
   }
 }
 

@@ -3,11 +3,11 @@
 // rules in force at every moment allow what they allowed before; ACL steps keep the order given.
 #pragma once
 
+#include "model/change.h"
+
 #include <cstddef>
 #include <string>
 #include <vector>
-
-#include "model/change.h"
 
 namespace sgopt {
 

@@ -3,6 +3,11 @@
 // that find ids already loaded. Internal to model/aws.
 #pragma once
 
+#include "model/aws/loader.h"
+#include "model/json/reader.h"
+
+#include <fmt/format.h>
+
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -10,13 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "model/aws/loader.h"
-#include "model/json/reader.h"
-
 namespace sgopt::aws {
 
-using json::Json;
 using json::describe_value;
+using json::Json;
 using json::lower;
 
 inline constexpr const char* kLikeGroupId = R"(a string like "sg-0123456789abcdef0")";
@@ -64,8 +66,7 @@ class DocLoader : public json::Reader {
   void attach_row(SecurityGroup& g, Direction d, const SgRule& row) const;
   /// Appends an object with a new id; a repeated id is an error (a warning with --lenient).
   template <class T>
-  void add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item,
-                  const char* what);
+  void add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item, const char* what);
 
   Snapshot& snap_;
   const LoadOptions& options_;
@@ -76,7 +77,7 @@ class DocLoader : public json::Reader {
 
 template <class T>
 inline void DocLoader::add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item,
-                           const char* what) {
+                                  const char* what) {
   auto [it, added] = index.emplace(item.id, items.size());
   if (!added) {
     const T& first = items[it->second];

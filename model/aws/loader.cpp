@@ -3,6 +3,10 @@
 // model/aws/read_<kind>.cpp; every object and rule keeps its file, JSON pointer and line.
 #include "model/aws/loader.h"
 
+#include "model/aws/doc_loader.h"
+#include "model/json/lines.h"
+#include "model/protocol.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,10 +16,6 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
-
-#include "model/aws/doc_loader.h"
-#include "model/json/lines.h"
-#include "model/protocol.h"
 
 namespace sgopt {
 namespace aws {
@@ -31,14 +31,11 @@ struct DocumentKind {
 };
 
 constexpr DocumentKind kKinds[] = {
-    {"SecurityGroups", &DocLoader::load_groups},
-    {"SecurityGroupRules", &DocLoader::load_rule_rows},
-    {"NetworkAcls", &DocLoader::load_acls},
-    {"NetworkInterfaces", &DocLoader::load_interfaces},
+    {"SecurityGroups", &DocLoader::load_groups},    {"SecurityGroupRules", &DocLoader::load_rule_rows},
+    {"NetworkAcls", &DocLoader::load_acls},         {"NetworkInterfaces", &DocLoader::load_interfaces},
     {"PrefixLists", &DocLoader::load_prefix_lists},
 };
-constexpr const char* kKindList =
-    "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces or PrefixLists";
+constexpr const char* kKindList = "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces or PrefixLists";
 
 }  // namespace
 
@@ -56,8 +53,7 @@ DocLoader::DocLoader(Snapshot& snapshot, std::string_view text, const std::strin
 
 void DocLoader::load(const Json& root) {
   if (!root.is_object())
-    fail("", fmt::format("expected a JSON object with a top-level key {}, found {}{}", kKindList,
-                         describe_value(root),
+    fail("", fmt::format("expected a JSON object with a top-level key {}, found {}{}", kKindList, describe_value(root),
                          root.is_array() ? " (sgopt reads the whole describe output, not one filtered "
                                            "with --query)"
                                          : ""));
@@ -70,14 +66,15 @@ void DocLoader::load(const Json& root) {
   }
   std::vector<std::string> others;
   for (const auto& [key, value] : root.items()) {
-    bool listed = std::any_of(std::begin(kKinds), std::end(kKinds), [&](const DocumentKind& k) { return key == k.key; });
+    bool listed =
+        std::any_of(std::begin(kKinds), std::end(kKinds), [&](const DocumentKind& k) { return key == k.key; });
     if (!listed && key != "ResponseMetadata" && key != "NextToken") others.push_back(key);
   }
   if (!known) {
     std::string found = others.empty() ? "an empty object" : "keys " + fmt::format("{}", fmt::join(others, ", "));
     if (found.size() > 200) found = found.substr(0, 197) + "...";
-    fail("", fmt::format("not a describe-* document sgopt reads: expected a top-level key {}, found {}",
-                         kKindList, found));
+    fail("",
+         fmt::format("not a describe-* document sgopt reads: expected a top-level key {}, found {}", kKindList, found));
   }
   for (const auto& key : others)
     warn("/" + pointer_segment(key), fmt::format("top-level key \"{}\" is not one sgopt reads; ignored", key));
@@ -96,10 +93,8 @@ Tags DocLoader::tags(const Json& obj, const std::string& ptr) const {
 }
 
 void DocLoader::icmp_type_code(int type, int code, const std::string& type_ptr, const std::string& code_ptr) {
-  if (type < -1 || type > 255)
-    fail(type_ptr, fmt::format("ICMP type {} is outside 0-255 (-1 means every type)", type));
-  if (code < -1 || code > 255)
-    fail(code_ptr, fmt::format("ICMP code {} is outside 0-255 (-1 means every code)", code));
+  if (type < -1 || type > 255) fail(type_ptr, fmt::format("ICMP type {} is outside 0-255 (-1 means every type)", type));
+  if (code < -1 || code > 255) fail(code_ptr, fmt::format("ICMP code {} is outside 0-255 (-1 means every code)", code));
   if (type == -1 && code != -1) {
     std::string msg = fmt::format("ICMP type -1 means every type and needs code -1, found code {}", code);
     if (!options_.lenient) fail(code_ptr, msg);
@@ -181,7 +176,8 @@ std::string read_stream(std::istream& in) {
 void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   std::string name = path.string();
-  if (!in) throw InputError(Diagnostic{Location{name, "", 0}, fmt::format("cannot read the file: {}", std::strerror(errno))});
+  if (!in)
+    throw InputError(Diagnostic{Location{name, "", 0}, fmt::format("cannot read the file: {}", std::strerror(errno))});
   std::string text = read_stream(in);
   if (in.bad()) throw InputError(Diagnostic{Location{name, "", 0}, "cannot read the file"});
   load_document(snapshot, text, name, options);
@@ -208,8 +204,7 @@ Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& o
     }
     std::error_code ec;
     fs::file_status st = fs::status(p, ec);
-    if (ec || !fs::exists(st))
-      throw InputError(Diagnostic{Location{p, "", 0}, "no such file or folder"});
+    if (ec || !fs::exists(st)) throw InputError(Diagnostic{Location{p, "", 0}, "no such file or folder"});
     if (!fs::is_directory(st)) {
       load_file(snapshot, p, options);
       continue;
@@ -224,7 +219,8 @@ Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& o
       throw InputError(Diagnostic{Location{p, "", 0}, fmt::format("cannot read the folder: {}", e.code().message())});
     }
     if (files.empty())
-      throw InputError(Diagnostic{Location{p, "", 0}, "the folder holds no .json files (folders are read recursively)"});
+      throw InputError(
+          Diagnostic{Location{p, "", 0}, "the folder holds no .json files (folders are read recursively)"});
     std::sort(files.begin(), files.end());
     for (const auto& f : files) load_file(snapshot, f, options);
   }

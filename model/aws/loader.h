@@ -14,11 +14,11 @@
 // because the two exports then disagree about the group.
 #pragma once
 
+#include "model/snapshot.h"
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/snapshot.h"
 
 namespace sgopt {
 
@@ -33,7 +33,6 @@ struct LoadOptions {
 /// standard input) into one snapshot. Throws InputError naming file, JSON path and line.
 Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& options = {});
 /// Adds one document's content to the snapshot; `file` names it in messages.
-void load_document(Snapshot& snapshot, std::string_view text, const std::string& file,
-                   const LoadOptions& options = {});
+void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options = {});
 
 }  // namespace sgopt

@@ -1,13 +1,13 @@
 // Reader of `aws ec2 describe-network-acls`: entries per direction in rule-number order, and subnet associations.
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <map>
-
 #include "model/aws/aws_json.h"
 #include "model/aws/doc_loader.h"
 #include "model/match.h"
 #include "model/protocol.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
 
 namespace sgopt::aws {
 
@@ -57,7 +57,8 @@ NaclEntry DocLoader::load_entry(const Json& value, const std::string& ep, const 
   e.rule_number = req_int(o, ep, "RuleNumber");
   if ((e.rule_number < 1 || e.rule_number > 32766) && !e.is_default_deny())
     fail(child(ep, "RuleNumber"), fmt::format("rule number {} is outside 1-32766 (32767 and 32768 are AWS's "
-                                              "default denies)", e.rule_number));
+                                              "default denies)",
+                                              e.rule_number));
   e.protocol = protocol(o, ep, "Protocol");
   std::string action = lower(req_string(o, ep, "RuleAction", R"("allow" or "deny")"));
   if (action != "allow" && action != "deny")

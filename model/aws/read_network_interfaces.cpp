@@ -1,12 +1,12 @@
 // Reader of `aws ec2 describe-network-interfaces`: each interface's groups, subnet and private addresses.
-#include <fmt/format.h>
-
-#include <algorithm>
-
 #include "model/aws/aws_json.h"
 #include "model/aws/doc_loader.h"
 #include "model/match.h"
 #include "model/protocol.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace sgopt::aws {
 
@@ -26,7 +26,8 @@ void DocLoader::load_interfaces(const Json& list, const std::string& ptr) {
         n.group_ids.push_back(req_string(object_at((*groups)[j], gp, "a group object"), gp, "GroupId", kLikeGroupId));
       }
     auto add_v4 = [&](u128 a) {
-      if (std::find(n.private_ipv4.begin(), n.private_ipv4.end(), a) == n.private_ipv4.end()) n.private_ipv4.push_back(a);
+      if (std::find(n.private_ipv4.begin(), n.private_ipv4.end(), a) == n.private_ipv4.end())
+        n.private_ipv4.push_back(a);
     };
     if (find(o, "PrivateIpAddress")) add_v4(address(o, np, "PrivateIpAddress", Family::V4));
     if (const Json* ips = opt_array(o, np, "PrivateIpAddresses"))

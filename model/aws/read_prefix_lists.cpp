@@ -1,12 +1,13 @@
-// Reader of `aws ec2 describe-managed-prefix-lists`, with the entries of get-managed-prefix-list-entries when pasted in as "Entries".
-#include <fmt/format.h>
-
-#include <algorithm>
-
+// Reader of `aws ec2 describe-managed-prefix-lists`, with the entries of get-managed-prefix-list-entries when pasted in
+// as "Entries".
 #include "model/aws/aws_json.h"
 #include "model/aws/doc_loader.h"
 #include "model/match.h"
 #include "model/protocol.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace sgopt::aws {
 
@@ -18,8 +19,7 @@ void DocLoader::load_prefix_lists(const Json& list, const std::string& ptr) {
     pl.id = req_string(o, lp, "PrefixListId", kLikePrefixListId);
     pl.name = opt_text(o, lp, "PrefixListName");
     pl.max_entries = opt_int(o, lp, "MaxEntries").value_or(0);
-    if (pl.max_entries < 0)
-      fail(child(lp, "MaxEntries"), fmt::format("MaxEntries {} is negative", pl.max_entries));
+    if (pl.max_entries < 0) fail(child(lp, "MaxEntries"), fmt::format("MaxEntries {} is negative", pl.max_entries));
     if (auto family = opt_string(o, lp, "AddressFamily", R"("IPv4" or "IPv6")")) {
       std::string f = lower(*family);
       if (f != "ipv4" && f != "ipv6")

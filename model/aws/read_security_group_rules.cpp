@@ -1,12 +1,13 @@
-// Reader of `aws ec2 describe-security-group-rules`: one rule a row, matched to the groups of describe-security-groups when both are loaded.
-#include <fmt/format.h>
-
-#include <algorithm>
-
+// Reader of `aws ec2 describe-security-group-rules`: one rule a row, matched to the groups of describe-security-groups
+// when both are loaded.
 #include "model/aws/aws_json.h"
 #include "model/aws/doc_loader.h"
 #include "model/match.h"
 #include "model/protocol.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace sgopt::aws {
 
@@ -22,10 +23,12 @@ void DocLoader::load_rule_rows(const Json& list, const std::string& ptr) {
     r.from_port = ports.from;
     r.to_port = ports.to;
     int peers = 0;
-    for (const char* key : {"CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupInfo"}) peers += find(o, key) != nullptr;
+    for (const char* key : {"CidrIpv4", "CidrIpv6", "PrefixListId", "ReferencedGroupInfo"})
+      peers += find(o, key) != nullptr;
     if (peers != 1)
       fail(rp, fmt::format("a rule row needs exactly one of CidrIpv4, CidrIpv6, PrefixListId and "
-                           "ReferencedGroupInfo, found {}", peers));
+                           "ReferencedGroupInfo, found {}",
+                           peers));
     if (find(o, "CidrIpv4")) {
       r.peer.type = PeerType::Ipv4;
       r.peer.cidr = cidr(o, rp, "CidrIpv4", Family::V4, &r.source.peer_text);
@@ -46,7 +49,8 @@ void DocLoader::load_rule_rows(const Json& list, const std::string& ptr) {
     }
     r.source.where = Location{file(), rp, 0};
     r.source.resource_id = group_id;
-    r.source.rule_id = opt_string(o, rp, "SecurityGroupRuleId", R"(a string like "sgr-0123456789abcdef0")").value_or("");
+    r.source.rule_id =
+        opt_string(o, rp, "SecurityGroupRuleId", R"(a string like "sgr-0123456789abcdef0")").value_or("");
     r.source.description = opt_text(o, rp, "Description");
     add_row(group_id, opt_text(o, rp, "GroupOwnerId"), d, std::move(r));
   }

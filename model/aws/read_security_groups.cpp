@@ -1,12 +1,12 @@
 // Reader of `aws ec2 describe-security-groups`: groups and their IpPermissions, one rule per peer element.
-#include <fmt/format.h>
-
-#include <algorithm>
-
 #include "model/aws/aws_json.h"
 #include "model/aws/doc_loader.h"
 #include "model/match.h"
 #include "model/protocol.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
 
 namespace sgopt::aws {
 

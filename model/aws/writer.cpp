@@ -2,6 +2,9 @@
 // the model does not change is copied from the original JSON, unknown fields included.
 #include "model/aws/writer.h"
 
+#include "model/aws/aws_json.h"
+#include "model/protocol.h"
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -15,9 +18,6 @@
 #include <map>
 #include <stdexcept>
 #include <tuple>
-
-#include "model/aws/aws_json.h"
-#include "model/protocol.h"
 
 namespace sgopt {
 namespace {
@@ -201,10 +201,14 @@ Json entry_object(const NaclEntry& e) {
   o.erase(v4 ? "Ipv6CidrBlock" : "CidrBlock");
   if (!names_cidr(member(o, key), e.cidr)) o[key] = e.cidr.str();
   o["Egress"] = e.direction == Direction::Egress;
-  if (e.icmp) set_pair(o, "IcmpTypeCode", "Code", e.icmp->code, "Type", e.icmp->type);
-  else o.erase("IcmpTypeCode");
-  if (e.port_range) set_pair(o, "PortRange", "From", e.port_range->from, "To", e.port_range->to);
-  else o.erase("PortRange");
+  if (e.icmp)
+    set_pair(o, "IcmpTypeCode", "Code", e.icmp->code, "Type", e.icmp->type);
+  else
+    o.erase("IcmpTypeCode");
+  if (e.port_range)
+    set_pair(o, "PortRange", "From", e.port_range->from, "To", e.port_range->to);
+  else
+    o.erase("PortRange");
   const Json* proto = member(o, "Protocol");
   if (!proto || !proto->is_string() || parse_protocol(proto->get_ref<const std::string&>(), nullptr) != e.protocol)
     o["Protocol"] = std::to_string(e.protocol);

@@ -1,10 +1,10 @@
 // Writers in describe shape. Every field of the original objects is kept; only rules change.
 #pragma once
 
+#include "model/snapshot.h"
+
 #include <string>
 #include <vector>
-
-#include "model/snapshot.h"
 
 namespace sgopt {
 

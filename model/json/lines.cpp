@@ -11,9 +11,12 @@ std::string pointer_segment(std::string_view key) {
   std::string out;
   out.reserve(key.size());
   for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
   }
   return out;
 }
@@ -51,8 +54,10 @@ class Walker {
           }
           break;
         case State::ValueOrEnd:
-          if (c == ']') close();
-          else state_ = State::Value;
+          if (c == ']')
+            close();
+          else
+            state_ = State::Value;
           break;
         case State::KeyOrEnd:
           if (c == '}') {
@@ -106,8 +111,10 @@ class Walker {
   bool skip_space(std::size_t stop) {
     while (i_ < stop) {
       char c = t_[i_];
-      if (c == '\n') ++line_;
-      else if (c != ' ' && c != '\t' && c != '\r') return true;
+      if (c == '\n')
+        ++line_;
+      else if (c != ' ' && c != '\t' && c != '\r')
+        return true;
       ++i_;
     }
     return false;
@@ -121,8 +128,10 @@ class Walker {
   void skip_string(std::size_t stop) {
     for (++i_; i_ < stop; ++i_) {
       char c = t_[i_];
-      if (c == '\\') ++i_;
-      else if (c == '\n') ++line_;
+      if (c == '\\')
+        ++i_;
+      else if (c == '\n')
+        ++line_;
       else if (c == '"') {
         ++i_;
         return;
@@ -133,8 +142,8 @@ class Walker {
     std::size_t start = i_;
     while (i_ < stop) {
       char c = t_[i_];
-      if (c == ',' || c == ']' || c == '}' || c == ':' || c == ' ' || c == '\n' || c == '\t' ||
-          c == '\r' || c == '"' || c == '{' || c == '[')
+      if (c == ',' || c == ']' || c == '}' || c == ':' || c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '"' ||
+          c == '{' || c == '[')
         break;
       ++i_;
     }

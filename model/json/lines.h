@@ -1,12 +1,12 @@
 // Line numbers and JSON pointers of places in JSON text, found by one pass that never trusts the text.
 #pragma once
 
+#include "model/diagnostic.h"
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/diagnostic.h"
 
 namespace sgopt {
 

@@ -1,15 +1,15 @@
 // Typed reading of JSON input, shared by every loader.
 #include "model/json/reader.h"
 
+#include "model/json/lines.h"
+#include "model/protocol.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cstdint>
-
-#include "model/json/lines.h"
-#include "model/protocol.h"
 
 namespace sgopt::json {
 
@@ -60,15 +60,17 @@ std::string lower(std::string s) {
 
 Json parse_document(std::string_view text, const std::string& file, std::string_view expected) {
   if (std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
-    throw InputError(Diagnostic{Location{file, "", 0},
-                                fmt::format("the file is empty: expected {}", expected)});
-  char first = *std::find_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); });
+    throw InputError(Diagnostic{Location{file, "", 0}, fmt::format("the file is empty: expected {}", expected)});
+  char first =
+      *std::find_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); });
   if (first != '{' && first != '[') {
     auto at = static_cast<std::size_t>(text.find(first));
-    std::string shown = std::isprint(static_cast<unsigned char>(first)) ? fmt::format("'{}'", first)
-                                                                      : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(first));
-    throw InputError(Diagnostic{location_at(text, at, file),
-                                fmt::format("not a JSON document: it should start with '{{', but starts with {}", shown)});
+    std::string shown = std::isprint(static_cast<unsigned char>(first))
+                            ? fmt::format("'{}'", first)
+                            : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(first));
+    throw InputError(
+        Diagnostic{location_at(text, at, file),
+                   fmt::format("not a JSON document: it should start with '{{', but starts with {}", shown)});
   }
   // The writers and the line finder are iterative, but nlohmann's serializer recurses: refuse
   // nesting far deeper than any AWS document before it can exhaust the stack.
@@ -77,14 +79,16 @@ Json parse_document(std::string_view text, const std::string& file, std::string_
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > kMaxDepth)
-        throw InputError(Diagnostic{location_at(text, i, file),
-                                    fmt::format("JSON nested more than {} levels deep", kMaxDepth)});
+        throw InputError(
+            Diagnostic{location_at(text, i, file), fmt::format("JSON nested more than {} levels deep", kMaxDepth)});
     } else if (c == ']' || c == '}') {
       --depth;
     }
@@ -217,8 +221,8 @@ Cidr Reader::cidr(const Json& obj, const std::string& ptr, const char* key, Fami
 }
 
 u128 Reader::address(const Json& obj, const std::string& ptr, const char* key, Family family) const {
-  std::string s = req_string(obj, ptr, key, family == Family::V4 ? R"(a string like "10.0.0.5")"
-                                                                 : R"(a string like "2001:db8::5")");
+  std::string s = req_string(obj, ptr, key,
+                             family == Family::V4 ? R"(a string like "10.0.0.5")" : R"(a string like "2001:db8::5")");
   auto a = family == Family::V4 ? parse_ipv4(s) : parse_ipv6(s);
   if (!a) fail(child(ptr, key), fmt::format("'{}' is not an {} address", s, family_name(family)));
   return *a;

@@ -3,15 +3,15 @@
 // checked the same way whichever format carries them.
 #pragma once
 
+#include "model/diagnostic.h"
+#include "model/ip.h"
+#include "model/json/json.h"
+
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "model/diagnostic.h"
-#include "model/ip.h"
-#include "model/json/json.h"
 
 namespace sgopt::json {
 

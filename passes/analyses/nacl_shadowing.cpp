@@ -5,14 +5,14 @@
 // action. It names the entries that block or overlap each one; it changes nothing.
 #include "passes/analyses/nacl_shadowing.h"
 
+#include "model/rule_text.h"
+#include "passes/pass.h"
+#include "solver/coverage.h"
+#include "solver/rule_sets.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "model/rule_text.h"
-#include "solver/coverage.h"
-#include "passes/pass.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 
@@ -32,14 +32,13 @@ constexpr FindingKind kRedundant{
     help_uri::kNetworkAcls, Severity::Low};
 constexpr FindingKind kGeneralization{
     "generalization", "NaclGeneralization",
-    "A network ACL entry contains everything an earlier entry of the opposite action decides.",
-    help_uri::kNetworkAcls, Severity::Info};
+    "A network ACL entry contains everything an earlier entry of the opposite action decides.", help_uri::kNetworkAcls,
+    Severity::Info};
 constexpr FindingKind kCorrelation{
     "correlation", "NaclCorrelation",
-    "A network ACL entry partly overlaps what an earlier entry of the opposite action decides.",
-    help_uri::kNetworkAcls, Severity::Low};
-constexpr const FindingKind* kKinds[] = {&kShadowedConflict, &kShadowed, &kRedundant, &kGeneralization,
-                                         &kCorrelation};
+    "A network ACL entry partly overlaps what an earlier entry of the opposite action decides.", help_uri::kNetworkAcls,
+    Severity::Low};
+constexpr const FindingKind* kKinds[] = {&kShadowedConflict, &kShadowed, &kRedundant, &kGeneralization, &kCorrelation};
 
 const FindingKind& kind_of(EntryIssueKind k) {
   switch (k) {
@@ -118,7 +117,8 @@ std::vector<EntryIssue> classify_nacl_entries(const std::vector<NaclEntry>& entr
       }
     }
     if (!general.empty())
-      out.push_back(EntryIssue{EntryIssueKind::Generalization, i, general, false, typical_witness(general_part, peers)});
+      out.push_back(
+          EntryIssue{EntryIssueKind::Generalization, i, general, false, typical_witness(general_part, peers)});
     if (!correl.empty())
       out.push_back(EntryIssue{EntryIssueKind::Correlation, i, correl, false, typical_witness(correl_part, peers)});
   }
@@ -179,9 +179,9 @@ Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<Nacl
       f.fix = fmt::format("renumber entry {} below {} if it is meant to apply, or delete it", e.rule_number, related);
       break;
     case EntryIssueKind::Shadowed:
-      f.message = fmt::format("{} entry {} ({}) never applies: earlier {} {} already {}{} all its packets",
-                              direction_name(d), e.rule_number, nacl_entry_text(e), plural, related,
-                              e.allow ? "allow" : "deny", one ? "s" : "");
+      f.message =
+          fmt::format("{} entry {} ({}) never applies: earlier {} {} already {}{} all its packets", direction_name(d),
+                      e.rule_number, nacl_entry_text(e), plural, related, e.allow ? "allow" : "deny", one ? "s" : "");
       f.fix = fmt::format("delete entry {}", e.rule_number);
       break;
     case EntryIssueKind::Redundant:
@@ -194,15 +194,16 @@ Finding issue_finding(const NetworkAcl& acl, Direction d, const std::vector<Nacl
       f.fix = fmt::format("delete entry {}", e.rule_number);
       break;
     case EntryIssueKind::Generalization:
-      f.message = fmt::format("{} entry {} ({}) generalizes earlier {} {} of the opposite action (exceptions before a "
-                              "broader rule; check that this is intended)",
-                              direction_name(d), e.rule_number, nacl_entry_text(e), plural, related);
+      f.message = fmt::format(
+          "{} entry {} ({}) generalizes earlier {} {} of the opposite action (exceptions before a "
+          "broader rule; check that this is intended)",
+          direction_name(d), e.rule_number, nacl_entry_text(e), plural, related);
       f.fix = "none needed if the earlier entries are intended exceptions";
       break;
     case EntryIssueKind::Correlation:
-      f.message = fmt::format("{} entry {} ({}) partly overlaps earlier {} {} of the opposite action, which {} the overlap",
-                              direction_name(d), e.rule_number, nacl_entry_text(e), plural, related,
-                              one ? "decides" : "decide");
+      f.message = fmt::format(
+          "{} entry {} ({}) partly overlaps earlier {} {} of the opposite action, which {} the overlap",
+          direction_name(d), e.rule_number, nacl_entry_text(e), plural, related, one ? "decides" : "decide");
       f.fix = fmt::format("split entry {} or the overlapping entries so that no packet is claimed by both actions",
                           e.rule_number);
       break;
@@ -218,7 +219,8 @@ class NaclShadowingPass final : public Pass {
     if (!ctx.acl) return;
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       const std::vector<NaclEntry>& entries = ctx.acl->entries(d);  // in rule-number order
-      for (const auto& issue : classify_nacl_entries(entries)) out.push_back(issue_finding(*ctx.acl, d, entries, issue));
+      for (const auto& issue : classify_nacl_entries(entries))
+        out.push_back(issue_finding(*ctx.acl, d, entries, issue));
     }
   }
 };

@@ -1,12 +1,12 @@
 // First-match analysis of network ACL entries: shadowed, redundant, generalization, correlation.
 #pragma once
 
+#include "model/network_acl.h"
+#include "model/packet.h"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/network_acl.h"
-#include "model/packet.h"
 
 namespace sgopt {
 

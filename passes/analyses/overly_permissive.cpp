@@ -6,19 +6,19 @@
 // nothing.
 #include "passes/analyses/overly_permissive.h"
 
+#include "model/packet.h"
+#include "model/protocol.h"
+#include "model/rule_text.h"
+#include "passes/pass.h"
+#include "solver/coverage.h"
+#include "solver/rule_sets.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
-
-#include "model/packet.h"
-#include "model/protocol.h"
-#include "model/rule_text.h"
-#include "solver/coverage.h"
-#include "passes/pass.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 
@@ -121,33 +121,36 @@ const std::vector<int>& ec2_19_ports() {
 namespace {
 
 constexpr FindingKind kOpenAdminPort{"open-admin-port", "OpenAdminPort",
-    "Remote administration (SSH 22, RDP 3389) is open to every address of the family.",
-    help_uri::kEc2Controls, Severity::High};
+                                     "Remote administration (SSH 22, RDP 3389) is open to every address of the family.",
+                                     help_uri::kEc2Controls, Severity::High};
 constexpr FindingKind kOpenAllTraffic{"open-all-traffic", "OpenAllTraffic",
-    "Every protocol and port is open to every address of the family.",
-    help_uri::kEc2Controls, Severity::Critical};
+                                      "Every protocol and port is open to every address of the family.",
+                                      help_uri::kEc2Controls, Severity::Critical};
 constexpr FindingKind kOpenAllPorts{"open-all-ports", "OpenAllPorts",
-    "Every tcp or udp port is open to every address of the family.",
-    help_uri::kEc2Controls, Severity::High};
-constexpr FindingKind kOpenCifs{"open-cifs", "OpenCifs",
-    "CIFS/SMB (445) is open to every address of the family.",
-    help_uri::kEc2Controls, Severity::High};
-constexpr FindingKind kOpenHighRiskPorts{"open-high-risk-ports", "OpenHighRiskPorts",
-    "Ports Security Hub EC2.19 calls high-risk are open to every address of the family.",
-    help_uri::kEc2Controls, Severity::High};
-constexpr FindingKind kLargePublicExposure{"large-public-exposure", "LargePublicExposure",
-    "High-risk ports are open to a large block of public addresses (not the whole internet).",
-    help_uri::kEc2Controls, Severity::Medium};
+                                    "Every tcp or udp port is open to every address of the family.",
+                                    help_uri::kEc2Controls, Severity::High};
+constexpr FindingKind kOpenCifs{"open-cifs", "OpenCifs", "CIFS/SMB (445) is open to every address of the family.",
+                                help_uri::kEc2Controls, Severity::High};
+constexpr FindingKind kOpenHighRiskPorts{
+    "open-high-risk-ports", "OpenHighRiskPorts",
+    "Ports Security Hub EC2.19 calls high-risk are open to every address of the family.", help_uri::kEc2Controls,
+    Severity::High};
+constexpr FindingKind kLargePublicExposure{
+    "large-public-exposure", "LargePublicExposure",
+    "High-risk ports are open to a large block of public addresses (not the whole internet).", help_uri::kEc2Controls,
+    Severity::Medium};
 constexpr FindingKind kLargePortRange{"large-port-range", "LargePortRange",
-    "A tcp or udp port range wider than the configured limit is open.",
-    help_uri::kSecurityGroups, Severity::Low};
+                                      "A tcp or udp port range wider than the configured limit is open.",
+                                      help_uri::kSecurityGroups, Severity::Low};
 constexpr FindingKind kDefaultGroupOpen{"default-group-open", "DefaultGroupOpen",
-    "The default security group of a VPC allows traffic.",
-    help_uri::kEc2Controls, Severity::Medium};
+                                        "The default security group of a VPC allows traffic.", help_uri::kEc2Controls,
+                                        Severity::Medium};
 constexpr FindingKind kUnrestrictedEgress{"unrestricted-egress", "UnrestrictedEgress",
-    "Egress allows every protocol and port to every address of the family.",
-    help_uri::kSecurityGroups, Severity::Low};
-constexpr const FindingKind* kKinds[] = {&kOpenAdminPort, &kOpenAllTraffic, &kOpenAllPorts, &kOpenCifs, &kOpenHighRiskPorts, &kLargePublicExposure, &kLargePortRange, &kDefaultGroupOpen, &kUnrestrictedEgress};
+                                          "Egress allows every protocol and port to every address of the family.",
+                                          help_uri::kSecurityGroups, Severity::Low};
+constexpr const FindingKind* kKinds[] = {&kOpenAdminPort,  &kOpenAllTraffic,    &kOpenAllPorts,
+                                         &kOpenCifs,       &kOpenHighRiskPorts, &kLargePublicExposure,
+                                         &kLargePortRange, &kDefaultGroupOpen,  &kUnrestrictedEgress};
 
 using Controls = std::vector<std::string>;
 
@@ -237,8 +240,8 @@ Controls admin_controls_nacl(Family f) {
   return {"EC2.21"};
 }
 
-void check_open_ports(const Subject& subj, const PacketSet& open_all, Family fam, const PeerTable& peers,
-                      bool is_acl, std::vector<Finding>& out) {
+void check_open_ports(const Subject& subj, const PacketSet& open_all, Family fam, const PeerTable& peers, bool is_acl,
+                      std::vector<Finding>& out) {
   for (int port : {22, 3389}) {
     PacketSet open = open_all.intersect(family_region(fam, tcp_udp_ports({port})));
     if (open.empty()) continue;
@@ -254,32 +257,33 @@ void check_open_ports(const Subject& subj, const PacketSet& open_all, Family fam
   }
 }
 
-void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
-                       const AnalysisOptions& opt, const PeerTable& peers, std::vector<Finding>& out) {
+void sg_ingress_checks(const PacketSet& allowed, const Subject& subj, const AnalysisOptions& opt,
+                       const PeerTable& peers, std::vector<Finding>& out) {
   for (Family fam : {Family::V4, Family::V6}) {
     const PacketSet everything = family_region(fam, {MatchBox{}});
     const PacketSet open_all = open_to_everyone(allowed, fam, {MatchBox{}});
     if (!open_all.empty() && open_all == everything) {
-      Finding f = exposure_finding(subj, kOpenAllTraffic, Severity::Critical, {"EC2.18", "EC2.19"}, open_all,
-                                   fmt::format("every protocol and port is open to every {} address", family_words(fam)),
-                                   fmt::format("replace the rules that together allow all traffic from {} with the "
-                                               "ports and sources the service needs",
-                                               internet(fam)));
+      Finding f =
+          exposure_finding(subj, kOpenAllTraffic, Severity::Critical, {"EC2.18", "EC2.19"}, open_all,
+                           fmt::format("every protocol and port is open to every {} address", family_words(fam)),
+                           fmt::format("replace the rules that together allow all traffic from {} with the "
+                                       "ports and sources the service needs",
+                                       internet(fam)));
       set_everyone_witness(f, subj, open_all, fam, peers);
       out.push_back(std::move(f));
     } else {
-      PacketSet all_ports = open_all.intersect(family_region(
-          fam, {MatchBox{kTcp, kTcp, 0, kMaxPortKey}, MatchBox{kUdp, kUdp, 0, kMaxPortKey}}));
+      PacketSet all_ports = open_all.intersect(
+          family_region(fam, {MatchBox{kTcp, kTcp, 0, kMaxPortKey}, MatchBox{kUdp, kUdp, 0, kMaxPortKey}}));
       PacketSet full;
       for (int proto : {kTcp, kUdp}) {
         PacketSet line = family_region(fam, {MatchBox{proto, proto, 0, kMaxPortKey}});
         if (line.subset_of(all_ports)) full = full.unite(line);
       }
       if (!full.empty()) {
-        Finding f = exposure_finding(subj, kOpenAllPorts, Severity::High, {"EC2.18", "EC2.19"}, full,
-                                     fmt::format("every port of {} is open to every {} address", lines_text(full),
-                                                 family_words(fam)),
-                                     "open only the ports the service needs");
+        Finding f = exposure_finding(
+            subj, kOpenAllPorts, Severity::High, {"EC2.18", "EC2.19"}, full,
+            fmt::format("every port of {} is open to every {} address", lines_text(full), family_words(fam)),
+            "open only the ports the service needs");
         set_everyone_witness(f, subj, full, fam, peers);
         out.push_back(std::move(f));
       }
@@ -287,10 +291,10 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
     check_open_ports(subj, open_all, fam, peers, false, out);
     PacketSet cifs = open_all.intersect(family_region(fam, tcp_udp_ports({445})));
     if (!cifs.empty()) {
-      Finding f = exposure_finding(subj, kOpenCifs, Severity::High, {"CIS 5.1.2 (v4.0.0)", "EC2.19"}, cifs,
-                                   fmt::format("{} (CIFS/SMB) is open to every {} address", lines_text(cifs),
-                                               family_words(fam)),
-                                   "restrict port 445 to trusted networks");
+      Finding f = exposure_finding(
+          subj, kOpenCifs, Severity::High, {"CIS 5.1.2 (v4.0.0)", "EC2.19"}, cifs,
+          fmt::format("{} (CIFS/SMB) is open to every {} address", lines_text(cifs), family_words(fam)),
+          "restrict port 445 to trusted networks");
       set_everyone_witness(f, subj, cifs, fam, peers);
       out.push_back(std::move(f));
     }
@@ -299,10 +303,10 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj,
       if (p != 22 && p != 3389 && p != 445) others.push_back(p);
     PacketSet risky = open_all.intersect(family_region(fam, tcp_udp_ports(others)));
     if (!risky.empty()) {
-      Finding f = exposure_finding(subj, kOpenHighRiskPorts, Severity::High, {"EC2.19"}, risky,
-                                   fmt::format("high-risk ports are open to every {} address: {}", family_words(fam),
-                                               lines_text(risky)),
-                                   "restrict these ports to the networks that need them");
+      Finding f = exposure_finding(
+          subj, kOpenHighRiskPorts, Severity::High, {"EC2.19"}, risky,
+          fmt::format("high-risk ports are open to every {} address: {}", family_words(fam), lines_text(risky)),
+          "restrict these ports to the networks that need them");
       set_everyone_witness(f, subj, risky, fam, peers);
       out.push_back(std::move(f));
     }
@@ -383,10 +387,10 @@ void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<F
   for (Family fam : {Family::V4, Family::V6}) {
     const PacketSet everything = family_region(fam, {MatchBox{}});
     if (!everything.subset_of(eg)) continue;
-    Finding f = exposure_finding(seg, kUnrestrictedEgress, Severity::Low, {}, everything,
-                                 fmt::format("egress allows every protocol and port to every {} address",
-                                             family_words(fam)),
-                                 "allow egress only to the destinations and ports the workload needs");
+    Finding f =
+        exposure_finding(seg, kUnrestrictedEgress, Severity::Low, {}, everything,
+                         fmt::format("egress allows every protocol and port to every {} address", family_words(fam)),
+                         "allow egress only to the destinations and ports the workload needs");
     set_everyone_witness(f, seg, everything, fam, peers);
     out.push_back(std::move(f));
   }

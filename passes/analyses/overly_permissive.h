@@ -2,11 +2,11 @@
 // security groups, first match for network ACLs), exactly.
 #pragma once
 
-#include <vector>
-
 #include "model/ip.h"
 #include "model/match.h"
 #include "solver/packet_set.h"
+
+#include <vector>
 
 namespace sgopt {
 

@@ -1,10 +1,11 @@
 // Pass quota: finds security-group buckets (direction x family) over the default quota of 60 rules
 // and network ACL buckets over 20 entries (adjustable) or 40 (the most AWS allows), with the counts
 // as AWS counts them (model/quota.h). It changes nothing.
-#include <fmt/format.h>
-
 #include "model/quota.h"
+
 #include "passes/pass.h"
+
+#include <fmt/format.h>
 
 namespace sgopt {
 namespace {
@@ -16,8 +17,8 @@ constexpr FindingKind kOverHardLimit{"over-hard-limit", "OverHardLimit",
                                      Severity::High};
 constexpr const FindingKind* kKinds[] = {&kOverQuota, &kOverHardLimit};
 
-Finding quota_finding(const std::string& id, Direction d, const FindingKind& kind, std::string message,
-                      std::string fix, const Location& where) {
+Finding quota_finding(const std::string& id, Direction d, const FindingKind& kind, std::string message, std::string fix,
+                      const Location& where) {
   Finding out = finding_of(kind);
   out.resource_id = id;
   out.direction = d;
@@ -50,11 +51,11 @@ class QuotaPass final : public Pass {
               fmt::format("{} has {} entries, over the most AWS allows ({})", bucket, used, kNaclEntryQuotaMax),
               "merge entries (sgopt minimize); AWS cannot hold this ACL", ctx.acl->where));
         else if (used > kNaclEntryQuota)
-          out.push_back(quota_finding(
-              ctx.acl->id, b.direction, kOverQuota,
-              fmt::format("{} has {} entries, over the default quota of {} (adjustable up to {})", bucket, used,
-                          kNaclEntryQuota, kNaclEntryQuotaMax),
-              "merge entries (sgopt minimize) or request a higher quota", ctx.acl->where));
+          out.push_back(
+              quota_finding(ctx.acl->id, b.direction, kOverQuota,
+                            fmt::format("{} has {} entries, over the default quota of {} (adjustable up to {})", bucket,
+                                        used, kNaclEntryQuota, kNaclEntryQuotaMax),
+                            "merge entries (sgopt minimize) or request a higher quota", ctx.acl->where));
       }
     }
   }

@@ -4,15 +4,15 @@
 // without a covering group. It changes nothing.
 #include "passes/analyses/redundant_on_interface.h"
 
+#include "model/rule_text.h"
+#include "passes/analyses/redundant_rules.h"
+#include "passes/pass.h"
+#include "solver/coverage.h"
+#include "solver/rule_sets.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
-
-#include "model/rule_text.h"
-#include "solver/coverage.h"
-#include "passes/pass.h"
-#include "passes/analyses/redundant_rules.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 
@@ -48,7 +48,8 @@ std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, cons
       const SecurityGroup* other = snapshot.find_group(gid);
       if (!other) continue;
       const auto& orules = other->rules(d);
-      for (std::size_t k = 0; k < orules.size(); ++k) e.others.push_back({gid, k, &orules[k], rule_set(orules[k], peers)});
+      for (std::size_t k = 0; k < orules.size(); ++k)
+        e.others.push_back({gid, k, &orules[k], rule_set(orules[k], peers)});
     }
     std::vector<PacketSet> sets;
     for (const auto& o : e.others) sets.push_back(o.set);

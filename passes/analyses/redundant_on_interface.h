@@ -1,12 +1,12 @@
 // Redundancy of a security-group rule across the groups that share its network interfaces.
 #pragma once
 
+#include "model/packet.h"
+#include "model/snapshot.h"
+
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "model/packet.h"
-#include "model/snapshot.h"
 
 namespace sgopt {
 
@@ -27,7 +27,6 @@ struct InterfaceCoverage {
 /// For one group and direction: the rules (not redundant within the group itself) that the other
 /// groups on some interface carrying the group already allow. Groups an interface names but the
 /// snapshot lacks contribute nothing. Result in rule order.
-std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, const SecurityGroup& group,
-                                                  Direction d);
+std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, const SecurityGroup& group, Direction d);
 
 }  // namespace sgopt

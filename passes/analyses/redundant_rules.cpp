@@ -4,15 +4,15 @@
 // It judges each direction of each group on its own; it changes nothing.
 #include "passes/analyses/redundant_rules.h"
 
+#include "model/packet.h"
+#include "model/rule_text.h"
+#include "passes/pass.h"
+#include "solver/coverage.h"
+#include "solver/rule_sets.h"
+
 #include <fmt/format.h>
 
 #include <stdexcept>
-
-#include "model/packet.h"
-#include "model/rule_text.h"
-#include "solver/coverage.h"
-#include "passes/pass.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 
@@ -127,8 +127,8 @@ constexpr FindingKind kDuplicate{
     help_uri::kSecurityGroups, Severity::Low};
 constexpr FindingKind kRemovableSet{
     "removable-set", "RemovableRuleSet",
-    "Redundant rules that can be removed together without changing what the group allows.",
-    help_uri::kSecurityGroups, Severity::Low};
+    "Redundant rules that can be removed together without changing what the group allows.", help_uri::kSecurityGroups,
+    Severity::Low};
 constexpr const FindingKind* kKinds[] = {&kRedundant, &kDuplicate, &kRemovableSet};
 
 std::string rule_list_text(const std::vector<SgRule>& rules, const std::vector<std::size_t>& idx) {
@@ -157,12 +157,12 @@ void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Findin
       cover.push_back(rules[j]);
     }
     if (red.duplicate_of) {
-      f.message = fmt::format("{} {} allows exactly what {} (permission {}) allows", direction_name(d),
-                              sg_rule_text(rule), sg_rule_text(rules[*red.duplicate_of]),
-                              rules[*red.duplicate_of].source.permission_index);
+      f.message =
+          fmt::format("{} {} allows exactly what {} (permission {}) allows", direction_name(d), sg_rule_text(rule),
+                      sg_rule_text(rules[*red.duplicate_of]), rules[*red.duplicate_of].source.permission_index);
     } else {
-      f.message = fmt::format("{} {} is redundant: {} {} everything it allows", direction_name(d),
-                              sg_rule_text(rule), rule_list_text(rules, red.cover),
+      f.message = fmt::format("{} {} is redundant: {} {} everything it allows", direction_name(d), sg_rule_text(rule),
+                              rule_list_text(rules, red.cover),
                               red.cover.size() == 1 ? "already allows" : "together already allow");
     }
     f.witness = typical_witness(rule_set(rule, peers), peers);

@@ -1,11 +1,11 @@
 // Exact, order-independent redundancy of security-group rules (one group, one direction).
 #pragma once
 
-#include <optional>
-#include <vector>
-
 #include "model/rule.h"
 #include "solver/packet_set.h"
+
+#include <optional>
+#include <vector>
 
 namespace sgopt {
 

@@ -2,16 +2,15 @@
 // and proves the verdict with Z3 (universal claims) and the reference evaluator (witnesses).
 #include "passes/compare/diff.h"
 
+#include "solver/encoding.h"
+
 #include <fmt/format.h>
+#include <z3++.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>
-
-#include <z3++.h>
-
-#include "solver/encoding.h"
 
 namespace sgopt {
 
@@ -286,7 +285,8 @@ void pair_up(const std::vector<T>& old_items, const std::vector<T>& new_items, R
     out.push_back(compare_pair(kind, &x, after, name(x), rules, peers));
   }
   for (const auto& y : new_items)
-    if (!old_index.count(key_of(y, by))) out.push_back(compare_pair(kind, static_cast<const T*>(nullptr), &y, name(y), rules, peers));
+    if (!old_index.count(key_of(y, by)))
+      out.push_back(compare_pair(kind, static_cast<const T*>(nullptr), &y, name(y), rules, peers));
 }
 
 // The union of an interface's groups; nullopt (with a note) when one of them is not loaded.
@@ -333,7 +333,8 @@ void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& pee
     const NetworkInterface* after = nullptr;
     for (const auto& y : new_s.interfaces)
       if (y.id == eni.id) after = &y;
-    if (auto r = compare_interface(&eni, after, old_s, new_s, peers, report.notes)) report.resources.push_back(std::move(*r));
+    if (auto r = compare_interface(&eni, after, old_s, new_s, peers, report.notes))
+      report.resources.push_back(std::move(*r));
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
   for (const auto& eni : new_s.interfaces) {
@@ -361,12 +362,12 @@ ResourceDiff compare_named(const Snapshot& old_s, const Snapshot& new_s, const s
   const SecurityGroup* gr = group(new_s, old_s, right);
   const NetworkAcl* al = acl(old_s, new_s, left);
   const NetworkAcl* ar = acl(new_s, old_s, right);
-  if (!gl && !al) throw std::invalid_argument(fmt::format("--left {}: no security group or network ACL has this id", left));
-  if (!gr && !ar) throw std::invalid_argument(fmt::format("--right {}: no security group or network ACL has this id", right));
-  if (gl && gr)
-    return compare_pair(ResourceKind::Group, gl, gr, group_name(*gl), group_rules, peers);
-  if (al && ar)
-    return compare_pair(ResourceKind::Acl, al, ar, acl_name(*al), acl_rules, peers);
+  if (!gl && !al)
+    throw std::invalid_argument(fmt::format("--left {}: no security group or network ACL has this id", left));
+  if (!gr && !ar)
+    throw std::invalid_argument(fmt::format("--right {}: no security group or network ACL has this id", right));
+  if (gl && gr) return compare_pair(ResourceKind::Group, gl, gr, group_name(*gl), group_rules, peers);
+  if (al && ar) return compare_pair(ResourceKind::Acl, al, ar, acl_name(*al), acl_rules, peers);
   throw std::invalid_argument(
       fmt::format("--left {} and --right {} are of different kinds (a security group and a network ACL)", left, right));
 }
@@ -381,10 +382,12 @@ DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const Di
     report.resources.push_back(compare_named(old_s, new_s, opts.left, opts.right, peers));
     return report;
   }
-  pair_up(old_s.groups, new_s.groups, ResourceKind::Group, opts.match, group_rules,
-          [](const SecurityGroup& g) { return group_name(g); }, peers, report.resources);
-  pair_up(old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules,
-          [](const NetworkAcl& a) { return acl_name(a); }, peers, report.resources);
+  pair_up(
+      old_s.groups, new_s.groups, ResourceKind::Group, opts.match, group_rules,
+      [](const SecurityGroup& g) { return group_name(g); }, peers, report.resources);
+  pair_up(
+      old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules, [](const NetworkAcl& a) { return acl_name(a); },
+      peers, report.resources);
   if (opts.interfaces && !old_s.interfaces.empty() && !new_s.interfaces.empty())
     add_interfaces(old_s, new_s, peers, report);
   return report;

@@ -3,17 +3,17 @@
 // witnesses, and the proof obligations behind each claim. It reads the rules and changes nothing.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "model/network_acl.h"
 #include "model/packet.h"
 #include "model/snapshot.h"
 #include "solver/packet_set.h"
 #include "solver/regions.h"
 #include "solver/rule_sets.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace sgopt {
 

@@ -1,24 +1,23 @@
 // `query`: one packet decided twice, by the Z3 encoding and by the reference evaluator.
 #include "passes/query/decide.h"
 
-#include <fmt/format.h>
-
-#include <stdexcept>
-
-#include <z3++.h>
-
 #include "model/rule_text.h"
 #include "solver/encoding.h"
+
+#include <fmt/format.h>
+#include <z3++.h>
+
+#include <stdexcept>
 
 namespace sgopt {
 
 namespace {
 
 [[noreturn]] void disagreement(const std::string& what) {
-  throw std::logic_error(fmt::format(
-      "internal check failed: the Z3 encoding and the reference evaluator disagree on {}; please report "
-      "this with the input files",
-      what));
+  throw std::logic_error(
+      fmt::format("internal check failed: the Z3 encoding and the reference evaluator disagree on {}; please report "
+                  "this with the input files",
+                  what));
 }
 
 PacketDecision decide_groups(const Snapshot& s, const PacketQuery& q) {

@@ -3,11 +3,11 @@
 // encoding and checked against the reference evaluator before it is returned; changes nothing.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "model/packet.h"
 #include "model/snapshot.h"
+
+#include <string>
+#include <vector>
 
 namespace sgopt {
 
@@ -27,8 +27,8 @@ struct MatchedRule {
 
 struct PacketDecision {
   bool allowed = false;
-  std::vector<MatchedRule> matched;   // groups: every matching rule, in group then rule order
-  const NaclEntry* decider = nullptr; // ACL: the entry that decides (null: the implicit deny)
+  std::vector<MatchedRule> matched;    // groups: every matching rule, in group then rule order
+  const NaclEntry* decider = nullptr;  // ACL: the entry that decides (null: the implicit deny)
 };
 
 /// Decides the packet. Throws std::invalid_argument for an id the snapshot lacks, a group or

@@ -1,12 +1,12 @@
 // Change plans for security groups and NACLs.
 #include "passes/transforms/change_plan.h"
 
+#include "model/match.h"
+#include "solver/rule_sets.h"
+
 #include <algorithm>
 #include <map>
 #include <tuple>
-
-#include "model/match.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 

@@ -4,13 +4,13 @@
 // step checked to keep every first-match decision. Plans only; nothing is changed here.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "model/change.h"
 #include "model/network_acl.h"
 #include "model/security_group.h"
+
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace sgopt {
 

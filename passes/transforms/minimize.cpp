@@ -9,6 +9,14 @@
 // a bounded branch and bound closes the gap where it can.
 #include "passes/transforms/minimize.h"
 
+#include "model/cidr_cover.h"
+#include "model/match.h"
+#include "model/protocol.h"
+#include "model/quota.h"
+#include "model/rule_text.h"
+#include "solver/encoding.h"
+#include "solver/rule_sets.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -18,14 +26,6 @@
 #include <queue>
 #include <set>
 #include <tuple>
-
-#include "model/match.h"
-#include "model/protocol.h"
-#include "model/quota.h"
-#include "model/rule_text.h"
-#include "model/cidr_cover.h"
-#include "solver/encoding.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 
@@ -97,7 +97,8 @@ std::vector<MatchBox> max_atoms(const Service& s) {
           if (s[k].lo <= tlo && thi <= s[k].hi) {
             out.push_back({p, p, tlo, thi});
           } else {
-            for (int key = std::max(s[k].lo, tlo); key <= std::min(s[k].hi, thi); ++key) out.push_back({p, p, key, key});
+            for (int key = std::max(s[k].lo, tlo); key <= std::min(s[k].hi, thi); ++key)
+              out.push_back({p, p, key, key});
           }
         }
       }
@@ -250,7 +251,8 @@ class CoverSolver {
       return;
     }
     std::vector<char> skip(static_cast<std::size_t>(p_.cells));
-    for (int c = 0; c < p_.cells; ++c) skip[static_cast<std::size_t>(c)] = covered_[static_cast<std::size_t>(c)] ? 1 : 0;
+    for (int c = 0; c < p_.cells; ++c)
+      skip[static_cast<std::size_t>(c)] = covered_[static_cast<std::size_t>(c)] ? 1 : 0;
     int lb = fooling_set(boxes_of_, order_, &skip, marked_);
     if (static_cast<int>(chosen.size()) + lb >= static_cast<int>(best_.size())) return;
     std::vector<int> options = boxes_of_[static_cast<std::size_t>(branch_cell)];
@@ -447,9 +449,9 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
       const auto& sc = service_cells[rows[r].service];
       for (std::size_t k = 0; k < sc.size(); ++k) {
         const Piece& x = sc[k];
-        bool in = c.atom == MatchBox{} ||
-                  (x.proto >= c.atom.proto_lo && x.proto <= c.atom.proto_hi && x.lo >= c.atom.port_lo &&
-                   x.hi <= std::min(c.atom.port_hi, max_key(x.proto)));
+        bool in =
+            c.atom == MatchBox{} || (x.proto >= c.atom.proto_lo && x.proto <= c.atom.proto_hi &&
+                                     x.lo >= c.atom.port_lo && x.hi <= std::min(c.atom.port_hi, max_key(x.proto)));
         if (in) cells.push_back(row_cell0[r] + static_cast<int>(k));
       }
     }
@@ -509,7 +511,8 @@ SgRule rule_for_box(const Box& box, const PeerTable& peers) {
 std::string merged_description(const std::vector<const SgRule*>& replaced) {
   constexpr std::size_t kMax = 255;
   auto allowed = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view(" ._-:/()#,@[]+=&;{}!$*").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view(" ._-:/()#,@[]+=&;{}!$*").find(c) != std::string_view::npos;
   };
   std::string out = "merged:";
   for (std::size_t i = 0; i < replaced.size(); ++i) {
@@ -549,10 +552,10 @@ std::pair<Proof, std::string> prove(bool native_equal, const MinimizeOptions& o,
   ProofResult r = z3_equal(session->context());
   if (r.status == ProofStatus::Proved) return {Proof::Proved, ""};
   if (r.status == ProofStatus::Refuted)
-    return {Proof::Failed, fmt::format("Z3 found a difference ({}); left unchanged",
-                                       r.witness ? r.witness->str() : "no packet")};
-  return {Proof::Failed, fmt::format("the Z3 proof did not finish within {} ms ({}); left unchanged",
-                                     o.z3_timeout_ms, r.reason.empty() ? "unknown" : r.reason)};
+    return {Proof::Failed,
+            fmt::format("Z3 found a difference ({}); left unchanged", r.witness ? r.witness->str() : "no packet")};
+  return {Proof::Failed, fmt::format("the Z3 proof did not finish within {} ms ({}); left unchanged", o.z3_timeout_ms,
+                                     r.reason.empty() ? "unknown" : r.reason)};
 }
 
 }  // namespace
@@ -595,7 +598,8 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
     bucket.after += static_cast<int>(cover.boxes.size()) * weight;
     std::vector<bool> used(rules.size(), false);
     for (const Box& b : cover.boxes) {
-      auto same = std::find_if(mine.begin(), mine.end(), [&](std::size_t i) { return !used[i] && same_region(rboxes[i], b); });
+      auto same =
+          std::find_if(mine.begin(), mine.end(), [&](std::size_t i) { return !used[i] && same_region(rboxes[i], b); });
       if (same != mine.end()) {
         used[*same] = true;
         placed.push_back({*same, rules[*same]});

@@ -6,13 +6,13 @@
 // Every result is proven equal to its input (native engine, and Z3 when asked) before it is used.
 #pragma once
 
-#include <array>
-#include <string>
-#include <vector>
-
 #include "model/snapshot.h"
 #include "solver/packet_set.h"
 #include "solver/proof_session.h"
+
+#include <array>
+#include <string>
+#include <vector>
 
 namespace sgopt {
 
@@ -32,8 +32,8 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
 SgRule rule_for_box(const Box& box, const PeerTable& peers);
 
 struct MinimizeOptions {
-  bool prove_with_z3 = true;       // also require Z3's proof of equivalence
-  unsigned z3_timeout_ms = 2000;   // per group and direction
+  bool prove_with_z3 = true;      // also require Z3's proof of equivalence
+  unsigned z3_timeout_ms = 2000;  // per group and direction
   /// The Z3 context to prove in (one per thread); null: a fresh one for each proof.
   ProofSession* session = nullptr;
 };
@@ -51,11 +51,11 @@ enum class Proof { Unchanged, Proved, NativeOnly, Failed };
 const char* proof_name(Proof p);
 
 struct MinimizedRules {
-  std::vector<SgRule> rules;            // equivalent to the input (the input itself when unchanged)
-  std::array<BucketCount, 2> buckets;   // by Family: IPv4, IPv6
+  std::vector<SgRule> rules;           // equivalent to the input (the input itself when unchanged)
+  std::array<BucketCount, 2> buckets;  // by Family: IPv4, IPv6
   bool changed = false;
   Proof proof = Proof::Unchanged;
-  std::string note;                     // why the input was kept, when a rewrite was not proven
+  std::string note;  // why the input was kept, when a rewrite was not proven
 };
 
 /// Minimizes one direction of one group. `snapshot` (may be null) gives prefix-list weights;
@@ -68,7 +68,7 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
 std::string merged_description(const std::vector<const SgRule*>& replaced);
 
 struct MinimizedEntries {
-  std::vector<NaclEntry> entries;   // same decisions as the input, renumbered with gaps
+  std::vector<NaclEntry> entries;  // same decisions as the input, renumbered with gaps
   int before = 0;
   int after = 0;
   bool changed = false;

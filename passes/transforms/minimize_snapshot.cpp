@@ -1,10 +1,10 @@
 // The minimize driver: groups, then ACLs, in input order.
 #include "passes/transforms/minimize_snapshot.h"
 
-#include <algorithm>
-
 #include "passes/transforms/change_plan.h"
 #include "solver/proof_session.h"
+
+#include <algorithm>
 
 namespace sgopt {
 

@@ -4,30 +4,30 @@
 // apply the result safely (change_plan.h). Returns plain results; writes nothing.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "model/change.h"
 #include "model/quota.h"
 #include "model/snapshot.h"
 #include "passes/transforms/minimize.h"
 #include "passes/transforms/quota_plan.h"
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace sgopt {
 
 struct SnapshotMinimizeOptions {
-  MinimizeOptions proof;           // the session is the driver's own when null
-  int quota = kSgRuleQuota;        // rules per group, direction and family
+  MinimizeOptions proof;     // the session is the driver's own when null
+  int quota = kSgRuleQuota;  // rules per group, direction and family
   int nacl_quota = kNaclEntryQuota;
-  bool widen_to_fit = false;       // apply the first widening of a bucket whose minimum is over quota
+  bool widen_to_fit = false;  // apply the first widening of a bucket whose minimum is over quota
 };
 
 /// How a bucket over quota could fit.
 struct QuotaAdvice {
   std::vector<WideningPlan> widenings;  // smallest exposure first
   SplitPlan split;
-  bool applied = false;                 // the first widening replaced the direction's rules
+  bool applied = false;  // the first widening replaced the direction's rules
 };
 
 struct BucketResult {

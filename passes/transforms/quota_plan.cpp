@@ -1,18 +1,18 @@
 // Quota planning: widenings and splits.
 #include "passes/transforms/quota_plan.h"
 
+#include "model/cidr_cover.h"
+#include "model/match.h"
+#include "model/protocol.h"
+#include "model/quota.h"
+#include "solver/regions.h"
+#include "solver/rule_sets.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 #include <tuple>
-
-#include "model/match.h"
-#include "model/protocol.h"
-#include "model/quota.h"
-#include "model/cidr_cover.h"
-#include "solver/regions.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 
@@ -20,9 +20,7 @@ namespace {
 
 constexpr std::size_t kRegionsShown = 5;
 
-bool is_family_cidr(const SgRule& r, Family f) {
-  return r.peer.is_cidr() && r.peer.cidr.family == f;
-}
+bool is_family_cidr(const SgRule& r, Family f) { return r.peer.is_cidr() && r.peer.cidr.family == f; }
 
 int bucket_weight(const std::vector<SgRule>& rules, Family f, const Snapshot* snapshot) {
   int n = 0;
@@ -44,7 +42,8 @@ WideningPlan finish(std::string how, std::vector<SgRule> rules, const std::vecto
   p.extra = added.count();
   std::vector<Region> regions = regions_of(added);
   p.added_regions = regions.size();
-  for (std::size_t i = 0; i < regions.size() && i < kRegionsShown; ++i) p.added.push_back(region_text(regions[i], peers));
+  for (std::size_t i = 0; i < regions.size() && i < kRegionsShown; ++i)
+    p.added.push_back(region_text(regions[i], peers));
   p.bucket_rules = bucket_weight(rules, f, snapshot);
   p.rules = std::move(rules);
   return p;
@@ -63,7 +62,7 @@ BigCount points_per_address(const MatchBox& m) {
 // Per service, the CIDR list joined by an optimal K-prefix cover; K per service by a knapsack.
 std::optional<WideningPlan> widen_addresses(const std::vector<SgRule>& rules, Family f, int budget,
                                             const Snapshot* snapshot) {
-  std::vector<std::size_t> service_rep;        // a rule of each service, first-seen order
+  std::vector<std::size_t> service_rep;  // a rule of each service, first-seen order
   std::vector<std::vector<Cidr>> service_cidrs;
   std::map<std::tuple<int, int, int, int>, std::size_t> index;
   int fixed = 0;  // bucket weight that widening cannot reduce
@@ -217,8 +216,10 @@ std::vector<WideningPlan> widening_plans(const std::vector<SgRule>& rules, Famil
   if (auto p = widen_addresses(rules, family, budget, snapshot)) plans.push_back(std::move(*p));
   if (auto p = widen_ports(rules, family, budget, snapshot)) plans.push_back(std::move(*p));
   // Widening only ever adds; a plan that lost anything would be a bug, and is not offered.
-  plans.erase(std::remove_if(plans.begin(), plans.end(), [](const WideningPlan& p) { return !p.superset; }), plans.end());
-  std::stable_sort(plans.begin(), plans.end(), [](const WideningPlan& a, const WideningPlan& b) { return a.extra < b.extra; });
+  plans.erase(std::remove_if(plans.begin(), plans.end(), [](const WideningPlan& p) { return !p.superset; }),
+              plans.end());
+  std::stable_sort(plans.begin(), plans.end(),
+                   [](const WideningPlan& a, const WideningPlan& b) { return a.extra < b.extra; });
   return plans;
 }
 
@@ -245,7 +246,8 @@ SplitPlan split_plan(const SecurityGroup& group, const std::vector<SgRule>& rule
   const int extra_groups = static_cast<int>(plan.parts.size()) - 1;
   if (static_cast<int>(plan.parts.size()) > kGroupsPerInterface) {
     plan.fits = false;
-    plan.why = fmt::format("{} groups are more than an interface may carry ({})", plan.parts.size(), kGroupsPerInterface);
+    plan.why =
+        fmt::format("{} groups are more than an interface may carry ({})", plan.parts.size(), kGroupsPerInterface);
   }
   for (const NetworkInterface* eni : snapshot.interfaces_with_group(group.id)) {
     plan.interfaces.push_back(eni->id);
@@ -255,7 +257,8 @@ SplitPlan split_plan(const SecurityGroup& group, const std::vector<SgRule>& rule
       plan.why = fmt::format("{} would carry {} groups (limit {})", eni->id, groups, kGroupsPerInterface);
     } else if (quota * groups > kProductLimit && plan.fits) {
       plan.fits = false;
-      plan.why = fmt::format("{}: {} rules x {} groups exceeds AWS's limit of {}", eni->id, quota, groups, kProductLimit);
+      plan.why =
+          fmt::format("{}: {} rules x {} groups exceeds AWS's limit of {}", eni->id, quota, groups, kProductLimit);
     }
   }
   return plan;

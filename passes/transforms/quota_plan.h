@@ -4,11 +4,11 @@
 // Changes nothing; `minimize --widen-to-fit` applies the first widening.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "model/snapshot.h"
 #include "solver/packet_set.h"
+
+#include <string>
+#include <vector>
 
 namespace sgopt {
 

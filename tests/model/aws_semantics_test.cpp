@@ -1,17 +1,16 @@
 // The edge cases of AWS-SEMANTICS.md sections 2 (security groups) and 3 (network ACLs), read from
 // describe JSON and checked against the reference evaluator and against the match boxes.
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
-#include <algorithm>
-
-#include <string>
-#include <vector>
-
 #include "model/match.h"
 #include "model/packet.h"
 #include "model/protocol.h"
 #include "tests/model/aws/load_helpers.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
 
 namespace sgopt {
 namespace {
@@ -136,8 +135,8 @@ TEST(SgSemanticsTest, NumericProtocolsAreTheNamedOnes) {
     const char* name;
     int protocol;
   };
-  for (const Case& c : {Case{"6", "tcp", kTcp}, Case{"17", "udp", kUdp}, Case{"1", "icmp", kIcmp},
-                        Case{"58", "icmpv6", kIcmpv6}}) {
+  for (const Case& c :
+       {Case{"6", "tcp", kTcp}, Case{"17", "udp", kUdp}, Case{"1", "icmp", kIcmp}, Case{"58", "icmpv6", kIcmpv6}}) {
     SCOPED_TRACE(c.name);
     SgRule by_number = sg_rules(perm(fmt::format(R"("IpProtocol": "{}", "FromPort": 3, "ToPort": 4)", c.number))).at(0);
     SgRule by_name = sg_rules(perm(fmt::format(R"("IpProtocol": "{}", "FromPort": 3, "ToPort": 4)", c.name))).at(0);
@@ -278,7 +277,8 @@ TEST(NaclSemanticsTest, DefaultDenyEntriesAreKeptAndDecideTheRest) {
     {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": false, "CidrBlock": "10.0.0.0/8"},
     {"RuleNumber": 32768, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "Ipv6CidrBlock": "::/0"},
     {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"},
-    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0"}])", &s);
+    {"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny", "Egress": true, "CidrBlock": "0.0.0.0/0"}])",
+               &s);
   const NetworkAcl& a = s.acls.at(0);
   ASSERT_EQ(a.ingress.size(), 3u);
   ASSERT_EQ(a.egress.size(), 1u);
@@ -298,7 +298,9 @@ TEST(NaclSemanticsTest, DefaultDenyEntriesAreKeptAndDecideTheRest) {
 TEST(NaclSemanticsTest, Icmpv6WithAnIpv4BlockMatchesEveryTypeAndCode) {
   Snapshot s;
   NaclEntry e = nacl_entries(R"([{"RuleNumber": 10, "Protocol": "58", "IcmpTypeCode": {"Type": 128, "Code": 0},
-      "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}])", &s).at(0);
+      "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}])",
+                             &s)
+                    .at(0);
   expect_entry(e, icmpv6("1.2.3.4", 128, 0), true);
   expect_entry(e, icmpv6("1.2.3.4", 1, 4), true);
   expect_entry(e, icmp("1.2.3.4", 1, 4), false);
@@ -307,7 +309,8 @@ TEST(NaclSemanticsTest, Icmpv6WithAnIpv4BlockMatchesEveryTypeAndCode) {
 
 TEST(NaclSemanticsTest, Icmpv6WithAnIpv6BlockUsesTypeAndCode) {
   NaclEntry e = nacl_entries(R"([{"RuleNumber": 10, "Protocol": "58", "IcmpTypeCode": {"Type": 128, "Code": -1},
-      "RuleAction": "allow", "Egress": false, "Ipv6CidrBlock": "::/0"}])").at(0);
+      "RuleAction": "allow", "Egress": false, "Ipv6CidrBlock": "::/0"}])")
+                    .at(0);
   expect_entry(e, icmpv6("2001:db8::1", 128, 0), true);
   expect_entry(e, icmpv6("2001:db8::1", 128, 255), true);
   expect_entry(e, icmpv6("2001:db8::1", 129, 0), false);
@@ -316,7 +319,8 @@ TEST(NaclSemanticsTest, Icmpv6WithAnIpv6BlockUsesTypeAndCode) {
 
 TEST(NaclSemanticsTest, IcmpTypeCodeIsTypeAndCode) {
   NaclEntry e = nacl_entries(R"([{"RuleNumber": 10, "Protocol": "1", "IcmpTypeCode": {"Type": 3, "Code": 4},
-      "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}])").at(0);
+      "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}])")
+                    .at(0);
   expect_entry(e, icmp("1.2.3.4", 3, 4), true);
   expect_entry(e, icmp("1.2.3.4", 3, 3), false);
   expect_entry(e, icmp("1.2.3.4", 4, 4), false);
@@ -338,7 +342,9 @@ TEST(NaclSemanticsTest, ProtocolNamesAndNumbersAreTheSame) {
 TEST(NaclSemanticsTest, OtherProtocolsMatchEveryPortAndWarnAboutPortRange) {
   Snapshot s;
   NaclEntry e = nacl_entries(R"([{"RuleNumber": 10, "Protocol": "50", "PortRange": {"From": 80, "To": 80},
-      "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}])", &s).at(0);
+      "RuleAction": "allow", "Egress": false, "CidrBlock": "0.0.0.0/0"}])",
+                             &s)
+                    .at(0);
   expect_entry(e, packet(50, "1.2.3.4"), true);
   expect_entry(e, packet(kTcp, "1.2.3.4", 80), false);
   EXPECT_TRUE(has_warning(s, "PortRange is ignored"));
@@ -357,7 +363,9 @@ TEST(NaclSemanticsTest, Ipv4EntriesNeverMatchIpv6AndBack) {
 TEST(NaclSemanticsTest, HostBitsAreClearedWithAWarning) {
   Snapshot s;
   NaclEntry e = nacl_entries(R"([{"RuleNumber": 10, "Protocol": "-1", "RuleAction": "deny", "Egress": false,
-      "CidrBlock": "100.68.0.18/18"}])", &s).at(0);
+      "CidrBlock": "100.68.0.18/18"}])",
+                             &s)
+                    .at(0);
   EXPECT_EQ(e.cidr.str(), "100.68.0.0/18");
   expect_entry(e, packet(kUdp, "100.68.63.255", 1), true);
   expect_entry(e, packet(kUdp, "100.68.64.0", 1), false);
@@ -369,7 +377,8 @@ TEST(NaclSemanticsTest, DirectionsAreSeparateAndMayReuseNumbers) {
   Snapshot s;
   nacl_entries(R"([
     {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "allow", "Egress": true, "CidrBlock": "0.0.0.0/0"},
-    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"}])", &s);
+    {"RuleNumber": 100, "Protocol": "-1", "RuleAction": "deny", "Egress": false, "CidrBlock": "0.0.0.0/0"}])",
+               &s);
   const NetworkAcl& a = s.acls.at(0);
   ASSERT_EQ(a.egress.size(), 1u);
   ASSERT_EQ(a.ingress.size(), 1u);

@@ -49,7 +49,8 @@ TEST(CidrCoverTest, ExactCoverMatchesNaiveOnRandomLists) {
     for (int i = 0; i < n; ++i) {
       int len = std::uniform_int_distribution<int>(22, 32)(rng);
       u128 size = static_cast<u128>(1) << (32 - len);
-      u128 addr = kBase + (std::uniform_int_distribution<unsigned>(0, kSpace - 1)(rng) & ~static_cast<unsigned>(size - 1));
+      u128 addr =
+          kBase + (std::uniform_int_distribution<unsigned>(0, kSpace - 1)(rng) & ~static_cast<unsigned>(size - 1));
       if (i % 5 == 4) {  // a plain range now and then
         u128 hi = std::min<u128>(addr + std::uniform_int_distribution<unsigned>(0, 40)(rng), kBase + kSpace - 1);
         ranges.push_back({Family::V4, addr, hi});
@@ -62,9 +63,8 @@ TEST(CidrCoverTest, ExactCoverMatchesNaiveOnRandomLists) {
 }
 
 TEST(CidrCoverTest, ExactCoverHandlesWholeSpacesAndFamilies) {
-  std::vector<AddressRange> r{{Family::V6, 0, ~static_cast<u128>(0)},
-                              {Family::V4, 0, 0x7fffffff},
-                              {Family::V4, 0x80000000, 0xffffffff}};
+  std::vector<AddressRange> r{
+      {Family::V6, 0, ~static_cast<u128>(0)}, {Family::V4, 0, 0x7fffffff}, {Family::V4, 0x80000000, 0xffffffff}};
   auto c = exact_cover(r);
   ASSERT_EQ(c.size(), 2u);
   EXPECT_EQ(c[0].str(), "0.0.0.0/0");

@@ -7,9 +7,10 @@ namespace sgopt {
 namespace {
 
 TEST(CidrListTest, ReadsCidrsAddressesRangesAndComments) {
-  auto l = parse_cidr_list("# office\n10.0.0.0/8\n\n  192.0.2.7  # host\n2001:db8::/32\n"
-                           "198.51.100.10 - 198.51.100.20\r\n",
-                           "f.txt");
+  auto l = parse_cidr_list(
+      "# office\n10.0.0.0/8\n\n  192.0.2.7  # host\n2001:db8::/32\n"
+      "198.51.100.10 - 198.51.100.20\r\n",
+      "f.txt");
   EXPECT_TRUE(l.errors.empty());
   EXPECT_TRUE(l.warnings.empty());
   ASSERT_EQ(l.ranges.size(), 4u);

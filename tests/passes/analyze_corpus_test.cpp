@@ -1,21 +1,21 @@
 // Every pass over the real-world corpus and the samples: no errors, every witness confirmed, every
 // removable set proved by Z3, and the JSON report valid against docs/analyze.schema.json.
-#include <gtest/gtest.h>
-
-#include <cstdlib>
-#include <algorithm>
-#include <filesystem>
-#include <map>
-
 #include "model/aws/loader.h"
-#include "passes/pass.h"
 #include "passes/analyses/redundant_rules.h"
+#include "passes/pass.h"
 #include "solver/encoding.h"
 #include "tests/support/builders.h"
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/tool/run_cli.h"
 #include "tool/findings_output.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
 
 namespace sgopt {
 namespace {
@@ -34,23 +34,23 @@ TEST(AnalyzeCorpusTest, EveryPassRunsOnTheRealCorpusAndRemovableSetsAreProved) {
   int proved = 0, groups = 0;
   std::size_t findings = 0;
   for (const auto& files : exports()) {
-  Snapshot s = load_inputs(files, LoadOptions{true});
-  groups += static_cast<int>(s.groups.size());
-  findings += run_analyses(s, all_passes(), AnalysisOptions{}).size();
-  for (const auto& g : s.groups)
-    for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      const auto& rules = g.rules(d);
-      auto a = analyze_redundancy(rules);
-      if (a.removable.empty()) continue;
-      auto kept = without(rules, a.removable);
-      PeerTable peers;
-      Encoder enc(ctx, peers);
-      Prover prover(enc);
-      EXPECT_EQ(prover.equal(enc.sg(kept), enc.sg(rules)).status, ProofStatus::Proved) << g.id;
-      for (const auto& p : test_support::boundary_packets(rules))
-        EXPECT_EQ(sg_allows(kept, p), sg_allows(rules, p)) << g.id << " " << p.str();
-      ++proved;
-    }
+    Snapshot s = load_inputs(files, LoadOptions{true});
+    groups += static_cast<int>(s.groups.size());
+    findings += run_analyses(s, all_passes(), AnalysisOptions{}).size();
+    for (const auto& g : s.groups)
+      for (Direction d : {Direction::Ingress, Direction::Egress}) {
+        const auto& rules = g.rules(d);
+        auto a = analyze_redundancy(rules);
+        if (a.removable.empty()) continue;
+        auto kept = without(rules, a.removable);
+        PeerTable peers;
+        Encoder enc(ctx, peers);
+        Prover prover(enc);
+        EXPECT_EQ(prover.equal(enc.sg(kept), enc.sg(rules)).status, ProofStatus::Proved) << g.id;
+        for (const auto& p : test_support::boundary_packets(rules))
+          EXPECT_EQ(sg_allows(kept, p), sg_allows(rules, p)) << g.id << " " << p.str();
+        ++proved;
+      }
   }
   EXPECT_GT(groups, 100);
   EXPECT_GT(findings, 0u);

@@ -1,18 +1,18 @@
 // The passes checked against each other: what analyze calls removable, minimize must do at least as
 // well as; what minimize writes, analyze must find nothing redundant in and diff must call equivalent.
-#include <gtest/gtest.h>
-
-#include <random>
-
 #include "model/aws/loader.h"
 #include "model/packet.h"
+#include "passes/analyses/redundant_rules.h"
 #include "passes/compare/diff.h"
 #include "passes/transforms/minimize.h"
-#include "passes/analyses/redundant_rules.h"
 #include "solver/rule_sets.h"
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
 
 namespace sgopt {
 namespace {

@@ -1,16 +1,16 @@
 // redundant-on-interface, quota and the pass registry / parallel driver.
+#include "model/quota.h"
+#include "passes/analyses/redundant_on_interface.h"
+#include "passes/pass.h"
+#include "tests/support/builders.h"
+#include "tests/support/rule_gen.h"
+#include "tool/findings_output.h"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <random>
 #include <set>
-
-#include "model/quota.h"
-#include "passes/pass.h"
-#include "passes/analyses/redundant_on_interface.h"
-#include "tests/support/builders.h"
-#include "tests/support/rule_gen.h"
-#include "tool/findings_output.h"
 
 namespace sgopt {
 namespace {
@@ -131,7 +131,8 @@ TEST(PassRegistryTest, EveryPassDeclaresItsKindsWithMetadata) {
 TEST(PassRegistryTest, DriverStampsThePassOnEveryFinding) {
   std::mt19937_64 rng(3);
   Snapshot s;
-  for (int i = 0; i < 20; ++i) s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 12)));
+  for (int i = 0; i < 20; ++i)
+    s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 12)));
   auto findings = run_analyses(s, all_passes(), AnalysisOptions{});
   ASSERT_FALSE(findings.empty());
   for (const auto& f : findings) {
@@ -162,7 +163,8 @@ TEST(PassRegistryTest, AKindThePassDoesNotDeclareIsAnInternalError) {
 TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
   std::mt19937_64 rng(9);
   Snapshot s;
-  for (int i = 0; i < 40; ++i) s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 12)));
+  for (int i = 0; i < 40; ++i)
+    s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 12)));
   for (int i = 0; i < 10; ++i) {
     NetworkAcl a;
     a.id = "acl-" + std::to_string(i);

@@ -1,21 +1,20 @@
 // Three independent readings of AWS semantics must agree packet by packet: the Z3 encoding
 // (solver/encoding.h), the native packet sets (solver/rule_sets.h) and the reference evaluator
 // (model/packet.h), on random rule sets and on every group and ACL of the samples and real data.
-#include <gtest/gtest.h>
-
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <filesystem>
-#include <random>
-#include <string>
-
 #include "model/aws/loader.h"
 #include "model/rule_text.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <random>
+#include <string>
 
 namespace sgopt {
 namespace {
@@ -60,8 +59,8 @@ void check(z3::context& ctx, const Rules& rules, const std::vector<Packet>& extr
     bool z3 = prover.holds_for(f, p);
     bool nat = native.contains(p, peers);
     if (ref != z3 || ref != nat) {
-      ADD_FAILURE() << "packet " << p.str() << ": reference " << ref << ", z3 " << z3 << ", native " << nat
-                    << " for " << name << describe(rules);
+      ADD_FAILURE() << "packet " << p.str() << ": reference " << ref << ", z3 " << z3 << ", native " << nat << " for "
+                    << name << describe(rules);
       if (++failures == 3) break;
     }
   }

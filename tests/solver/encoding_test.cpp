@@ -3,6 +3,12 @@
 // timeouts reported as unknown, holds_for, and SMT-LIB2 export re-checked by the z3 binary.
 #include "solver/encoding.h"
 
+#include "model/protocol.h"
+#include "model/rule_text.h"
+#include "solver/rule_sets.h"
+#include "tests/support/builders.h"
+#include "tests/support/rule_gen.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -11,12 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-
-#include "model/protocol.h"
-#include "model/rule_text.h"
-#include "solver/rule_sets.h"
-#include "tests/support/builders.h"
-#include "tests/support/rule_gen.h"
 
 namespace sgopt {
 namespace {
@@ -108,8 +108,7 @@ TEST_F(EncodingTest, TcpMinusOnePortsMeanAllPorts) {
   auto r = sg_rule("tcp", -1, -1, "10.0.0.0/8");
   expect_sg({r}, packet("tcp", "10.0.0.1", 0), true);
   expect_sg({r}, packet("tcp", "10.0.0.1", 65535), true);
-  EXPECT_EQ(prover_.equal(enc_.rule(r), enc_.rule(sg_rule("tcp", 0, 65535, "10.0.0.0/8"))).status,
-            ProofStatus::Proved);
+  EXPECT_EQ(prover_.equal(enc_.rule(r), enc_.rule(sg_rule("tcp", 0, 65535, "10.0.0.0/8"))).status, ProofStatus::Proved);
 }
 
 TEST_F(EncodingTest, PortRangeEndsAreInclusive) {
@@ -295,8 +294,8 @@ TEST_F(EncodingTest, HardQueryPastItsTimeoutIsUnknown) {
   z3::expr hi = enc_.addr().extract(127, 64), lo = enc_.addr().extract(63, 0);
   z3::expr product = z3::zext(hi, 64) * z3::zext(lo, 64);
   z3::expr n = ctx_.bv_val("56144800979458373118547334294631550349", 128);
-  z3::expr factors = enc_.kind() == ctx_.bv_val(kPeerIpv6, 32) && product == n &&
-                     z3::ugt(hi, ctx_.bv_val(1, 64)) && z3::ugt(lo, ctx_.bv_val(1, 64));
+  z3::expr factors = enc_.kind() == ctx_.bv_val(kPeerIpv6, 32) && product == n && z3::ugt(hi, ctx_.bv_val(1, 64)) &&
+                     z3::ugt(lo, ctx_.bv_val(1, 64));
   auto res = quick.is_empty(factors);
   EXPECT_EQ(res.status, ProofStatus::Unknown);
   EXPECT_FALSE(res.witness);
@@ -356,8 +355,7 @@ TEST_F(EncodingTest, Smt2ExportIsUnsatExactlyWhenEmpty) {
     EXPECT_EQ(run_z3(script, std::to_string(round)), empty ? "unsat\n" : "sat\n") << "round " << round;
   }
   // The domain is in the script: an IPv4 address of 2^32 exists only outside it.
-  z3::expr v4_past_end = enc_.kind() == ctx_.bv_val(kPeerIpv4, 32) &&
-                         enc_.addr() == ctx_.bv_val("4294967296", 128);
+  z3::expr v4_past_end = enc_.kind() == ctx_.bv_val(kPeerIpv4, 32) && enc_.addr() == ctx_.bv_val("4294967296", 128);
   EXPECT_EQ(run_z3(prover_.smt2_empty(v4_past_end), "domain"), "unsat\n");
 }
 

@@ -1,12 +1,12 @@
 // PacketSet algebra checked against brute force over random boxes and packets.
 #include "solver/packet_set.h"
 
+#include "model/protocol.h"
+#include "solver/rule_sets.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "model/protocol.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 namespace {
@@ -47,8 +47,8 @@ TEST(PacketSetTest, AlgebraMatchesBruteForce) {
   };
   auto in_box = [](const Box& b, int a, int p, int k) {
     bool domain = has_port_key(p) || k == 0;
-    return domain && static_cast<u128>(a) >= b.addr_lo && static_cast<u128>(a) <= b.addr_hi &&
-           p >= b.proto_lo && p <= b.proto_hi && k >= b.port_lo && k <= b.port_hi;
+    return domain && static_cast<u128>(a) >= b.addr_lo && static_cast<u128>(a) <= b.addr_hi && p >= b.proto_lo &&
+           p <= b.proto_hi && k >= b.port_lo && k <= b.port_hi;
   };
   PeerTable peers;
   for (int round = 0; round < 300; ++round) {

@@ -1,14 +1,14 @@
 // Z3 against the native engine on whole sets: equality and subset proofs agree with PacketSet's
 // == and subset_of, every refutation's witness is confirmed by the reference evaluator, and every
 // box of a native set lies inside the Z3 formula.
+#include "solver/encoding.h"
+#include "solver/rule_sets.h"
+#include "tests/support/rule_gen.h"
+
 #include <gtest/gtest.h>
 
 #include <functional>
 #include <random>
-
-#include "solver/encoding.h"
-#include "solver/rule_sets.h"
-#include "tests/support/rule_gen.h"
 
 namespace sgopt {
 namespace {

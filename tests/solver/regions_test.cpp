@@ -1,16 +1,16 @@
 // Regions of a packet set: exactly the set (native engine, Z3, reference packets), short, readable.
 #include "solver/regions.h"
 
-#include <gtest/gtest.h>
-
-#include <random>
-
 #include "model/protocol.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
 #include "tests/support/builders.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
 
 namespace sgopt {
 namespace {
@@ -80,9 +80,9 @@ TEST(RegionsTest, SameServiceFromSeveralPeersIsOneRegionWithMinimalCidrs) {
 TEST(RegionsTest, PeerWithWiderAccessKeepsItsOwnRegion) {
   // 10/8 may do everything, 11/8 only tcp: two regions, not one per protocol run.
   PeerTable peers;
-  auto set = sg_set({rule(kAllProtocols, std::nullopt, std::nullopt, v4("10.0.0.0/8")),
-                     rule(kTcp, 0, 65535, v4("11.0.0.0/8"))},
-                    peers);
+  auto set = sg_set(
+      {rule(kAllProtocols, std::nullopt, std::nullopt, v4("10.0.0.0/8")), rule(kTcp, 0, 65535, v4("11.0.0.0/8"))},
+      peers);
   auto regions = regions_of(set);
   ASSERT_EQ(regions.size(), 2u);
   EXPECT_EQ(region_text(regions[0], peers), "all protocols from 10.0.0.0/8");

@@ -1,11 +1,11 @@
 // Rules, entries, packets, groups and ACLs from short text, through the model's own parsers.
 #include "tests/support/builders.h"
 
+#include "model/protocol.h"
+
 #include <algorithm>
 #include <stdexcept>
 #include <string>
-
-#include "model/protocol.h"
 
 namespace sgopt::test_support {
 namespace {

@@ -4,15 +4,15 @@
 // Text a parser rejects throws std::invalid_argument.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
 #include "model/network_acl.h"
 #include "model/packet.h"
 #include "model/rule.h"
 #include "model/security_group.h"
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace sgopt::test_support {
 

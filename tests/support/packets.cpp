@@ -1,11 +1,11 @@
 // Boundary and random packets for a rule set.
 #include "tests/support/packets.h"
 
+#include "model/protocol.h"
+
 #include <algorithm>
 #include <set>
 #include <tuple>
-
-#include "model/protocol.h"
 
 namespace sgopt::test_support {
 
@@ -163,9 +163,7 @@ const T& pick(const std::vector<T>& xs, std::mt19937_64& rng) {
 }  // namespace
 
 std::vector<Packet> boundary_packets(const std::vector<SgRule>& rules) { return boundary_of(probes_of(rules)); }
-std::vector<Packet> boundary_packets(const std::vector<NaclEntry>& entries) {
-  return boundary_of(probes_of(entries));
-}
+std::vector<Packet> boundary_packets(const std::vector<NaclEntry>& entries) { return boundary_of(probes_of(entries)); }
 
 PacketSampler::PacketSampler(const std::vector<SgRule>& rules) { build(probes_of(rules)); }
 PacketSampler::PacketSampler(const std::vector<NaclEntry>& entries) { build(probes_of(entries)); }
@@ -217,8 +215,8 @@ Packet PacketSampler::next(std::mt19937_64& rng) const {
   p.protocol = percent(rng) < 70 ? pick(protocols_, rng) : std::uniform_int_distribution<int>(0, 255)(rng);
   if (has_port_key(p.protocol)) {
     const auto& keys = is_icmp_protocol(p.protocol) ? icmp_keys_ : port_keys_;
-    p.port_key = percent(rng) < 60 && !keys.empty() ? pick(keys, rng)
-                                                    : std::uniform_int_distribution<int>(0, kMaxKey)(rng);
+    p.port_key =
+        percent(rng) < 60 && !keys.empty() ? pick(keys, rng) : std::uniform_int_distribution<int>(0, kMaxKey)(rng);
   }
   return p;
 }

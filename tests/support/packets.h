@@ -2,15 +2,15 @@
 // random ones biased towards the rules' own values. Shared by the tests and the benchmarks.
 #pragma once
 
+#include "model/network_acl.h"
+#include "model/packet.h"
+#include "model/rule.h"
+
 #include <cstddef>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "model/network_acl.h"
-#include "model/packet.h"
-#include "model/rule.h"
 
 namespace sgopt::test_support {
 

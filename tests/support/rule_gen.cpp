@@ -1,9 +1,9 @@
 // Random SG rules, NACL entries and equivalent rewrites.
 #include "tests/support/rule_gen.h"
 
-#include <algorithm>
-
 #include "model/protocol.h"
+
+#include <algorithm>
 
 namespace sgopt::test_support {
 namespace {
@@ -84,7 +84,7 @@ void random_sg_match(Rng& rng, SgRule& r, Breadth breadth) {
       r.to_port = 65535;
     } else if (how < 9) {
       r.from_port = r.to_port = -1;  // the CLI's --port all
-    }  // else: no ports at all
+    }                                // else: no ports at all
   } else if (kind < 60) {
     r.protocol = chance(rng, 55) ? kIcmp : kIcmpv6;
     int how = uniform(rng, 0, 9);
@@ -207,8 +207,8 @@ std::vector<SgRule> equivalent_sg_rules(const std::vector<SgRule>& rules, Rng& r
   for (const auto& r : rules) {
     int how = uniform(rng, 0, 9);
     const Cidr& c = r.peer.cidr;
-    bool tcp_udp = is_port_protocol(r.protocol) && r.from_port && r.to_port && *r.from_port >= 0 &&
-                   *r.to_port > *r.from_port;
+    bool tcp_udp =
+        is_port_protocol(r.protocol) && r.from_port && r.to_port && *r.from_port >= 0 && *r.to_port > *r.from_port;
     if (how < 3 && r.peer.is_cidr() && c.len < address_bits(c.family)) {
       // Two halves of the block.
       SgRule lo = r, hi = r;

@@ -2,12 +2,12 @@
 // kind and peer kind, NACL entry lists, and rewrites of a rule list that allow the same packets.
 #pragma once
 
+#include "model/network_acl.h"
+#include "model/rule.h"
+
 #include <cstddef>
 #include <random>
 #include <vector>
-
-#include "model/network_acl.h"
-#include "model/rule.h"
 
 namespace sgopt::test_support {
 

@@ -1,12 +1,11 @@
 // `sgopt analyze` through the real binary: the samples' findings, formats, exit statuses and errors.
-#include <gtest/gtest.h>
+#include "tests/tool/run_cli.h"
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
-
-#include "tests/tool/run_cli.h"
 
 namespace sgopt::testing {
 namespace {
@@ -55,7 +54,8 @@ TEST(AnalyzeCliTest, WebSprawlFindingsAsTheSamplesReadmeLists) {
   ASSERT_NE(def, nullptr);
   EXPECT_NE(std::find((*def)["controls"].begin(), (*def)["controls"].end(), "EC2.2"), (*def)["controls"].end());
   // Every finding points at the input file.
-  for (const auto& f : j["findings"]) EXPECT_NE(f["location"]["file"].get<std::string>().find(".json"), std::string::npos);
+  for (const auto& f : j["findings"])
+    EXPECT_NE(f["location"]["file"].get<std::string>().find(".json"), std::string::npos);
 }
 
 TEST(AnalyzeCliTest, NaclShadowedFindings) {

@@ -1,9 +1,9 @@
 // The CLI's common behaviour: help, version, usage errors and exit statuses.
+#include "tests/tool/run_cli.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "tests/tool/run_cli.h"
 
 namespace sgopt::testing {
 namespace {
@@ -69,7 +69,8 @@ std::vector<BadInput> bad_inputs() {
        "unknown protocol 'tcpx'"},
       {"missing-id", R"({"SecurityGroups":[{"GroupName":"x","IpPermissions":[]}]})", "GroupId"},
       {"duplicate-id", R"({"SecurityGroups":[{"GroupId":"sg-1"},{"GroupId":"sg-1"}]})", "/SecurityGroups/1"},
-      {"rule-number", R"({"NetworkAcls":[{"NetworkAclId":"acl-1","Entries":[{"CidrBlock":"0.0.0.0/0","Egress":false,"Protocol":"-1","RuleAction":"allow","RuleNumber":40000}]}]})",
+      {"rule-number",
+       R"({"NetworkAcls":[{"NetworkAclId":"acl-1","Entries":[{"CidrBlock":"0.0.0.0/0","Egress":false,"Protocol":"-1","RuleAction":"allow","RuleNumber":40000}]}]})",
        "/NetworkAcls/0/Entries/0/RuleNumber"},
       {"unknown-document", R"({"Foo":[]})", "SecurityGroups"},
   };

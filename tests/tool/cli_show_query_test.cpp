@@ -1,12 +1,11 @@
 // `sgopt show` and `sgopt query` through the real binary, checked against an independent reading
 // of the sample JSON and against the reference evaluator.
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
-
 #include "model/aws/loader.h"
 #include "model/packet.h"
 #include "tests/tool/run_cli.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace sgopt::testing {
 namespace {
@@ -17,9 +16,9 @@ using nlohmann::json;
 std::pair<int, int> count_v4_v6(const json& perms) {
   int v4 = 0, v6 = 0;
   for (const auto& p : perms) {
-    v4 += static_cast<int>(p.value("IpRanges", json::array()).size() +
-                           p.value("UserIdGroupPairs", json::array()).size() +
-                           p.value("PrefixListIds", json::array()).size());
+    v4 +=
+        static_cast<int>(p.value("IpRanges", json::array()).size() + p.value("UserIdGroupPairs", json::array()).size() +
+                         p.value("PrefixListIds", json::array()).size());
     v6 += static_cast<int>(p.value("Ipv6Ranges", json::array()).size());
   }
   return {v4, v6};
@@ -46,12 +45,11 @@ TEST(CliShowTest, JsonQuotaCountsMatchTheInput) {
 }
 
 TEST(CliShowTest, TextShowsEveryGroupAclAndRule) {
-  auto r = run_sgopt({"show", sample("web-sprawl.json"), sample("nacl-shadowed.json"),
-                      sample("network-interfaces.json")});
+  auto r =
+      run_sgopt({"show", sample("web-sprawl.json"), sample("nacl-shadowed.json"), sample("network-interfaces.json")});
   ASSERT_EQ(r.status, 0) << r.err;
   for (const char* s : {"sg-0a1b2c3d4e5f60001", "sg-0a1b2c3d4e5f60000", "acl-0a1b2c3d4e5f60001",
-                        "eni-0a1b2c3d4e5f60002", "128.0.0.0/1", "ingress/IPv4 15/60", "type 3 code 4",
-                        "3389"})
+                        "eni-0a1b2c3d4e5f60002", "128.0.0.0/1", "ingress/IPv4 15/60", "type 3 code 4", "3389"})
     EXPECT_NE(r.out.find(s), std::string::npos) << s;
 }
 
@@ -59,8 +57,8 @@ TEST(CliShowTest, WarnsForBucketsOverQuota) {
   json doc = {{"SecurityGroups", json::array()}};
   json perm = {{"IpProtocol", "tcp"}, {"FromPort", 443}, {"ToPort", 443}, {"IpRanges", json::array()}};
   for (int i = 0; i < 61; ++i) perm["IpRanges"].push_back({{"CidrIp", "10.0." + std::to_string(i) + ".0/24"}});
-  doc["SecurityGroups"].push_back({{"GroupId", "sg-1"}, {"GroupName", "big"}, {"IpPermissions", {perm}},
-                                   {"IpPermissionsEgress", json::array()}});
+  doc["SecurityGroups"].push_back(
+      {{"GroupId", "sg-1"}, {"GroupName", "big"}, {"IpPermissions", {perm}}, {"IpPermissionsEgress", json::array()}});
   auto r = run_sgopt({"show", "-"}, doc.dump());
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("ingress/IPv4 uses 61 of the default quota of 60"), std::string::npos) << r.out;
@@ -70,7 +68,9 @@ TEST(CliShowTest, WarnsForBucketsOverQuota) {
 
 TEST(CliShowTest, BadInputExitsTwoNamingFileAndPath) {
   std::string dir = temp_dir();
-  write_text(dir + "/bad.json", R"({"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/33"}]}]}]})");
+  write_text(
+      dir + "/bad.json",
+      R"({"SecurityGroups":[{"GroupId":"sg-1","IpPermissions":[{"IpProtocol":"tcp","FromPort":22,"ToPort":22,"IpRanges":[{"CidrIp":"10.0.0.0/33"}]}]}]})");
   auto r = run_sgopt({"show", dir + "/bad.json"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
@@ -98,16 +98,19 @@ std::vector<QueryCase> query_cases() {
     Family f;
     return *parse_address(a, &f);
   };
-  for (const char* addr : {"203.0.113.9", "10.30.4.0", "10.30.255.255", "10.31.0.0", "10.20.0.255",
-                           "10.20.1.0", "127.255.255.255", "128.0.0.0"})
+  for (const char* addr : {"203.0.113.9", "10.30.4.0", "10.30.255.255", "10.31.0.0", "10.20.0.255", "10.20.1.0",
+                           "127.255.255.255", "128.0.0.0"})
     for (int port : {0, 21, 22, 23, 443, 1023, 1024, 8080, 65535})
       cs.push_back({"tcp", {"--port", std::to_string(port)}, addr, {PeerType::Ipv4, v4(addr), "", 6, port}});
   for (int type : {3, 8})
     for (int code : {0, 3, 4, 5})
-      cs.push_back({"icmp", {"--icmp-type", std::to_string(type), "--icmp-code", std::to_string(code)},
-                    "10.1.2.3", {PeerType::Ipv4, v4("10.1.2.3"), "", 1, type * 256 + code}});
+      cs.push_back({"icmp",
+                    {"--icmp-type", std::to_string(type), "--icmp-code", std::to_string(code)},
+                    "10.1.2.3",
+                    {PeerType::Ipv4, v4("10.1.2.3"), "", 1, type * 256 + code}});
   cs.push_back({"50", {}, "10.0.0.1", {PeerType::Ipv4, v4("10.0.0.1"), "", 50, 0}});
-  cs.push_back({"tcp", {"--port", "8080"}, "sg-0a1b2c3d4e5f60002", {PeerType::Group, 0, "sg-0a1b2c3d4e5f60002", 6, 8080}});
+  cs.push_back(
+      {"tcp", {"--port", "8080"}, "sg-0a1b2c3d4e5f60002", {PeerType::Group, 0, "sg-0a1b2c3d4e5f60002", 6, 8080}});
   cs.push_back({"tcp", {"--port", "443"}, "2001:db8::1", {PeerType::Ipv6, 0, "", 6, 443}});
   Family f;
   cs.back().packet.addr = *parse_address("2001:db8::1", &f);
@@ -119,8 +122,8 @@ TEST(CliQueryTest, GroupDecisionsMatchReferenceEvaluator) {
   const SecurityGroup* g = s.find_group("sg-0a1b2c3d4e5f60001");
   ASSERT_NE(g, nullptr);
   for (const auto& c : query_cases()) {
-    std::vector<std::string> args{"query", sample("web-sprawl.json"), "--group", g->id, "--proto", c.proto,
-                                  "--peer", c.peer, "--format", "json"};
+    std::vector<std::string> args{
+        "query", sample("web-sprawl.json"), "--group", g->id, "--proto", c.proto, "--peer", c.peer, "--format", "json"};
     args.insert(args.end(), c.key.begin(), c.key.end());
     auto r = run_sgopt(args);
     bool expected = sg_allows(g->ingress, c.packet);
@@ -141,8 +144,9 @@ TEST(CliQueryTest, AclDecisionAndDecidingEntryMatchReferenceEvaluator) {
     const auto& c = cases[i];
     if (c.packet.peer_type == PeerType::Group) continue;
     for (bool egress : {false, true}) {
-      std::vector<std::string> args{"query", sample("nacl-shadowed.json"), "--acl", acl.id, "--proto", c.proto,
-                                    "--peer", c.peer, "--format", "json"};
+      std::vector<std::string> args{
+          "query", sample("nacl-shadowed.json"), "--acl", acl.id, "--proto", c.proto, "--peer", c.peer, "--format",
+          "json"};
       if (egress) args.push_back("--egress");
       args.insert(args.end(), c.key.begin(), c.key.end());
       auto r = run_sgopt(args);
@@ -161,8 +165,8 @@ TEST(CliQueryTest, AclDecisionAndDecidingEntryMatchReferenceEvaluator) {
 }
 
 TEST(CliQueryTest, TextNamesTheMatchingRuleAndItsLocation) {
-  auto r = run_sgopt({"query", sample("web-sprawl.json"), "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp",
-                      "--port", "22", "--peer", "203.0.113.9"});
+  auto r = run_sgopt({"query", sample("web-sprawl.json"), "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp", "--port",
+                      "22", "--peer", "203.0.113.9"});
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("ALLOW"), std::string::npos);
   EXPECT_NE(r.out.find("128.0.0.0/1"), std::string::npos);

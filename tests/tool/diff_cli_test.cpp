@@ -1,13 +1,12 @@
 // `sgopt diff` end to end on the samples: verdicts, exit statuses, JSON/SARIF shape, SMT-LIB2 proofs.
-#include <gtest/gtest.h>
+#include "tests/tool/run_cli.h"
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-
-#include "tests/tool/run_cli.h"
 
 namespace sgopt::testing {
 namespace {
@@ -32,10 +31,11 @@ TEST(DiffCliTest, WrongRefactorShowsEveryChangeAndExitsOne) {
 }
 
 TEST(DiffCliTest, ExpectDecidesTheExitStatus) {
-  auto same = run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after.json"), "--expect",
-                         "tighter-or-equal"});
+  auto same = run_sgopt(
+      {"diff", sample("refactor-before.json"), sample("refactor-after.json"), "--expect", "tighter-or-equal"});
   EXPECT_EQ(same.status, 0) << same.err;
-  auto looser = run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after.json"), "--expect", "looser"});
+  auto looser =
+      run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after.json"), "--expect", "looser"});
   EXPECT_EQ(looser.status, 1);
   auto bad = run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after.json"), "--expect", "same"});
   EXPECT_EQ(bad.status, 2);
@@ -60,11 +60,13 @@ TEST(DiffCliTest, JsonCarriesVerdictsRegionsAndWitnesses) {
 }
 
 TEST(DiffCliTest, SarifHasOneResultPerDifference) {
-  auto r = run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after-wrong.json"), "--format", "sarif"});
+  auto r =
+      run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after-wrong.json"), "--format", "sarif"});
   ASSERT_EQ(r.status, 1) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["version"], "2.1.0");
-  auto json = run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after-wrong.json"), "--format", "json"});
+  auto json =
+      run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after-wrong.json"), "--format", "json"});
   auto d = nlohmann::json::parse(json.out);
   std::size_t regions = 0;
   for (const auto& dir : d["resources"][0]["directions"])
@@ -73,8 +75,8 @@ TEST(DiffCliTest, SarifHasOneResultPerDifference) {
 }
 
 TEST(DiffCliTest, LeftAndRightCompareTwoGroupsOfOneFile) {
-  auto r = run_sgopt({"diff", sample("web-sprawl.json"), "--left", "sg-0a1b2c3d4e5f60001", "--right",
-                      "sg-0a1b2c3d4e5f60001"});
+  auto r = run_sgopt(
+      {"diff", sample("web-sprawl.json"), "--left", "sg-0a1b2c3d4e5f60001", "--right", "sg-0a1b2c3d4e5f60001"});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   auto missing = run_sgopt({"diff", sample("web-sprawl.json"), "--left", "sg-0a1b2c3d4e5f60001", "--right", "sg-nope"});
   EXPECT_EQ(missing.status, 2);

@@ -1,13 +1,14 @@
 // `sgopt fit-cidrs` end to end: exact output, --max annotations that read back, errors with exit 2.
-#include <gtest/gtest.h>
-
 #include "tests/tool/run_cli.h"
+
+#include <gtest/gtest.h>
 
 namespace sgopt::testing {
 namespace {
 
 TEST(FitCidrsTest, PrintsTheExactCover) {
-  auto r = run_sgopt({"fit-cidrs", "-"}, "10.0.0.0/25\n10.0.0.128/25\n# x\n10.0.1.5\n2001:db8::/33\n2001:db8:8000::/33\n");
+  auto r =
+      run_sgopt({"fit-cidrs", "-"}, "10.0.0.0/25\n10.0.0.128/25\n# x\n10.0.1.5\n2001:db8::/33\n2001:db8:8000::/33\n");
   EXPECT_EQ(r.status, 0) << r.err;
   EXPECT_EQ(r.out, "10.0.0.0/24\n10.0.1.5/32\n2001:db8::/32\n");
   auto bare = run_sgopt({"fit-cidrs", "--bare-hosts", "-"}, "10.0.1.5\n");

@@ -1,12 +1,12 @@
 // Every command's JSON output validates against its schema in docs/ (which share the shapes of
 // docs/common.schema.json), on the samples and on the real-world corpus.
+#include "tests/support/corpus.h"
+#include "tests/tool/run_cli.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
-
-#include "tests/support/corpus.h"
-#include "tests/tool/run_cli.h"
 
 namespace sgopt {
 namespace {
@@ -69,14 +69,13 @@ TEST_F(JsonSchemaTest, QueryOutputValidates) {
   const std::string web = sample("web-sprawl.json"), acl = sample("nacl-shadowed.json");
   o.run({"query", web, "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp", "--port", "22", "--peer", "203.0.113.9",
          "--format", "json"});
-  o.run({"query", web, "--group", "sg-0a1b2c3d4e5f60001", "--group", "sg-0a1b2c3d4e5f60002", "--proto", "udp",
-         "--port", "53", "--peer", "2001:db8::1", "--format", "json"});
+  o.run({"query", web, "--group", "sg-0a1b2c3d4e5f60001", "--group", "sg-0a1b2c3d4e5f60002", "--proto", "udp", "--port",
+         "53", "--peer", "2001:db8::1", "--format", "json"});
   o.run({"query", web, "--group", "sg-0a1b2c3d4e5f60001", "--egress", "--proto", "icmp", "--icmp-type", "3",
          "--icmp-code", "4", "--peer", "10.0.0.1", "--format", "json"});
   o.run({"query", acl, "--acl", "acl-0a1b2c3d4e5f60001", "--proto", "tcp", "--port", "22", "--peer", "10.0.0.1",
          "--format", "json"});
-  o.run({"query", acl, "--acl", "acl-0a1b2c3d4e5f60001", "--proto", "50", "--peer", "192.0.2.1", "--format",
-         "json"});
+  o.run({"query", acl, "--acl", "acl-0a1b2c3d4e5f60001", "--proto", "50", "--peer", "192.0.2.1", "--format", "json"});
   EXPECT_TRUE(testing::schema_valid("query.schema.json", o.files()));
 }
 
@@ -113,8 +112,8 @@ TEST_F(JsonSchemaTest, MinimizeOutputValidates) {
   auto out = [&] { return o.dir() + "/written" + std::to_string(n++) + ".json"; };
   for (const char* s : {"web-sprawl.json", "partners-over-quota.json", "nacl-shadowed.json", "refactor-before.json"})
     o.run({"minimize", sample(s), "-o", out(), "--format", "json"});
-  o.run({"minimize", sample("partners-over-quota.json"), "-o", out(), "--widen-to-fit", "--plan",
-         o.dir() + "/plan.sh", "--format", "json"});
+  o.run({"minimize", sample("partners-over-quota.json"), "-o", out(), "--widen-to-fit", "--plan", o.dir() + "/plan.sh",
+         "--format", "json"});
   for (const auto& files : test_support::realdata_exports())
     o.run_if_loadable(with({"--lenient", "minimize", "-o", out(), "--format", "json"}, files));
   if (!test_support::realdata_exports().empty()) {

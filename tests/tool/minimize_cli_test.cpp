@@ -1,12 +1,11 @@
 // `sgopt minimize` end to end: the written file is equivalent (reloaded and compared), idempotent,
 // deterministic, never an input file; the plan authorizes before it revokes.
-#include <gtest/gtest.h>
-
-#include <nlohmann/json.hpp>
-
 #include "model/aws/loader.h"
 #include "solver/rule_sets.h"
 #include "tests/tool/run_cli.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace sgopt::testing {
 namespace {
@@ -42,7 +41,8 @@ TEST(MinimizeCliTest, WritesAnEquivalentSmallerFileAndReports) {
 }
 
 TEST(MinimizeCliTest, DiffSaysTheOutputIsEquivalent) {
-  if (run_sgopt({"--help"}).out.find("\n  diff ") == std::string::npos) GTEST_SKIP() << "this build has no `sgopt diff`";
+  if (run_sgopt({"--help"}).out.find("\n  diff ") == std::string::npos)
+    GTEST_SKIP() << "this build has no `sgopt diff`";
   std::string dir = temp_dir();
   for (const char* name : {"web-sprawl.json", "nacl-shadowed.json", "refactor-before.json"}) {
     SCOPED_TRACE(name);
@@ -114,7 +114,8 @@ TEST(MinimizeCliTest, PartnersSampleProvesNoEquivalentSetFitsAndProposesTheCheap
   auto r = run_sgopt({"minimize", sample("partners-over-quota.json"), "-o", dir + "/out.json"});
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.out.find("IPv4 68 -> 67 (optimal) over the quota of 60: no equivalent set fits (lower bound 67)"),
-            std::string::npos) << r.out;
+            std::string::npos)
+      << r.out;
   // 66 odd hosts; seven rules must go: the eight odd hosts of one /28 become that /28 (8 more hosts).
   EXPECT_NE(r.out.find("1. join addresses: 60 rules, admits 8 more"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("split: 2 groups"), std::string::npos) << r.out;
@@ -125,9 +126,11 @@ TEST(MinimizeCliTest, WideningIsProposedAndAppliedOnlyWhenAsked) {
   std::string ranges;
   for (int i = 0; i < 40; i += 3) ranges += "{\"CidrIp\": \"198.51.100." + std::to_string(i) + "/32\"},";
   ranges.pop_back();
-  write_text(dir + "/in.json", "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"GroupName\": \"p\", "
-                               "\"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 443, \"ToPort\": 443, "
-                               "\"IpRanges\": [" + ranges + "]}], \"IpPermissionsEgress\": []}]}");
+  write_text(dir + "/in.json",
+             "{\"SecurityGroups\": [{\"GroupId\": \"sg-1\", \"GroupName\": \"p\", "
+             "\"IpPermissions\": [{\"IpProtocol\": \"tcp\", \"FromPort\": 443, \"ToPort\": 443, "
+             "\"IpRanges\": [" +
+                 ranges + "]}], \"IpPermissionsEgress\": []}]}");
   auto r = run_sgopt({"minimize", dir + "/in.json", "-o", dir + "/a.json", "--quota", "2"});
   EXPECT_EQ(r.status, 1) << r.err;
   EXPECT_NE(r.out.find("widening plans for IPv4"), std::string::npos) << r.out;

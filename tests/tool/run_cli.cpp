@@ -57,7 +57,8 @@ CliResult run_sgopt(const std::vector<std::string>& args, const std::string& std
 bool have_schema_validator() { return std::system("python3 -c 'import jsonschema' >/dev/null 2>&1") == 0; }
 
 bool schema_valid(const std::string& schema, const std::vector<std::string>& files) {
-  std::string cmd = "python3 " + quote(std::string(SGOPT_SOURCE_DIR) + "/tests/tool/validate_json.py") + " " + quote(schema);
+  std::string cmd =
+      "python3 " + quote(std::string(SGOPT_SOURCE_DIR) + "/tests/tool/validate_json.py") + " " + quote(schema);
   for (const auto& f : files) cmd += " " + quote(f);
   return std::system(cmd.c_str()) == 0;
 }

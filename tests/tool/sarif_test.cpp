@@ -7,7 +7,8 @@ namespace sgopt::sarif {
 namespace {
 
 TEST(SarifTest, LogCarriesRulesResultsAndLocations) {
-  Rule rule{"pass/kind", "Kind", "Something is wrong.", "", "https://example.org/help", "", Level::Error, "8.0", {"security"}};
+  Rule rule{"pass/kind",  "Kind", "Something is wrong.", "", "https://example.org/help", "",
+            Level::Error, "8.0",  {"security"}};
   Result res;
   res.rule_id = "pass/kind";
   res.level = Level::Error;

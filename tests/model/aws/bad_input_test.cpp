@@ -1,15 +1,15 @@
 // Bad input: each case throws one InputError that names the file, the JSON pointer and the line,
 // with a message a person understands; nothing crashes or hangs, whatever the bytes.
+#include "model/packet.h"
+#include "model/protocol.h"
+#include "tests/model/aws/load_helpers.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
-
-#include "model/packet.h"
-#include "model/protocol.h"
-#include "tests/model/aws/load_helpers.h"
 
 namespace sgopt {
 namespace {
@@ -37,7 +37,8 @@ void expect_error(const std::string& json, const std::string& pointer, const std
 // ----- JSON syntax -----
 
 TEST(BadInputTest, SyntaxErrorNamesLineAndPointer) {
-  Diagnostic d = load_error("{\n  \"SecurityGroups\": [\n    {\"GroupId\": \"sg-1\",\n     \"IpPermissions\": [}\n  ]\n}\n");
+  Diagnostic d =
+      load_error("{\n  \"SecurityGroups\": [\n    {\"GroupId\": \"sg-1\",\n     \"IpPermissions\": [}\n  ]\n}\n");
   EXPECT_EQ(d.where.line, 4) << d.str();
   EXPECT_EQ(d.where.json_pointer, "/SecurityGroups/0/IpPermissions/0") << d.str();
   EXPECT_NE(d.message.find("not valid JSON"), std::string::npos) << d.str();
@@ -45,7 +46,8 @@ TEST(BadInputTest, SyntaxErrorNamesLineAndPointer) {
 }
 
 TEST(BadInputTest, MissingCommaIsFoundOnItsLine) {
-  Diagnostic d = load_error("{\"NetworkAcls\": [\n  {\"NetworkAclId\": \"acl-1\"}\n  {\"NetworkAclId\": \"acl-2\"}\n]}");
+  Diagnostic d =
+      load_error("{\"NetworkAcls\": [\n  {\"NetworkAclId\": \"acl-1\"}\n  {\"NetworkAclId\": \"acl-2\"}\n]}");
   EXPECT_EQ(d.where.line, 3) << d.str();
   EXPECT_EQ(d.where.json_pointer, "/NetworkAcls/0") << d.str();
 }
@@ -79,8 +81,8 @@ TEST(BadInputTest, InvalidUtf8InAString) {
 }
 
 TEST(BadInputTest, DeepNestingIsRefusedQuickly) {
-  std::string deep = R"({"SecurityGroups": [{"GroupId": "sg-1", "X": )" + std::string(100000, '[') +
-                     std::string(100000, ']') + "}]}";
+  std::string deep =
+      R"({"SecurityGroups": [{"GroupId": "sg-1", "X": )" + std::string(100000, '[') + std::string(100000, ']') + "}]}";
   Diagnostic d = load_error(deep);
   EXPECT_NE(d.message.find("nested"), std::string::npos) << d.str();
   EXPECT_EQ(d.where.line, 1);
@@ -99,7 +101,8 @@ TEST(BadInputTest, NotADescribeDocument) {
 
 TEST(BadInputTest, WrongTypes) {
   expect_error(group_with(R"("IpProtocol": 6, "FromPort": 22, "ToPort": 22)"),
-               "/SecurityGroups/0/IpPermissions/0/IpProtocol", R"(expected a string like "tcp" or "6", found the number 6)");
+               "/SecurityGroups/0/IpPermissions/0/IpProtocol",
+               R"(expected a string like "tcp" or "6", found the number 6)");
   expect_error(group_with(R"("IpProtocol": "tcp", "FromPort": "22", "ToPort": 22)"),
                "/SecurityGroups/0/IpPermissions/0/FromPort", R"(expected a whole number, found the string "22")");
   expect_error(group_with(R"("IpProtocol": "tcp", "FromPort": 22.5, "ToPort": 22)"),
@@ -110,8 +113,10 @@ TEST(BadInputTest, WrongTypes) {
                "/SecurityGroups/0/IpPermissions/0/IpRanges/0", "expected a peer object");
   expect_error(R"({"SecurityGroups": [{"GroupId": 12}]})", "/SecurityGroups/0/GroupId", "sg-0123456789abcdef0");
   expect_error(R"({"SecurityGroups": ["sg-1"]})", "/SecurityGroups/0", "expected a security group object");
-  expect_error(acl_with(R"("RuleNumber": 100, "Protocol": "-1", "Egress": "false", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0")"),
-               "/NetworkAcls/0/Entries/0/Egress", "expected true or false");
+  expect_error(
+      acl_with(
+          R"("RuleNumber": 100, "Protocol": "-1", "Egress": "false", "RuleAction": "allow", "CidrBlock": "0.0.0.0/0")"),
+      "/NetworkAcls/0/Entries/0/Egress", "expected true or false");
   expect_error(R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "Groups": [{"GroupId": ["sg-1"]}]}]})",
                "/NetworkInterfaces/0/Groups/0/GroupId", "found an array");
 }
@@ -126,7 +131,9 @@ TEST(BadInputTest, NumbersOutOfIntegerRange) {
 // ----- CIDRs and addresses -----
 
 TEST(BadInputTest, BadCidrs) {
-  auto with_cidr = [](const std::string& cidr) { return group_with(R"("IpProtocol": "-1", "IpRanges": [{"CidrIp": ")" + cidr + R"("}])"); };
+  auto with_cidr = [](const std::string& cidr) {
+    return group_with(R"("IpProtocol": "-1", "IpRanges": [{"CidrIp": ")" + cidr + R"("}])");
+  };
   const std::string p = "/SecurityGroups/0/IpPermissions/0/IpRanges/0/CidrIp";
   expect_error(with_cidr("10.0.0.0/33"), p, "prefix length 33");
   expect_error(with_cidr("300.1.2.3/8"), p, "'300.1.2.3/8' is not an IPv4 CIDR");
@@ -137,8 +144,10 @@ TEST(BadInputTest, BadCidrs) {
                "/SecurityGroups/0/IpPermissions/0/Ipv6Ranges/0/CidrIpv6", "is an IPv4 block");
   expect_error(group_with(R"("IpProtocol": "-1", "Ipv6Ranges": [{"CidrIpv6": "2001:db8:::/32"}])"),
                "/SecurityGroups/0/IpPermissions/0/Ipv6Ranges/0/CidrIpv6", "not an IPv6 CIDR");
-  expect_error(acl_with(R"("RuleNumber": 1, "Protocol": "-1", "Egress": false, "RuleAction": "deny", "CidrBlock": "10.0.0.0/40")"),
-               "/NetworkAcls/0/Entries/0/CidrBlock", "prefix length 40");
+  expect_error(
+      acl_with(
+          R"("RuleNumber": 1, "Protocol": "-1", "Egress": false, "RuleAction": "deny", "CidrBlock": "10.0.0.0/40")"),
+      "/NetworkAcls/0/Entries/0/CidrBlock", "prefix length 40");
   expect_error(R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "PrivateIpAddress": "10.0.0.256"}]})",
                "/NetworkInterfaces/0/PrivateIpAddress", "not an IPv4 address");
 }
@@ -147,28 +156,38 @@ TEST(BadInputTest, BadCidrs) {
 
 TEST(BadInputTest, PortsOutsideTheRangeOrReversed) {
   const std::string p = "/SecurityGroups/0/IpPermissions/0";
-  expect_error(group_with(R"("IpProtocol": "tcp", "FromPort": 22, "ToPort": 70000)"), p + "/ToPort", "port 70000 is outside 0-65535");
-  expect_error(group_with(R"("IpProtocol": "udp", "FromPort": -2, "ToPort": 53)"), p + "/FromPort", "port -2 is outside");
-  expect_error(group_with(R"("IpProtocol": "tcp", "FromPort": 80, "ToPort": 22)"), p + "/FromPort", "FromPort 80 is greater than ToPort 22");
+  expect_error(group_with(R"("IpProtocol": "tcp", "FromPort": 22, "ToPort": 70000)"), p + "/ToPort",
+               "port 70000 is outside 0-65535");
+  expect_error(group_with(R"("IpProtocol": "udp", "FromPort": -2, "ToPort": 53)"), p + "/FromPort",
+               "port -2 is outside");
+  expect_error(group_with(R"("IpProtocol": "tcp", "FromPort": 80, "ToPort": 22)"), p + "/FromPort",
+               "FromPort 80 is greater than ToPort 22");
   expect_error(group_with(R"("IpProtocol": "tcp", "FromPort": 80)"), p, "\"FromPort\" is given without \"ToPort\"");
-  expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "6", "PortRange": {"From": 0, "To": 65536}, )") + kEntryBase),
+  expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "6", "PortRange": {"From": 0, "To": 65536}, )") +
+                        kEntryBase),
                "/NetworkAcls/0/Entries/0/PortRange/To", "port 65536 is outside 0-65535");
-  expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "6", "PortRange": {"From": 443, "To": 80}, )") + kEntryBase),
-               "/NetworkAcls/0/Entries/0/PortRange/From", "From 443 is greater than To 80");
+  expect_error(
+      acl_with(std::string(R"("RuleNumber": 1, "Protocol": "6", "PortRange": {"From": 443, "To": 80}, )") + kEntryBase),
+      "/NetworkAcls/0/Entries/0/PortRange/From", "From 443 is greater than To 80");
 }
 
 TEST(BadInputTest, IcmpTypeAndCodeOutOfRange) {
   const std::string p = "/SecurityGroups/0/IpPermissions/0";
-  expect_error(group_with(R"("IpProtocol": "icmp", "FromPort": 256, "ToPort": 0)"), p + "/FromPort", "ICMP type 256 is outside 0-255");
-  expect_error(group_with(R"("IpProtocol": "icmpv6", "FromPort": 1, "ToPort": -7)"), p + "/ToPort", "ICMP code -7 is outside");
-  expect_error(group_with(R"("IpProtocol": "icmp", "FromPort": -1, "ToPort": 9)"), p + "/ToPort", "type -1 means every type and needs code -1");
-  expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "1", "IcmpTypeCode": {"Type": -1, "Code": 0}, )") + kEntryBase),
+  expect_error(group_with(R"("IpProtocol": "icmp", "FromPort": 256, "ToPort": 0)"), p + "/FromPort",
+               "ICMP type 256 is outside 0-255");
+  expect_error(group_with(R"("IpProtocol": "icmpv6", "FromPort": 1, "ToPort": -7)"), p + "/ToPort",
+               "ICMP code -7 is outside");
+  expect_error(group_with(R"("IpProtocol": "icmp", "FromPort": -1, "ToPort": 9)"), p + "/ToPort",
+               "type -1 means every type and needs code -1");
+  expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "1", "IcmpTypeCode": {"Type": -1, "Code": 0}, )") +
+                        kEntryBase),
                "/NetworkAcls/0/Entries/0/IcmpTypeCode/Code", "needs code -1");
 }
 
 TEST(BadInputTest, LenientModeReadsIcmpTypeMinusOneWithACodeAsEveryType) {
-  Snapshot s = load_text(group_with(R"("IpProtocol": "icmp", "FromPort": -1, "ToPort": 9, "IpRanges": [{"CidrIp": "0.0.0.0/0"}])"),
-                         "lenient.json", LoadOptions{true});
+  Snapshot s = load_text(
+      group_with(R"("IpProtocol": "icmp", "FromPort": -1, "ToPort": 9, "IpRanges": [{"CidrIp": "0.0.0.0/0"}])"),
+      "lenient.json", LoadOptions{true});
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_NE(s.warnings[0].message.find("the code is ignored"), std::string::npos);
   Packet p{PeerType::Ipv4, 1, "", kIcmp, 3 * 256 + 1};
@@ -178,20 +197,21 @@ TEST(BadInputTest, LenientModeReadsIcmpTypeMinusOneWithACodeAsEveryType) {
 // ----- protocols -----
 
 TEST(BadInputTest, UnknownProtocols) {
-  expect_error(group_with(R"("IpProtocol": "tcpp", "FromPort": 1, "ToPort": 2)"), "/SecurityGroups/0/IpPermissions/0/IpProtocol",
-               "unknown protocol 'tcpp'");
+  expect_error(group_with(R"("IpProtocol": "tcpp", "FromPort": 1, "ToPort": 2)"),
+               "/SecurityGroups/0/IpPermissions/0/IpProtocol", "unknown protocol 'tcpp'");
   expect_error(group_with(R"("IpProtocol": "256")"), "/SecurityGroups/0/IpPermissions/0/IpProtocol", "outside 0-255");
-  expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "ping", )") + kEntryBase), "/NetworkAcls/0/Entries/0/Protocol",
-               "unknown protocol 'ping'");
+  expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "ping", )") + kEntryBase),
+               "/NetworkAcls/0/Entries/0/Protocol", "unknown protocol 'ping'");
 }
 
 // ----- missing required fields -----
 
 TEST(BadInputTest, MissingRequiredFields) {
   expect_error(R"({"SecurityGroups": [{"GroupName": "web"}]})", "/SecurityGroups/0", R"(missing "GroupId")");
-  expect_error(group_with(R"("FromPort": 22, "ToPort": 22)"), "/SecurityGroups/0/IpPermissions/0", R"(missing "IpProtocol")");
-  expect_error(group_with(R"("IpProtocol": "tcp", "IpRanges": [{"CidrIp": "0.0.0.0/0"}])"), "/SecurityGroups/0/IpPermissions/0",
-               "a tcp rule needs FromPort and ToPort");
+  expect_error(group_with(R"("FromPort": 22, "ToPort": 22)"), "/SecurityGroups/0/IpPermissions/0",
+               R"(missing "IpProtocol")");
+  expect_error(group_with(R"("IpProtocol": "tcp", "IpRanges": [{"CidrIp": "0.0.0.0/0"}])"),
+               "/SecurityGroups/0/IpPermissions/0", "a tcp rule needs FromPort and ToPort");
   expect_error(group_with(R"("IpProtocol": "-1", "IpRanges": [{"Description": "no cidr"}])"),
                "/SecurityGroups/0/IpPermissions/0/IpRanges/0", R"(missing "CidrIp")");
   expect_error(group_with(R"("IpProtocol": "-1", "UserIdGroupPairs": [{"UserId": "1"}])"),
@@ -207,9 +227,12 @@ TEST(BadInputTest, MissingRequiredFields) {
                "needs PortRange");
   expect_error(acl_with(std::string(R"("RuleNumber": 1, "Protocol": "1", )") + kEntryBase), "/NetworkAcls/0/Entries/0",
                "needs IcmpTypeCode");
-  expect_error(acl_with(R"("RuleNumber": 1, "Protocol": "-1", "Egress": false, "RuleAction": "maybe", "CidrBlock": "0.0.0.0/0")"),
-               "/NetworkAcls/0/Entries/0/RuleAction", R"(expected "allow" or "deny")");
-  expect_error(R"({"NetworkInterfaces": [{"SubnetId": "subnet-1"}]})", "/NetworkInterfaces/0", R"(missing "NetworkInterfaceId")");
+  expect_error(
+      acl_with(
+          R"("RuleNumber": 1, "Protocol": "-1", "Egress": false, "RuleAction": "maybe", "CidrBlock": "0.0.0.0/0")"),
+      "/NetworkAcls/0/Entries/0/RuleAction", R"(expected "allow" or "deny")");
+  expect_error(R"({"NetworkInterfaces": [{"SubnetId": "subnet-1"}]})", "/NetworkInterfaces/0",
+               R"(missing "NetworkInterfaceId")");
   expect_error(R"({"SecurityGroupRules": [{"GroupId": "sg-1", "IsEgress": false, "IpProtocol": "-1"}]})",
                "/SecurityGroupRules/0", "exactly one of CidrIpv4");
   expect_error(R"({"PrefixLists": [{"PrefixListName": "x"}]})", "/PrefixLists/0", R"(missing "PrefixListId")");
@@ -221,14 +244,17 @@ TEST(BadInputTest, DuplicateIdsInOneFile) {
   Diagnostic d = load_error("{\"SecurityGroups\": [\n{\"GroupId\": \"sg-1\"},\n{\"GroupId\": \"sg-1\"}]}");
   EXPECT_EQ(d.where.json_pointer, "/SecurityGroups/1");
   EXPECT_EQ(d.where.line, 3);
-  EXPECT_NE(d.message.find("sg-1 is defined twice; the first is at line 2, /SecurityGroups/0"), std::string::npos) << d.str();
-  expect_error(R"({"NetworkAcls": [{"NetworkAclId": "acl-1"}, {"NetworkAclId": "acl-1"}]})", "/NetworkAcls/1", "defined twice");
+  EXPECT_NE(d.message.find("sg-1 is defined twice; the first is at line 2, /SecurityGroups/0"), std::string::npos)
+      << d.str();
+  expect_error(R"({"NetworkAcls": [{"NetworkAclId": "acl-1"}, {"NetworkAclId": "acl-1"}]})", "/NetworkAcls/1",
+               "defined twice");
   expect_error(R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1"}, {"NetworkInterfaceId": "eni-1"}]})",
                "/NetworkInterfaces/1", "defined twice");
 }
 
 TEST(BadInputTest, DuplicateIdsAcrossFiles) {
-  Snapshot s = load_text(R"({"SecurityGroups": [{"GroupId": "sg-1"}], "NetworkAcls": [{"NetworkAclId": "acl-1"}]})", "a.json");
+  Snapshot s =
+      load_text(R"({"SecurityGroups": [{"GroupId": "sg-1"}], "NetworkAcls": [{"NetworkAclId": "acl-1"}]})", "a.json");
   try {
     load_document(s, R"({"SecurityGroups": [{"GroupId": "sg-1"}]})", "b.json");
     ADD_FAILURE() << "no error";
@@ -241,8 +267,9 @@ TEST(BadInputTest, DuplicateIdsAcrossFiles) {
 }
 
 TEST(BadInputTest, LenientModeKeepsDuplicateIdsWithAWarning) {
-  Snapshot s = load_text(R"({"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "a"}, {"GroupId": "sg-1", "GroupName": "b"}]})",
-                         "lenient.json", LoadOptions{true});
+  Snapshot s =
+      load_text(R"({"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "a"}, {"GroupId": "sg-1", "GroupName": "b"}]})",
+                "lenient.json", LoadOptions{true});
   ASSERT_EQ(s.groups.size(), 2u);
   EXPECT_EQ(s.find_group("sg-1")->name, "a");
   ASSERT_EQ(s.warnings.size(), 1u);
@@ -256,7 +283,8 @@ TEST(BadInputTest, DuplicateRuleNumberInOneDirection) {
       {"RuleNumber": 100, "Protocol": "-1", "Egress": false, "RuleAction": "deny", "Ipv6CidrBlock": "::/0"}]}]})");
   EXPECT_EQ(d.where.json_pointer, "/NetworkAcls/0/Entries/2/RuleNumber");
   EXPECT_EQ(d.where.line, 4);
-  EXPECT_NE(d.message.find("ingress rule number 100 is used twice in acl-1; the first is at line 2"), std::string::npos) << d.str();
+  EXPECT_NE(d.message.find("ingress rule number 100 is used twice in acl-1; the first is at line 2"), std::string::npos)
+      << d.str();
 }
 
 TEST(BadInputTest, RuleNumbersOutsideTheUserRange) {
@@ -265,15 +293,19 @@ TEST(BadInputTest, RuleNumbersOutsideTheUserRange) {
     expect_error(acl_with(R"("RuleNumber": )" + std::to_string(n) + R"(, "Protocol": "-1", )" + kEntryBase),
                  "/NetworkAcls/0/Entries/0/RuleNumber", "outside 1-32766");
   }
-  for (int n : {1, 32766, 32767, 32768}) EXPECT_NO_THROW(load_text(acl_with(R"("RuleNumber": )" + std::to_string(n) + R"(, "Protocol": "-1", )" + kEntryBase)));
+  for (int n : {1, 32766, 32767, 32768})
+    EXPECT_NO_THROW(
+        load_text(acl_with(R"("RuleNumber": )" + std::to_string(n) + R"(, "Protocol": "-1", )" + kEntryBase)));
 }
 
 TEST(BadInputTest, RuleRowThatDisagreesWithTheGroup) {
-  Snapshot s = load_text(group_with(R"("IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}])"),
-                         "groups.json");
+  Snapshot s = load_text(
+      group_with(R"("IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}])"),
+      "groups.json");
   try {
     load_document(s, R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "IsEgress": false,
-        "IpProtocol": "tcp", "FromPort": 23, "ToPort": 23, "CidrIpv4": "10.0.0.0/8"}]})", "rules.json");
+        "IpProtocol": "tcp", "FromPort": 23, "ToPort": 23, "CidrIpv4": "10.0.0.0/8"}]})",
+                  "rules.json");
     ADD_FAILURE() << "no error";
   } catch (const InputError& e) {
     EXPECT_EQ(e.diagnostic().where.file, "rules.json");

@@ -1,14 +1,14 @@
 // Helpers for the loader and writer tests: load JSON text, catch the one error, compare models.
 #pragma once
 
+#include "model/aws/loader.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include "model/aws/loader.h"
 
 namespace sgopt::testing {
 

@@ -2,16 +2,16 @@
 // merged with groups, interfaces, prefix lists, and the locations every object keeps.
 #include "model/aws/loader.h"
 
+#include "model/protocol.h"
+#include "model/quota.h"
+#include "tests/model/aws/load_helpers.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include "model/protocol.h"
-#include "model/quota.h"
-#include "tests/model/aws/load_helpers.h"
 
 namespace sgopt {
 namespace {
@@ -139,15 +139,19 @@ TEST(RuleRowsTest, RowsAloneBuildTheGroup) {
 }
 
 TEST(RuleRowsTest, RowsSplitOverTwoPagesAddUp) {
-  Snapshot s = load_text(R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "IsEgress": false,
-      "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "10.0.0.0/8"}], "NextToken": "t"})", "page1.json");
+  Snapshot s =
+      load_text(R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "IsEgress": false,
+      "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "CidrIpv4": "10.0.0.0/8"}], "NextToken": "t"})",
+                "page1.json");
   load_document(s, R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-2", "GroupId": "sg-1", "IsEgress": false,
-      "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "0.0.0.0/0"}]})", "page2.json");
+      "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "0.0.0.0/0"}]})",
+                "page2.json");
   ASSERT_EQ(s.groups.size(), 1u);
   ASSERT_EQ(s.groups[0].ingress.size(), 2u);
   EXPECT_EQ(s.groups[0].ingress[1].source.where.file, "page2.json");
   EXPECT_THROW(load_document(s, R"({"SecurityGroupRules": [{"SecurityGroupRuleId": "sgr-2", "GroupId": "sg-1",
-      "IsEgress": false, "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "0.0.0.0/0"}]})", "page3.json"),
+      "IsEgress": false, "IpProtocol": "tcp", "FromPort": 80, "ToPort": 80, "CidrIpv4": "0.0.0.0/0"}]})",
+                             "page3.json"),
                InputError);
 }
 
@@ -183,7 +187,9 @@ TEST(RuleRowsTest, RowsBeforeTheGroupGiveTheSameResult) {
 
 class LoaderPathTest : public testing::TempDirTest {
  protected:
-  static std::string group(const char* id) { return std::string(R"({"SecurityGroups": [{"GroupId": ")") + id + "\"}]}"; }
+  static std::string group(const char* id) {
+    return std::string(R"({"SecurityGroups": [{"GroupId": ")") + id + "\"}]}";
+  }
 };
 
 TEST_F(LoaderPathTest, FoldersAreReadRecursivelyInPathOrderAndOnlyJson) {

@@ -1,5 +1,9 @@
 // The real-world corpus in ../shared/realdata: every describe file loads, with the counts INDEX.md
 // states, and survives a write and a second load unchanged.
+#include "model/aws/loader.h"
+#include "model/aws/writer.h"
+#include "tests/model/aws/load_helpers.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -10,10 +14,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "model/aws/loader.h"
-#include "model/aws/writer.h"
-#include "tests/model/aws/load_helpers.h"
 
 namespace sgopt {
 namespace {

@@ -2,6 +2,11 @@
 // rules are grouped as AWS groups them; files are replaced atomically.
 #include "model/aws/writer.h"
 
+#include "model/match.h"
+#include "model/protocol.h"
+#include "tests/model/aws/load_helpers.h"
+#include "tests/support/builders.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
@@ -9,11 +14,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include "model/match.h"
-#include "model/protocol.h"
-#include "tests/model/aws/load_helpers.h"
-#include "tests/support/builders.h"
 
 namespace sgopt {
 namespace {
@@ -130,8 +130,7 @@ TEST(WriterTest, NewRulesWithEqualProtocolAndPortsShareOnePermissionInFirstAppea
   SecurityGroup g;
   g.id = "sg-new";
   g.name = "new";
-  g.ingress = {new_rule(kTcp, 22, 22, cidr_peer("10.0.0.0/8"), "admin"),
-               new_rule(kTcp, 80, 80, cidr_peer("0.0.0.0/0")),
+  g.ingress = {new_rule(kTcp, 22, 22, cidr_peer("10.0.0.0/8"), "admin"), new_rule(kTcp, 80, 80, cidr_peer("0.0.0.0/0")),
                new_rule(kTcp, 22, 22, ref_peer(PeerType::Group, "sg-2", "111122223333")),
                new_rule(kTcp, 22, 22, cidr_peer("2001:db8::/32")),
                new_rule(kTcp, 22, 22, ref_peer(PeerType::PrefixList, "pl-9"))};
@@ -187,9 +186,11 @@ TEST(WriterTest, AclEntriesAreWrittenEgressFirstByRuleNumber) {
   json entries = json::parse(write_network_acls(s.acls))["NetworkAcls"][0]["Entries"];
   std::vector<std::pair<bool, int>> order;
   for (const auto& e : entries) order.emplace_back(e["Egress"].get<bool>(), e["RuleNumber"].get<int>());
-  EXPECT_EQ(order, (std::vector<std::pair<bool, int>>{{true, 100}, {true, 32767}, {false, 50}, {false, 100},
-                                                      {false, 110}, {false, 32767}, {false, 32768}}));
-  EXPECT_EQ(entries[2], json::parse(R"({"CidrBlock": "192.0.2.0/24", "Egress": false, "PortRange": {"From": 53, "To": 53},
+  EXPECT_EQ(order,
+            (std::vector<std::pair<bool, int>>{
+                {true, 100}, {true, 32767}, {false, 50}, {false, 100}, {false, 110}, {false, 32767}, {false, 32768}}));
+  EXPECT_EQ(entries[2],
+            json::parse(R"({"CidrBlock": "192.0.2.0/24", "Egress": false, "PortRange": {"From": 53, "To": 53},
       "Protocol": "17", "RuleAction": "deny", "RuleNumber": 50})"));
   EXPECT_EQ(entries[3]["XEntryExtra"], json::parse("[1]"));
   expect_same_model(s, round_trip(s));

@@ -2,14 +2,14 @@
 // Z3) and each witness by the reference evaluator.
 #include "passes/analyses/nacl_shadowing.h"
 
-#include <gtest/gtest.h>
-
-#include <random>
-
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
 #include "tests/support/builders.h"
 #include "tests/support/rule_gen.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
 
 namespace sgopt {
 namespace {
@@ -29,7 +29,8 @@ const EntryIssue* find(const std::vector<EntryIssue>& issues, std::size_t entry,
 }
 
 TEST(NaclShadowingTest, DenyAfterBroaderAllowIsAShadowedConflict) {
-  std::vector<NaclEntry> e = {nacl_entry(140, true, 6, 22, 22, "10.0.0.0/8"), nacl_entry(150, false, 6, 22, 22, "10.1.0.0/16"),
+  std::vector<NaclEntry> e = {nacl_entry(140, true, 6, 22, 22, "10.0.0.0/8"),
+                              nacl_entry(150, false, 6, 22, 22, "10.1.0.0/16"),
                               nacl_entry(32767, false, -1, 0, 0, "0.0.0.0/0")};
   auto issues = classify_nacl_entries(e);
   const auto* i = find(issues, 1, EntryIssueKind::ShadowedConflict);
@@ -42,7 +43,8 @@ TEST(NaclShadowingTest, DenyAfterBroaderAllowIsAShadowedConflict) {
 }
 
 TEST(NaclShadowingTest, EntryShadowedByTheUnionOfTwoEarlierEntries) {
-  std::vector<NaclEntry> e = {nacl_entry(100, true, 6, 0, 65535, "0.0.0.0/1"), nacl_entry(110, true, 6, 0, 65535, "128.0.0.0/1"),
+  std::vector<NaclEntry> e = {nacl_entry(100, true, 6, 0, 65535, "0.0.0.0/1"),
+                              nacl_entry(110, true, 6, 0, 65535, "128.0.0.0/1"),
                               nacl_entry(120, true, 6, 22, 22, "0.0.0.0/0")};
   auto issues = classify_nacl_entries(e);
   const auto* i = find(issues, 2, EntryIssueKind::Shadowed);
@@ -52,7 +54,8 @@ TEST(NaclShadowingTest, EntryShadowedByTheUnionOfTwoEarlierEntries) {
 }
 
 TEST(NaclShadowingTest, DenyJustAboveTheDefaultDenyIsRedundant) {
-  std::vector<NaclEntry> e = {nacl_entry(100, true, 6, 443, 443, "0.0.0.0/0"), nacl_entry(200, false, 17, 53, 53, "0.0.0.0/0"),
+  std::vector<NaclEntry> e = {nacl_entry(100, true, 6, 443, 443, "0.0.0.0/0"),
+                              nacl_entry(200, false, 17, 53, 53, "0.0.0.0/0"),
                               nacl_entry(32767, false, -1, 0, 0, "0.0.0.0/0")};
   auto issues = classify_nacl_entries(e);
   ASSERT_EQ(issues.size(), 1u);
@@ -72,7 +75,8 @@ TEST(NaclShadowingTest, DenyWithNothingAfterItIsRedundantThroughTheImplicitDeny)
 }
 
 TEST(NaclShadowingTest, BroaderEntryAfterAnExceptionIsAGeneralization) {
-  std::vector<NaclEntry> e = {nacl_entry(100, false, 6, 22, 22, "10.1.0.0/16"), nacl_entry(110, true, 6, 22, 22, "10.0.0.0/8")};
+  std::vector<NaclEntry> e = {nacl_entry(100, false, 6, 22, 22, "10.1.0.0/16"),
+                              nacl_entry(110, true, 6, 22, 22, "10.0.0.0/8")};
   auto issues = classify_nacl_entries(e);
   const auto* i = find(issues, 1, EntryIssueKind::Generalization);
   ASSERT_NE(i, nullptr);
@@ -82,7 +86,8 @@ TEST(NaclShadowingTest, BroaderEntryAfterAnExceptionIsAGeneralization) {
 }
 
 TEST(NaclShadowingTest, PartialOverlapWithTheOtherActionIsACorrelation) {
-  std::vector<NaclEntry> e = {nacl_entry(100, false, 6, 20, 30, "10.0.0.0/8"), nacl_entry(110, true, 6, 25, 40, "10.0.0.0/8")};
+  std::vector<NaclEntry> e = {nacl_entry(100, false, 6, 20, 30, "10.0.0.0/8"),
+                              nacl_entry(110, true, 6, 25, 40, "10.0.0.0/8")};
   auto issues = classify_nacl_entries(e);
   const auto* i = find(issues, 1, EntryIssueKind::Correlation);
   ASSERT_NE(i, nullptr);
@@ -91,8 +96,9 @@ TEST(NaclShadowingTest, PartialOverlapWithTheOtherActionIsACorrelation) {
 }
 
 TEST(NaclShadowingTest, DisjointEntriesHaveNoIssues) {
-  std::vector<NaclEntry> e = {nacl_entry(100, true, 6, 443, 443, "0.0.0.0/0"), nacl_entry(110, false, 6, 22, 22, "0.0.0.0/0"),
-                              nacl_entry(120, true, 6, 22, 22, "::/0"), nacl_entry(32767, false, -1, 0, 0, "0.0.0.0/0"),
+  std::vector<NaclEntry> e = {nacl_entry(100, true, 6, 443, 443, "0.0.0.0/0"),
+                              nacl_entry(110, false, 6, 22, 22, "0.0.0.0/0"), nacl_entry(120, true, 6, 22, 22, "::/0"),
+                              nacl_entry(32767, false, -1, 0, 0, "0.0.0.0/0"),
                               nacl_entry(32768, false, -1, 0, 0, "::/0")};
   // 110 denies before the default deny would: redundant. Nothing else.
   auto issues = classify_nacl_entries(e);

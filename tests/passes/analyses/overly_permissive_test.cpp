@@ -2,12 +2,12 @@
 // counts computed here independently and witnesses confirmed by the reference evaluator.
 #include "passes/analyses/overly_permissive.h"
 
+#include "passes/pass.h"
+#include "tests/support/builders.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "passes/pass.h"
-#include "tests/support/builders.h"
 
 namespace sgopt {
 namespace {
@@ -105,8 +105,8 @@ TEST(OverlyPermissiveTest, Ipv6AdminPortUsesTheIpv6Controls) {
 }
 
 TEST(OverlyPermissiveTest, CifsAndHighRiskPortsAreSeparateFindings) {
-  auto fs = analyze_group(test_support::group("sg-1", {tcp(445, 445, "0.0.0.0/0"), tcp(3306, 3306, "0.0.0.0/0"),
-                                                       tcp(5432, 5432, "0.0.0.0/0")}));
+  auto fs = analyze_group(test_support::group(
+      "sg-1", {tcp(445, 445, "0.0.0.0/0"), tcp(3306, 3306, "0.0.0.0/0"), tcp(5432, 5432, "0.0.0.0/0")}));
   ASSERT_EQ(of_kind(fs, "open-cifs").size(), 1u);
   auto risky = of_kind(fs, "open-high-risk-ports");
   ASSERT_EQ(risky.size(), 1u);
@@ -139,7 +139,8 @@ TEST(OverlyPermissiveTest, DefaultGroupWithRulesIsReportedAndEmptyOneIsNot) {
 
 TEST(OverlyPermissiveTest, UnrestrictedEgressIsLowPerFamily) {
   auto fs = analyze_group(test_support::group(
-      "sg-1", {}, {sg_rule(-1, std::nullopt, std::nullopt, "0.0.0.0/0"), sg_rule(-1, std::nullopt, std::nullopt, "::/0")}));
+      "sg-1", {},
+      {sg_rule(-1, std::nullopt, std::nullopt, "0.0.0.0/0"), sg_rule(-1, std::nullopt, std::nullopt, "::/0")}));
   auto eg = of_kind(fs, "unrestricted-egress");
   ASSERT_EQ(eg.size(), 2u);
   EXPECT_EQ(eg[0]->severity, Severity::Low);
@@ -151,8 +152,7 @@ TEST(OverlyPermissiveTest, AclAdminPortRespectsEntryOrder) {
   // Earlier denies close SSH (tcp and udp); RDP stays open through the broad allow.
   auto fs = analyze_acl(test_support::acl(
       "acl-1", {nacl_entry(90, false, 6, 22, 22, "0.0.0.0/0"), nacl_entry(91, false, 17, 22, 22, "0.0.0.0/0"),
-                nacl_entry(100, true, -1, 0, 0, "0.0.0.0/0"),
-                nacl_entry(32767, false, -1, 0, 0, "0.0.0.0/0")}));
+                nacl_entry(100, true, -1, 0, 0, "0.0.0.0/0"), nacl_entry(32767, false, -1, 0, 0, "0.0.0.0/0")}));
   auto open = of_kind(fs, "open-admin-port");
   ASSERT_EQ(open.size(), 1u);
   EXPECT_NE(open[0]->message.find("3389"), std::string::npos);
@@ -168,7 +168,8 @@ TEST(OverlyPermissiveTest, AclAdminPortRespectsEntryOrder) {
 TEST(OverlyPermissiveTest, HelpersCountAddressesAndOpenLinesExactly) {
   PacketSet s = PacketSet::from_boxes({Box{kPeerIpv4, 0, 9, 6, 6, 22, 22}, Box{kPeerIpv4, 5, 19, 17, 17, 53, 53}});
   EXPECT_EQ(address_count(s), 20);
-  PacketSet allowed = PacketSet::from_boxes({Box{kPeerIpv4, 0, 0xffffffff, 6, 6, 20, 25}, Box{kPeerIpv4, 0, 5, 6, 6, 26, 30}});
+  PacketSet allowed =
+      PacketSet::from_boxes({Box{kPeerIpv4, 0, 0xffffffff, 6, 6, 20, 25}, Box{kPeerIpv4, 0, 5, 6, 6, 26, 30}});
   PacketSet open = open_to_everyone(allowed, Family::V4, {MatchBox{6, 6, 0, 65535}});
   EXPECT_EQ(open, PacketSet::from_box(Box{kPeerIpv4, 0, 0xffffffff, 6, 6, 20, 25}));
   EXPECT_EQ(ec2_19_ports().size(), 24u);

@@ -2,19 +2,18 @@
 // the Z3 encoding and the reference evaluator.
 #include "passes/analyses/redundant_rules.h"
 
-#include <gtest/gtest.h>
-
-#include <fmt/format.h>
-
-#include <algorithm>
-#include <random>
-
 #include "passes/pass.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
 #include "tests/support/builders.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
 
 namespace sgopt {
 namespace {
@@ -72,7 +71,8 @@ TEST(RedundancyTest, HalfInternetPairCoversWholeInternetRule) {
 TEST(RedundancyTest, SameRuleSpelledDifferentlyIsADuplicate) {
   // "6" and "tcp" are the same protocol; 0-65535 and no ports are the same range for udp.
   std::vector<SgRule> rules = {sg_rule(6, 22, 22, "203.0.113.0/24"), tcp(22, 22, "203.0.113.0/24"),
-                               sg_rule(17, 0, 65535, "10.0.0.0/8"), sg_rule(17, std::nullopt, std::nullopt, "10.0.0.0/8")};
+                               sg_rule(17, 0, 65535, "10.0.0.0/8"),
+                               sg_rule(17, std::nullopt, std::nullopt, "10.0.0.0/8")};
   auto a = analyze_redundancy(rules);
   ASSERT_EQ(a.redundant.size(), 4u);
   for (const auto& r : a.redundant) EXPECT_TRUE(r.duplicate_of) << r.rule;
@@ -83,9 +83,9 @@ TEST(RedundancyTest, SameRuleSpelledDifferentlyIsADuplicate) {
 }
 
 TEST(RedundancyTest, PartlyCoveredRuleIsNotRedundant) {
-  std::vector<SgRule> rules = {tcp(8080, 8080, "10.20.0.0/25"), tcp(8080, 8080, "10.20.0.0/24"),
-                               tcp(22, 22, "::/0"), tcp(22, 22, "0.0.0.0/0"), sg_rule(1, 3, -1, "0.0.0.0/0"),
-                               sg_rule(1, -1, -1, "10.0.0.0/8")};
+  std::vector<SgRule> rules = {
+      tcp(8080, 8080, "10.20.0.0/25"), tcp(8080, 8080, "10.20.0.0/24"), tcp(22, 22, "::/0"),
+      tcp(22, 22, "0.0.0.0/0"),        sg_rule(1, 3, -1, "0.0.0.0/0"),  sg_rule(1, -1, -1, "10.0.0.0/8")};
   auto a = analyze_redundancy(rules);
   // Only the /25 is covered; IPv6 never covers IPv4; icmp type 3 from everywhere is not inside
   // all icmp from 10/8.
@@ -106,7 +106,8 @@ TEST(RedundancyTest, CoveredTwiceHoldsExactlyThePacketsOfTwoRules) {
   std::vector<PacketSet> sets = {PacketSet::from_box(Box{kPeerIpv4, 0, 99, 6, 6, 0, 10}),
                                  PacketSet::from_box(Box{kPeerIpv4, 50, 149, 6, 6, 0, 10}),
                                  PacketSet::from_box(Box{kPeerIpv4, 140, 200, 6, 6, 5, 5})};
-  PacketSet expected = PacketSet::from_boxes({Box{kPeerIpv4, 50, 99, 6, 6, 0, 10}, Box{kPeerIpv4, 140, 149, 6, 6, 5, 5}});
+  PacketSet expected =
+      PacketSet::from_boxes({Box{kPeerIpv4, 50, 99, 6, 6, 0, 10}, Box{kPeerIpv4, 140, 149, 6, 6, 5, 5}});
   EXPECT_EQ(covered_twice(sets), expected);
   EXPECT_TRUE(covered_twice({}).empty());
 }
@@ -183,9 +184,8 @@ TEST(RedundancyTest, PassReportsDuplicatesCoversAndTheRemovableSetWithConfirmedW
     ASSERT_EQ(f.rules.size(), 1u);
     ASSERT_FALSE(f.causes.empty());
     const auto& rules = s.groups[0].ingress;
-    auto it = std::find_if(rules.begin(), rules.end(), [&](const SgRule& r) {
-      return r.source.permission_index == f.rules[0].permission_index;
-    });
+    auto it = std::find_if(rules.begin(), rules.end(),
+                           [&](const SgRule& r) { return r.source.permission_index == f.rules[0].permission_index; });
     ASSERT_NE(it, rules.end());
     EXPECT_TRUE(rule_matches(*it, *f.witness));
   }

@@ -1,18 +1,18 @@
 // diff: verdicts, differences and witnesses, checked against Z3 and the reference evaluator.
 #include "passes/compare/diff.h"
 
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <random>
-#include <set>
-
 #include "model/aws/loader.h"
 #include "model/protocol.h"
 #include "tests/support/builders.h"
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <set>
 
 namespace sgopt {
 namespace {
@@ -70,8 +70,8 @@ TEST(DiffTest, PortRangeEqualsItsTwoHalves) {
 
 TEST(DiffTest, AllProtocolsEqualsEveryProtocolWrittenOut) {
   Cidr c = v4("10.0.0.0/8");
-  std::vector<SgRule> spelled{rule(kTcp, 0, 65535, c), rule(kUdp, std::nullopt, std::nullopt, c), rule(kIcmp, -1, -1, c),
-                              rule(kIcmpv6, -1, -1, c)};
+  std::vector<SgRule> spelled{rule(kTcp, 0, 65535, c), rule(kUdp, std::nullopt, std::nullopt, c),
+                              rule(kIcmp, -1, -1, c), rule(kIcmpv6, -1, -1, c)};
   for (int p = 0; p <= 255; ++p)
     if (!has_port_key(p)) spelled.push_back(rule(p, std::nullopt, std::nullopt, c));
   auto d = checked_diff(sg({rule(kAllProtocols, std::nullopt, std::nullopt, c)}), sg(spelled));
@@ -83,13 +83,15 @@ TEST(DiffTest, ReorderedAndSplitRulesAreEquivalent) {
                              rule(kIcmp, 3, -1, v4("0.0.0.0/0"))};
   std::vector<SgRule> after{rule(kIcmp, 3, -1, v4("128.0.0.0/1")), rule(kUdp, 53, 53, v4("10.0.0.0/9")),
                             rule(kTcp, 100, 443, v4("0.0.0.0/0")), rule(kIcmp, 3, -1, v4("0.0.0.0/1")),
-                            rule(kTcp, 80, 120, v4("0.0.0.0/0")), rule(kUdp, 53, 53, v4("10.128.0.0/9"))};
+                            rule(kTcp, 80, 120, v4("0.0.0.0/0")),  rule(kUdp, 53, 53, v4("10.128.0.0/9"))};
   EXPECT_EQ(checked_diff(sg(before), sg(after)).verdict(), Verdict::Equivalent);
 }
 
 TEST(DiffTest, RenumberedNaclWithSameOrderIsEquivalent) {
-  auto before = nacl({entry(100, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}), entry(200, true, kAllProtocols, v4("10.0.0.0/8"))});
-  auto after = nacl({entry(10, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}), entry(20, true, kAllProtocols, v4("10.0.0.0/8")),
+  auto before = nacl({entry(100, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}),
+                      entry(200, true, kAllProtocols, v4("10.0.0.0/8"))});
+  auto after = nacl({entry(10, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}),
+                     entry(20, true, kAllProtocols, v4("10.0.0.0/8")),
                      entry(30, false, kTcp, v4("10.0.0.0/8"), PortRange{22, 22})});
   EXPECT_EQ(checked_diff(before, after).verdict(), Verdict::Equivalent);
 }
@@ -129,8 +131,10 @@ TEST(DiffTest, RemovedIpv6TwinIsTighter) {
 }
 
 TEST(DiffTest, SwappedNaclEntriesAreCaught) {
-  auto before = nacl({entry(100, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}), entry(110, true, kAllProtocols, v4("10.0.0.0/8"))});
-  auto after = nacl({entry(110, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}), entry(100, true, kAllProtocols, v4("10.0.0.0/8"))});
+  auto before = nacl({entry(100, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}),
+                      entry(110, true, kAllProtocols, v4("10.0.0.0/8"))});
+  auto after = nacl({entry(110, false, kTcp, v4("10.1.0.0/16"), PortRange{22, 22}),
+                     entry(100, true, kAllProtocols, v4("10.0.0.0/8"))});
   auto d = checked_diff(before, after);
   EXPECT_EQ(d.verdict(), Verdict::Looser);
   ASSERT_EQ(d.gained_regions.size(), 1u);
@@ -160,7 +164,8 @@ TEST(DiffTest, ZeroTimeoutIsUnknownNeverEquivalent) {
   std::mt19937_64 rng(1);
   auto rules = test_support::random_sg_rules(rng, 200);
   PeerTable peers;
-  DirectionDiff d = compare_rules(sg(rules), sg(test_support::equivalent_sg_rules(rules, rng)), Direction::Ingress, peers);
+  DirectionDiff d =
+      compare_rules(sg(rules), sg(test_support::equivalent_sg_rules(rules, rng)), Direction::Ingress, peers);
   ASSERT_EQ(d.native, Verdict::Equivalent);
   prove_directions({&d}, peers, 1);
   if (d.proof == ProofState::Unknown) {
@@ -179,8 +184,14 @@ TEST(DiffTest, RandomGroupPairsAgreeWithTheReferenceEvaluator) {
     std::vector<SgRule> b;
     switch (round % 4) {
       case 0: b = test_support::equivalent_sg_rules(a, rng); break;
-      case 1: b = a; b.erase(b.begin()); break;
-      case 2: b = a; for (auto& r : test_support::random_sg_rules(rng, 1)) b.push_back(r); break;
+      case 1:
+        b = a;
+        b.erase(b.begin());
+        break;
+      case 2:
+        b = a;
+        for (auto& r : test_support::random_sg_rules(rng, 1)) b.push_back(r);
+        break;
       default: b = test_support::random_sg_rules(rng, 1 + static_cast<std::size_t>(round % 6)); break;
     }
     DirectionDiff d = checked_diff(sg(a), sg(b));
@@ -217,8 +228,7 @@ TEST(DiffTest, RandomAclPairsAgreeWithTheReferenceEvaluator) {
     if (round % 3 == 2) b = test_support::random_nacl_entries(rng, 1 + static_cast<std::size_t>(round % 5));
     DirectionDiff d = checked_diff(nacl(a), nacl(b));
     bool ref_diff = false;
-    for (const auto& p : probes(nacl(a), nacl(b)))
-      ref_diff |= nacl_decide(a, p).allow != nacl_decide(b, p).allow;
+    for (const auto& p : probes(nacl(a), nacl(b))) ref_diff |= nacl_decide(a, p).allow != nacl_decide(b, p).allow;
     if (ref_diff) {
       EXPECT_NE(d.verdict(), Verdict::Equivalent) << "round " << round;
     }

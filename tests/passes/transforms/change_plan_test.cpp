@@ -1,14 +1,14 @@
 // Change plans: SG changes list exactly the differing rules; NACL steps keep every decision.
 #include "passes/transforms/change_plan.h"
 
+#include "passes/transforms/minimize.h"
+#include "solver/rule_sets.h"
+#include "tests/support/rule_gen.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
-
-#include "passes/transforms/minimize.h"
-#include "solver/rule_sets.h"
-#include "tests/support/rule_gen.h"
 
 namespace sgopt {
 namespace {

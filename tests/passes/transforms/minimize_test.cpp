@@ -3,12 +3,6 @@
 // real inputs.
 #include "passes/transforms/minimize.h"
 
-#include <gtest/gtest.h>
-
-#include <filesystem>
-#include <functional>
-#include <random>
-
 #include "model/aws/loader.h"
 #include "model/packet.h"
 #include "model/protocol.h"
@@ -17,6 +11,12 @@
 #include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <random>
 
 namespace sgopt {
 namespace {
@@ -42,8 +42,7 @@ MinimizeOptions native_only() {
 void expect_same_decisions(const std::vector<SgRule>& a, const std::vector<SgRule>& b) {
   std::vector<SgRule> both = a;
   both.insert(both.end(), b.begin(), b.end());
-  for (const Packet& p : test_support::boundary_packets(both))
-    ASSERT_EQ(sg_allows(a, p), sg_allows(b, p)) << p.str();
+  for (const Packet& p : test_support::boundary_packets(both)) ASSERT_EQ(sg_allows(a, p), sg_allows(b, p)) << p.str();
 }
 
 int total_after(const MinimizedRules& m) { return m.buckets[0].after + m.buckets[1].after; }
@@ -322,9 +321,7 @@ void check_corpus(const std::vector<std::string>& files) {
   }
 }
 
-TEST(MinimizeCorpusTest, SamplesMinimizeEquivalently) {
-  check_corpus(test_support::sample_files());
-}
+TEST(MinimizeCorpusTest, SamplesMinimizeEquivalently) { check_corpus(test_support::sample_files()); }
 
 TEST(MinimizeCorpusTest, RealCorpusMinimizesEquivalently) {
   auto files = test_support::realdata_describe_files();

@@ -2,13 +2,13 @@
 // widening is the optimal K-prefix cover, port joins take the cheapest gaps; splits are equivalent.
 #include "passes/transforms/quota_plan.h"
 
+#include "model/cidr_cover.h"
+#include "model/protocol.h"
+#include "solver/rule_sets.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
-
-#include "model/protocol.h"
-#include "model/cidr_cover.h"
-#include "solver/rule_sets.h"
 
 namespace sgopt {
 namespace {
