@@ -1,11 +1,11 @@
 // IPv4/IPv6 parsing and printing.
 #include "model/ip.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <charconv>
-#include <vector>
+#include <cstring>
 
 namespace sgopt {
 
@@ -25,77 +25,29 @@ bool Cidr::contains(Family f, u128 a) const { return f == family && a >= first()
 
 std::string Cidr::str() const { return fmt::format("{}/{}", format_address(family, addr), len); }
 
-std::optional<u128> parse_ipv4(std::string_view s) {
+// The C library's inet_pton reads addresses exactly as POSIX and RFC 4291 define them: IPv4 as four
+// decimal octets without leading zeros (which other readers take for octal), IPv6 with at most one
+// "::" and an optional dotted IPv4 tail.
+namespace {
+
+template <int kFamily, std::size_t kBytes>
+std::optional<u128> inet_parse(std::string_view s) {
+  char buf[64];
+  if (s.empty() || s.size() >= sizeof buf) return std::nullopt;
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = '\0';
+  unsigned char bytes[kBytes];
+  if (::inet_pton(kFamily, buf, bytes) != 1) return std::nullopt;
   u128 v = 0;
-  int parts = 0;
-  size_t i = 0;
-  while (true) {
-    size_t j = i;
-    while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
-    if (j == i || j - i > 3) return std::nullopt;
-    unsigned octet = 0;
-    for (size_t k = i; k < j; ++k) octet = octet * 10 + static_cast<unsigned>(s[k] - '0');
-    if (octet > 255) return std::nullopt;
-    v = (v << 8) | octet;
-    ++parts;
-    if (j == s.size()) break;
-    if (s[j] != '.' || parts == 4) return std::nullopt;
-    i = j + 1;
-  }
-  if (parts != 4) return std::nullopt;
+  for (unsigned char b : bytes) v = (v << 8) | b;
   return v;
 }
 
-std::optional<u128> parse_ipv6(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  std::vector<unsigned> head, tail;
-  bool seen_gap = false;
-  size_t i = 0;
-  if (s.substr(0, 2) == "::") {
-    seen_gap = true;
-    i = 2;
-  } else if (s[0] == ':') {
-    return std::nullopt;
-  }
-  while (i < s.size()) {
-    size_t j = i;
-    while (j < s.size() && std::isxdigit(static_cast<unsigned char>(s[j]))) ++j;
-    if (j < s.size() && s[j] == '.') {  // embedded IPv4 tail
-      auto v4 = parse_ipv4(s.substr(i));
-      if (!v4) return std::nullopt;
-      auto& dst = seen_gap ? tail : head;
-      dst.push_back(static_cast<unsigned>((*v4 >> 16) & 0xffff));
-      dst.push_back(static_cast<unsigned>(*v4 & 0xffff));
-      i = s.size();
-      break;
-    }
-    if (j == i || j - i > 4) return std::nullopt;
-    unsigned group = 0;
-    std::from_chars(s.data() + i, s.data() + j, group, 16);
-    (seen_gap ? tail : head).push_back(group);
-    if (j == s.size()) {
-      i = j;
-      break;
-    }
-    if (s[j] != ':') return std::nullopt;
-    if (j + 1 < s.size() && s[j + 1] == ':') {
-      if (seen_gap) return std::nullopt;
-      seen_gap = true;
-      i = j + 2;
-    } else {
-      if (j + 1 == s.size()) return std::nullopt;  // trailing single colon
-      i = j + 1;
-    }
-  }
-  size_t n = head.size() + tail.size();
-  if (seen_gap ? n > 7 : n != 8) return std::nullopt;
-  std::vector<unsigned> groups = head;
-  groups.resize(8 - tail.size(), 0);
-  groups.insert(groups.end(), tail.begin(), tail.end());
-  u128 v = 0;
-  for (unsigned g : groups) v = (v << 16) | g;
-  return v;
-}
+}  // namespace
+
+std::optional<u128> parse_ipv4(std::string_view s) { return inet_parse<AF_INET, 4>(s); }
+
+std::optional<u128> parse_ipv6(std::string_view s) { return inet_parse<AF_INET6, 16>(s); }
 
 std::optional<u128> parse_address(std::string_view text, Family* family) {
   if (text.find(':') != std::string_view::npos) {
@@ -170,15 +122,6 @@ std::optional<CidrParse> parse_cidr(std::string_view text, Family family, std::s
   return r;
 }
 
-std::string u128_to_string(u128 v) {
-  if (v == 0) return "0";
-  std::string s;
-  while (v) {
-    s += static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
-  }
-  std::reverse(s.begin(), s.end());
-  return s;
-}
+std::string u128_to_string(u128 v) { return fmt::format("{}", v); }
 
 }  // namespace sgopt

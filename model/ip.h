@@ -45,11 +45,14 @@ struct CidrParse {
 
 /// Parses "a.b.c.d/n" or an IPv6 "x::y/n". Returns nullopt and sets *why on error.
 std::optional<CidrParse> parse_cidr(std::string_view text, Family family, std::string* why);
+/// An address as inet_pton reads it: IPv4 as four decimal octets without leading zeros ("010.0.0.1"
+/// is refused: other readers take it for octal), IPv6 per RFC 4291 (one "::", an IPv4 tail allowed).
 std::optional<u128> parse_ipv4(std::string_view text);
 std::optional<u128> parse_ipv6(std::string_view text);
 /// Parses either family; sets *family.
 std::optional<u128> parse_address(std::string_view text, Family* family);
-/// Dotted quad or RFC 5952 text.
+/// Dotted quad, or RFC 5952 text (lower case, the longest run of two or more zero groups as "::";
+/// always hexadecimal, also for IPv4-mapped addresses, where inet_ntop prints "::ffff:1.2.3.4").
 std::string format_address(Family f, u128 addr);
 /// Decimal text of a 128-bit number.
 std::string u128_to_string(u128 v);

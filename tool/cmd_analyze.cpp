@@ -51,13 +51,8 @@ int run_analyze(const AnalyzeOptions& o) {
     return cli::kExitOk;
   }
   if (o.files.empty()) throw InputError(Diagnostic{{}, "analyze needs at least one FILE (or --list-passes)"});
-  std::optional<Severity> fail_on;
-  if (o.fail_on != "none") {
-    fail_on = parse_severity(o.fail_on);
-    if (!fail_on)
-      throw InputError(Diagnostic{
-          {}, fmt::format("--fail-on must be info, low, medium, high, critical or none, not '{}'", o.fail_on)});
-  }
+  std::optional<Severity> fail_on;  // --fail-on was checked by CLI11 (IsMember)
+  if (o.fail_on != "none") fail_on = parse_severity(o.fail_on);
   auto passes = select_passes(o.passes);
   Snapshot s = cli::load(o.files, o.format != cli::Format::Text);
   std::vector<Finding> findings = run_analyses(s, passes, o.analysis, o.threads);
@@ -104,6 +99,7 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
   cmd->add_option("--fail-on", o->fail_on,
                   "Exit with status 1 when a finding has this severity or higher: info, low, medium, high, "
                   "critical, or none")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "none"}))
       ->default_str("medium");
   cmd->add_option("--out", o->out, "Write the report to this new file (atomically) instead of standard output");
   cmd->add_option("--max-port-range", o->analysis.max_port_range,

@@ -6,6 +6,7 @@
 #include "tool/json_shapes.h"
 #include "tool/sarif.h"
 
+#include <fmt/color.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -135,16 +136,16 @@ nlohmann::json findings_sarif(const std::vector<Finding>& findings, const Report
 
 std::string findings_text(const std::vector<Finding>& findings, const Snapshot& snapshot, const ReportInfo& info,
                           bool color) {
-  auto paint = [color](const char* code, const std::string& s) {
-    return color ? fmt::format("\033[{}m{}\033[0m", code, s) : s;
+  auto paint = [color](fmt::text_style style, const std::string& s) {
+    return color ? fmt::format("{}", fmt::styled(s, style)) : s;
   };
   auto sev_color = [](Severity s) {
     switch (s) {
-      case Severity::Critical: return "1;31";
-      case Severity::High: return "31";
-      case Severity::Medium: return "33";
-      case Severity::Low: return "36";
-      default: return "2";
+      case Severity::Critical: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::red);
+      case Severity::High: return fmt::fg(fmt::terminal_color::red);
+      case Severity::Medium: return fmt::fg(fmt::terminal_color::yellow);
+      case Severity::Low: return fmt::fg(fmt::terminal_color::cyan);
+      default: return fmt::text_style(fmt::emphasis::faint);
     }
   };
   std::string out;
@@ -161,7 +162,7 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
       }
       if (!out.empty()) out += "\n";
       std::string file = f.where.file.empty() ? "" : "  " + f.where.file;
-      out += paint("1", label) + file + "\n";
+      out += paint(fmt::emphasis::bold, label) + file + "\n";
     }
     out += fmt::format("  {} {}{}\n", paint(sev_color(f.severity), fmt::format("{:<8}", severity_name(f.severity))),
                        finding_rule_id(f), f.direction ? fmt::format(" [{}]", direction_name(*f.direction)) : "");
