@@ -1,6 +1,22 @@
 // The exact native packet-set algebra: canonical nested interval maps over
 // peer kind x address x protocol x port key. This is the fast engine the passes use; the Z3
 // encoding (solver/encoding.h) proves the same facts independently.
+//
+// Why hand-written and not Boost.ICL: each level is a sorted vector of disjoint segments whose
+// neighbours with equal values are merged, so two sets are equal exactly when their vectors are,
+// and union, difference, subset and equality are linear merges. bench/interval_bench measures
+// Boost.ICL against it on this machine (2 cores, -O2, one run):
+//   - 1-D union of CIDR-shaped IPv4 intervals (exact_cover's merge): sort + merge 8.9 ms vs
+//     icl::interval_set 67.5 ms for 100,000; 89 ms vs 815 ms for 1,000,000 (exact_cover in all
+//     161 ms, 796 ms with ICL doing the merge);
+//   - nested address x protocol x port, union of N rule boxes: PacketSet 1.24 ms vs ICL nested
+//     interval_map 0.85 ms for 1,000, 19.5 vs 15.1 ms for 10,000;
+//   - difference then equality of two such unions: 0.12 vs 0.28 ms for 1,000, 1.4 vs 12.6 ms for
+//     10,000.
+// ICL wins only the nested union, by 1.3x, and loses difference and equality (the proofs' work)
+// by 2-9x; it also cannot hold IPv6: its numeric traits need std::numeric_limits, which unsigned
+// __int128 lacks in ISO C++ mode. So the nested engine stays hand-written, and so do the 1-D
+// merges of CIDR lists (model/cidr_cover.h).
 #pragma once
 
 #include "model/ip.h"
