@@ -3,6 +3,9 @@
 // address x protocol x port (the packet-set engine: union, difference, equality). IPv4 only:
 // ICL's numeric traits need std::numeric_limits, which unsigned __int128 lacks in ISO C++ mode, so
 // IPv6 could not use ICL at all. The numbers are quoted in solver/packet_set.h.
+#include "model/cidr_cover.h"
+#include "solver/packet_set.h"
+
 #include <benchmark/benchmark.h>
 #include <boost/icl/interval_map.hpp>
 #include <boost/icl/interval_set.hpp>
@@ -12,9 +15,6 @@
 #include <random>
 #include <utility>
 #include <vector>
-
-#include "model/cidr_cover.h"
-#include "solver/packet_set.h"
 
 namespace {
 
@@ -120,7 +120,8 @@ AddrMapI icl_box(const RuleBox& b) {
 void BM_NestedUnion_PacketSet(benchmark::State& state) {
   auto boxes = random_rule_boxes(static_cast<std::size_t>(state.range(0)), 2);
   std::vector<Box> bs;
-  for (const auto& b : boxes) bs.push_back(Box{sgopt::kPeerIpv4, b.lo, b.hi, b.proto, b.proto, b.port_lo, b.port_hi});
+  for (const auto& b : boxes)
+    bs.push_back(sgopt::kind_box(sgopt::kPeerIpv4, b.lo, b.hi, b.proto, b.proto, b.port_lo, b.port_hi));
   for (auto _ : state) benchmark::DoNotOptimize(PacketSet::from_boxes(bs));
 }
 
@@ -138,8 +139,10 @@ void BM_NestedSubtractEqual_PacketSet(benchmark::State& state) {
   auto n = static_cast<std::size_t>(state.range(0));
   auto a = random_rule_boxes(n, 3), b = random_rule_boxes(n, 4);
   std::vector<Box> ba, bb;
-  for (const auto& x : a) ba.push_back(Box{sgopt::kPeerIpv4, x.lo, x.hi, x.proto, x.proto, x.port_lo, x.port_hi});
-  for (const auto& x : b) bb.push_back(Box{sgopt::kPeerIpv4, x.lo, x.hi, x.proto, x.proto, x.port_lo, x.port_hi});
+  for (const auto& x : a)
+    ba.push_back(sgopt::kind_box(sgopt::kPeerIpv4, x.lo, x.hi, x.proto, x.proto, x.port_lo, x.port_hi));
+  for (const auto& x : b)
+    bb.push_back(sgopt::kind_box(sgopt::kPeerIpv4, x.lo, x.hi, x.proto, x.proto, x.port_lo, x.port_hi));
   PacketSet sa = PacketSet::from_boxes(ba), sb = PacketSet::from_boxes(bb);
   for (auto _ : state) {
     PacketSet d = sa.subtract(sb);

@@ -19,6 +19,7 @@ struct NetworkInterface {
   std::vector<std::string> group_ids;  // in input order
   std::vector<u128> private_ipv4;
   std::vector<u128> ipv6;
+  std::vector<Cidr> prefixes;  // delegated Ipv4Prefixes / Ipv6Prefixes (the interface owns all their addresses)
   Location where;
   std::string raw_json;
 };
@@ -30,6 +31,8 @@ struct PrefixList {
   int max_entries = 0;           // 0 when unknown
   std::optional<Family> family;  // AddressFamily, when given
   std::vector<Cidr> entries;
+  bool entries_loaded = false;  // the entries were given (get-managed-prefix-list-entries), even if none
+  bool described = false;       // describe-managed-prefix-lists described it (name, family, MaxEntries)
   Location where;
 };
 

@@ -8,26 +8,30 @@
 namespace sgopt {
 
 std::string Packet::str() const {
-  std::string peer;
-  switch (peer_type) {
-    case PeerType::Ipv4: peer = format_address(Family::V4, addr); break;
-    case PeerType::Ipv6: peer = format_address(Family::V6, addr); break;
-    default: peer = ref; break;
-  }
+  std::string peer = format_address(family, addr);
   // Unnamed protocol numbers read as "protocol 50", not a bare number next to an address.
   std::string proto = has_port_key(protocol) ? protocol_name(protocol) : fmt::format("protocol {}", protocol);
   std::string s = fmt::format("{} {}", proto, peer);
   if (is_port_protocol(protocol)) s += fmt::format(" port {}", port_key);
   if (is_icmp_protocol(protocol)) s += fmt::format(" type {} code {}", port_key / 256, port_key % 256);
+  if (member) s += fmt::format(", {} {}", member->type == PeerType::Group ? "a member of" : "an entry of", member->id);
   return s;
 }
 
-static bool peer_matches(const Peer& peer, const Packet& p) {
-  switch (peer.type) {
-    case PeerType::Ipv4: return p.peer_type == PeerType::Ipv4 && peer.cidr.contains(Family::V4, p.addr);
-    case PeerType::Ipv6: return p.peer_type == PeerType::Ipv6 && peer.cidr.contains(Family::V6, p.addr);
-    default: return p.peer_type == peer.type && p.ref == peer.ref;
+// "the rule affects all instances that are associated with the security groups ... using the
+// private IP addresses of the instances"; a prefix list stands for its entries. Resolved, the
+// reference is its members' addresses; open, it matches the packets that say they are members
+// (and a prefix list of one family only has members of that family).
+static bool peer_matches(const Peer& peer, const Packet& p, const References* refs) {
+  if (peer.is_cidr()) return peer.cidr.contains(p.family, p.addr);
+  const ReferenceInfo* info = refs ? refs->find(peer.type, peer.ref) : nullptr;
+  if (info && info->resolved) {
+    for (const Cidr& c : info->addresses)
+      if (c.contains(p.family, p.addr)) return true;
+    return false;
   }
+  if (!p.member || p.member->type != peer.type || p.member->id != peer.ref) return false;
+  return !(info && info->family && *info->family != p.family);
 }
 
 // "If the protocol is ICMP or ICMPv6, FromPort is the ICMP type or -1 (all ICMP types); ToPort is
@@ -38,8 +42,8 @@ static bool icmp_matches(int type, int code, int port_key) {
   return code < 0 || port_key % 256 == code;
 }
 
-bool rule_matches(const SgRule& r, const Packet& p) {
-  if (!peer_matches(r.peer, p)) return false;
+bool rule_matches(const SgRule& r, const Packet& p, const References* refs) {
+  if (!peer_matches(r.peer, p, refs)) return false;
   // "-1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports."
   if (r.protocol == kAllProtocols) return true;
   if (p.protocol != r.protocol) return false;
@@ -53,17 +57,16 @@ bool rule_matches(const SgRule& r, const Packet& p) {
   return true;
 }
 
-bool sg_allows(const std::vector<SgRule>& rules, const Packet& p) {
+bool sg_allows(const std::vector<SgRule>& rules, const Packet& p, const References* refs) {
   for (const auto& r : rules)
-    if (rule_matches(r, p)) return true;
+    if (rule_matches(r, p, refs)) return true;
   return false;
 }
 
 bool entry_matches(const NaclEntry& e, const Packet& p) {
+  // "none of the rules for the IPv4 traffic apply to the IPv6 traffic"; entries match addresses only.
   Family f = e.cidr.family;
-  bool family_ok =
-      (f == Family::V4 && p.peer_type == PeerType::Ipv4) || (f == Family::V6 && p.peer_type == PeerType::Ipv6);
-  if (!family_ok || !e.cidr.contains(f, p.addr)) return false;
+  if (!e.cidr.contains(p.family, p.addr)) return false;
   if (e.protocol == kAllProtocols) return true;
   if (p.protocol != e.protocol) return false;
   if (e.protocol == kTcp || e.protocol == kUdp)

@@ -24,9 +24,11 @@ std::optional<PeerType> reference_type(std::string_view id);
 /// The other end of a rule: a CIDR, a referenced security group, or a prefix list.
 struct Peer {
   PeerType type = PeerType::Ipv4;
-  Cidr cidr;            // Ipv4 / Ipv6
-  std::string ref;      // group id ("sg-...") or prefix-list id ("pl-...")
-  std::string user_id;  // owner account of a referenced group, when given
+  Cidr cidr;                       // Ipv4 / Ipv6
+  std::string ref;                 // group id ("sg-...") or prefix-list id ("pl-...")
+  std::string user_id;             // owner account of a referenced group, when given
+  std::string peering_connection;  // a referenced group across a VPC peering: pcx-...
+  std::string peering_status;      // and the peering's status ("active", "deleted", ...), when given
 
   /// The peer as the user wrote it in the canonical form: "10.0.0.0/8", "sg-1", "pl-2".
   std::string str() const;

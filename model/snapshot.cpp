@@ -15,6 +15,8 @@ const SecurityGroup* Snapshot::find_group(const std::string& id) const { return 
 const NetworkAcl* Snapshot::find_acl(const std::string& id) const { return find_by_id(acls, id); }
 const PrefixList* Snapshot::find_prefix_list(const std::string& id) const { return find_by_id(prefix_lists, id); }
 
+void Snapshot::resolve_references(ReferenceMode mode) { references = References::of(*this, mode); }
+
 std::vector<const NetworkInterface*> Snapshot::interfaces_with_group(const std::string& group_id) const {
   std::vector<const NetworkInterface*> out;
   for (const auto& eni : interfaces)

@@ -3,6 +3,7 @@
 
 #include "model/network_acl.h"
 #include "model/packet.h"
+#include "model/references.h"
 #include "model/rule.h"
 
 #include <optional>
@@ -46,6 +47,9 @@ struct Finding {
   std::string exposed_addresses;  // exact number of distinct peer addresses in that exposure
   std::string fix;                // one-line suggested fix
   Location where;                 // primary location (for SARIF)
+  /// Open: the claim holds for every membership of referenced groups and prefix lists. Closed:
+  /// it holds for the members the snapshot holds, and rests on the snapshot being complete.
+  World world = World::Open;
 };
 
 /// The reference to an SG rule of a group, as the user wrote it.

@@ -29,6 +29,10 @@ struct AnalysisContext {
   const AnalysisOptions& options;
   const SecurityGroup* group = nullptr;
   const NetworkAcl* acl = nullptr;
+  /// What references stand for in this run (model/references.h): nothing resolved (the open
+  /// world) or the snapshot's resolutions (the closed world). Passes judge rules with these.
+  const References* references = nullptr;
+  World world = World::Open;
 };
 
 /// One kind of finding a pass reports, declared beside the pass's code: the registry, SARIF's

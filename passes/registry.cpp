@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -51,12 +52,64 @@ const Pass* find_pass(std::string_view name) {
   return nullptr;
 }
 
+namespace {
+
+// Runs the passes on one resource in one world, stamping each finding with its pass and world.
+void run_passes(const AnalysisContext& ctx, const std::vector<const Pass*>& passes, std::vector<Finding>& out) {
+  for (const Pass* p : passes) {
+    std::size_t first = out.size();
+    p->run(ctx, out);
+    for (std::size_t k = first; k < out.size(); ++k) {
+      Finding& f = out[k];
+      if (!p->kind(f.kind))
+        throw std::logic_error(
+            fmt::format("internal error: pass {} reported a kind it does not declare: {}", p->name(), f.kind));
+      f.pass = std::string(p->name());
+      f.world = ctx.world;
+    }
+  }
+}
+
+// Two findings make the same claim when pass, kind and direction agree and they are about the
+// same rule (its first) or say the same (exposure findings list every contributing rule, which a
+// resolved reference can lengthen without changing what is claimed).
+bool same_claim(const Finding& a, const Finding& b) {
+  if (a.pass != b.pass || a.kind != b.kind || a.direction != b.direction) return false;
+  if (a.message == b.message) return true;
+  return !a.rules.empty() && !b.rules.empty() &&
+         a.rules.front().where.json_pointer == b.rules.front().where.json_pointer &&
+         a.rules.front().text == b.rules.front().text;
+}
+
+// True when a resolved reference can change what the passes see of the group: its own rules, or
+// those of a group that shares an interface with it, name one.
+bool involves_resolved(const Snapshot& s, const SecurityGroup& g) {
+  auto names_resolved = [&](const SecurityGroup& x) {
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const SgRule& r : x.rules(d))
+        if (s.references.resolved(r.peer)) return true;
+    return false;
+  };
+  if (names_resolved(g)) return true;
+  for (const NetworkInterface* eni : s.interfaces_with_group(g.id))
+    for (const auto& gid : eni->group_ids)
+      if (const SecurityGroup* other = gid == g.id ? nullptr : s.find_group(gid))
+        if (names_resolved(*other)) return true;
+  return false;
+}
+
+}  // namespace
+
 std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes,
                                   const AnalysisOptions& options, unsigned threads) {
   // One work item per resource; each worker takes the next item, results land in the item's slot,
-  // so the output order never depends on scheduling.
+  // so the output order never depends on scheduling. Every resource is judged in the open world;
+  // one that a resolved reference touches is judged again in the closed world, and what only that
+  // finds is kept, marked closed (it rests on the snapshot being complete).
   const std::size_t n_groups = snapshot.groups.size();
   const std::size_t n_items = n_groups + snapshot.acls.size();
+  const References open = snapshot.references.open();
+  const bool any_closed = snapshot.references.any_resolved();
   std::vector<std::vector<Finding>> slots(n_items);
   std::atomic<std::size_t> next{0};
   std::exception_ptr error;
@@ -70,16 +123,18 @@ std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<co
         } else {
           ctx.acl = &snapshot.acls[i - n_groups];
         }
-        for (const Pass* p : passes) {
-          std::size_t first = slots[i].size();
-          p->run(ctx, slots[i]);
-          for (std::size_t k = first; k < slots[i].size(); ++k) {
-            Finding& f = slots[i][k];
-            if (!p->kind(f.kind))
-              throw std::logic_error(
-                  fmt::format("internal error: pass {} reported a kind it does not declare: {}", p->name(), f.kind));
-            f.pass = std::string(p->name());
-          }
+        ctx.references = &open;
+        run_passes(ctx, passes, slots[i]);
+        if (!any_closed || !ctx.group || !involves_resolved(snapshot, *ctx.group)) continue;
+        ctx.references = &snapshot.references;
+        ctx.world = World::Closed;
+        std::vector<Finding> closed;
+        run_passes(ctx, passes, closed);
+        const std::size_t n_open = slots[i].size();
+        for (Finding& f : closed) {
+          auto open_end = slots[i].begin() + static_cast<std::ptrdiff_t>(n_open);
+          if (std::none_of(slots[i].begin(), open_end, [&](const Finding& o) { return same_claim(o, f); }))
+            slots[i].push_back(std::move(f));
         }
       }
     } catch (...) {

@@ -7,8 +7,8 @@
 namespace sgopt {
 
 bool boxes_overlap(const Box& a, const Box& b) {
-  return a.kind == b.kind && a.addr_lo <= b.addr_hi && b.addr_lo <= a.addr_hi && a.proto_lo <= b.proto_hi &&
-         b.proto_lo <= a.proto_hi && a.port_lo <= b.port_hi && b.port_lo <= a.port_hi;
+  return a.kind_lo <= b.kind_hi && b.kind_lo <= a.kind_hi && a.addr_lo <= b.addr_hi && b.addr_lo <= a.addr_hi &&
+         a.proto_lo <= b.proto_hi && b.proto_lo <= a.proto_hi && a.port_lo <= b.port_hi && b.port_lo <= a.port_hi;
 }
 
 std::vector<std::size_t> small_cover(const PacketSet& target, const std::vector<PacketSet>& pieces) {
@@ -46,7 +46,7 @@ std::vector<std::size_t> small_cover(const PacketSet& target, const std::vector<
 std::optional<Packet> typical_witness(const PacketSet& s, const PeerTable& peers) {
   for (int proto : {6, 17, 1, 58}) {
     std::vector<Box> boxes;
-    for (PeerKind k : s.kinds()) boxes.push_back(Box{k, 0, max_address_of(k), proto, proto, 0, 65535});
+    for (Family f : s.families()) boxes.push_back(address_box(f, 0, max_address(f), proto, proto, 0, 65535));
     PacketSet part = s.intersect(PacketSet::from_boxes(boxes));
     if (!part.empty()) return part.witness(peers);
   }

@@ -41,16 +41,17 @@ Encoder::Encoder(z3::context& ctx, PeerTable& peers)
 
 z3::expr Encoder::bv(std::uint64_t v, unsigned width) { return ctx_.bv_val(v, width); }
 
+z3::expr Encoder::family_is(Family f) { return kind_.extract(31, 31) == bv(f == Family::V6 ? 1 : 0, 1); }
+
 z3::expr Encoder::domain() {
-  // IPv4 addresses live in the low 32 bits; symbolic peers have no address.
-  z3::expr v4 = z3::implies(kind_ == bv(kPeerIpv4, kKindBits), addr_.extract(kAddrBits - 1, 32) == bv(0, 96));
-  z3::expr symbolic = z3::implies(z3::uge(kind_, bv(2, kKindBits)), addr_ == bv(0, kAddrBits));
-  z3::expr kinds = z3::ult(kind_, bv(peers_.size(), kKindBits));
+  // IPv4 addresses live in the low 32 bits; memberships are the interned ones or none.
+  z3::expr v4 = z3::implies(family_is(Family::V4), addr_.extract(kAddrBits - 1, 32) == bv(0, 96));
+  z3::expr kinds = z3::ule(kind_.extract(30, 0), bv(peers_.members(), 31));
   // Packets of protocols other than tcp, udp, icmp and icmpv6 have no port: their key is 0.
   z3::expr keyed = proto_ == bv(kTcp, kProtoBits) || proto_ == bv(kUdp, kProtoBits) ||
                    proto_ == bv(kIcmp, kProtoBits) || proto_ == bv(kIcmpv6, kProtoBits);
   z3::expr ports = keyed || port_ == bv(0, kPortBits);
-  return kinds && v4 && symbolic && ports;
+  return kinds && v4 && ports;
 }
 
 // The prefix bits over the whole 128-bit variable, so that an IPv4 block also demands the 96 high
@@ -63,12 +64,20 @@ z3::expr Encoder::in_cidr(const Cidr& c) {
   return addr_.extract(kAddrBits - 1, low) == wide_val(ctx_, prefix, kAddrBits - low);
 }
 
-z3::expr Encoder::peer(const Peer& p) {
-  switch (p.type) {
-    case PeerType::Ipv4: return kind_ == bv(kPeerIpv4, kKindBits) && in_cidr(p.cidr);
-    case PeerType::Ipv6: return kind_ == bv(kPeerIpv6, kKindBits) && in_cidr(p.cidr);
-    default: return kind_ == bv(peers_.kind_of(p), kKindBits);
+// "Incoming traffic is allowed based on the private IP addresses of the instances that are
+// associated with the source security group": resolved, a reference is its members' addresses;
+// open, it is the packets whose membership it is (a prefix list of one family has members of it).
+z3::expr Encoder::peer(const Peer& p, const References* refs) {
+  if (p.is_cidr()) return family_is(p.cidr.family) && in_cidr(p.cidr);
+  const ReferenceInfo* info = refs ? refs->find(p.type, p.ref) : nullptr;
+  if (info && info->resolved) {
+    z3::expr_vector any(ctx_);
+    for (const Cidr& c : info->addresses) any.push_back(family_is(c.family) && in_cidr(c));
+    return z3::mk_or(any);
   }
+  z3::expr who = kind_.extract(30, 0) == bv(peers_.member(p.type, p.ref), 31);
+  if (info && info->family) who = who && family_is(*info->family);
+  return who;
 }
 
 // Destination ports lo..hi (inclusive), clipped to the 16-bit port space.
@@ -92,8 +101,8 @@ z3::expr Encoder::icmp_type_code(int type, int code) {
   return t && port_.extract(7, 0) == bv(code, 8);
 }
 
-z3::expr Encoder::rule(const SgRule& r) {
-  z3::expr who = peer(r.peer);
+z3::expr Encoder::rule(const SgRule& r, const References* refs) {
+  z3::expr who = peer(r.peer, refs);
   // "specifying -1 ... allows traffic on all ports, regardless of any port range you specify."
   if (r.protocol == kAllProtocols) return who;
   if (r.protocol < 0 || r.protocol > 255) return ctx_.bool_val(false);
@@ -111,7 +120,7 @@ z3::expr Encoder::rule(const SgRule& r) {
 z3::expr Encoder::entry(const NaclEntry& e) {
   // "none of the rules for the IPv4 traffic apply to the IPv6 traffic."
   bool v4 = e.cidr.family == Family::V4;
-  z3::expr who = kind_ == bv(peer_kind_of(e.cidr.family), kKindBits) && in_cidr(e.cidr);
+  z3::expr who = family_is(e.cidr.family) && in_cidr(e.cidr);
   if (e.protocol == kAllProtocols) return who;
   if (e.protocol < 0 || e.protocol > 255) return ctx_.bool_val(false);
   z3::expr what = who && proto_ == bv(e.protocol, kProtoBits);
@@ -129,15 +138,15 @@ z3::expr Encoder::entry(const NaclEntry& e) {
 z3::expr Encoder::box(const Box& b) {
   int proto_lo = std::max(b.proto_lo, 0), proto_hi = std::min(b.proto_hi, 255);
   if (b.addr_lo > b.addr_hi || proto_lo > proto_hi) return ctx_.bool_val(false);
-  z3::expr f = kind_ == bv(b.kind, kKindBits) && z3::uge(addr_, wide_val(ctx_, b.addr_lo)) &&
-               z3::ule(addr_, wide_val(ctx_, b.addr_hi)) && z3::uge(proto_, bv(proto_lo, kProtoBits)) &&
-               z3::ule(proto_, bv(proto_hi, kProtoBits));
+  z3::expr f = z3::uge(kind_, bv(b.kind_lo, kKindBits)) && z3::ule(kind_, bv(b.kind_hi, kKindBits)) &&
+               z3::uge(addr_, wide_val(ctx_, b.addr_lo)) && z3::ule(addr_, wide_val(ctx_, b.addr_hi)) &&
+               z3::uge(proto_, bv(proto_lo, kProtoBits)) && z3::ule(proto_, bv(proto_hi, kProtoBits));
   return f && port_range(b.port_lo, b.port_hi);
 }
 
-z3::expr Encoder::sg(const std::vector<SgRule>& rules) {
+z3::expr Encoder::sg(const std::vector<SgRule>& rules, const References* refs) {
   z3::expr_vector any(ctx_);
-  for (const auto& r : rules) any.push_back(rule(r));
+  for (const auto& r : rules) any.push_back(rule(r, refs));
   return z3::mk_or(any);
 }
 
@@ -151,29 +160,21 @@ z3::expr Encoder::nacl_allows(const std::vector<NaclEntry>& entries) {
   return decision;
 }
 
-PeerKind Encoder::kind_value(const Packet& p) const { return peers_.kind_of(p).value_or(kUnknownPeer); }
+PeerKind Encoder::kind_value(const Packet& p) const { return peers_.kind_of(p); }
 
 z3::expr Encoder::is_packet(const Packet& p) {
   if (p.protocol < 0 || p.protocol > 255 || p.port_key < 0 || p.port_key > kMaxPort) return ctx_.bool_val(false);
-  PeerKind k = kind_value(p);
-  u128 a = k == kPeerIpv4 || k == kPeerIpv6 ? p.addr : 0;
-  return kind_ == bv(k, kKindBits) && addr_ == wide_val(ctx_, a) && proto_ == bv(p.protocol, kProtoBits) &&
-         port_ == bv(p.port_key, kPortBits);
+  return kind_ == bv(kind_value(p), kKindBits) && addr_ == wide_val(ctx_, p.addr) &&
+         proto_ == bv(p.protocol, kProtoBits) && port_ == bv(p.port_key, kPortBits);
 }
 
 Packet Encoder::packet_from(const z3::model& m) {
   auto num = [&](const z3::expr& e) { return m.eval(e, true).get_numeral_uint64(); };
   auto k = static_cast<PeerKind>(num(kind_));
   Packet p;
-  if (k < peers_.size()) {
-    p.peer_type = peers_.type(k);
-    p.ref = peers_.ref(k);
-  } else {
-    p.peer_type = PeerType::Group;
-    p.ref = fmt::format("unknown-peer-{}", k);
-  }
-  if (k == kPeerIpv4 || k == kPeerIpv6)
-    p.addr = (static_cast<u128>(num(addr_.extract(127, 64))) << 64) | num(addr_.extract(63, 0));
+  p.family = family_of_kind(k);
+  p.member = peers_.membership(k);
+  p.addr = (static_cast<u128>(num(addr_.extract(127, 64))) << 64) | num(addr_.extract(63, 0));
   p.protocol = static_cast<int>(num(proto_));
   p.port_key = static_cast<int>(num(port_));
   return p;
@@ -244,7 +245,7 @@ bool Prover::holds_for(const z3::expr& f, const Packet& p) {
     throw std::invalid_argument("packet outside the protocol or port-key range: " + p.str());
   z3::context& c = enc_.ctx();
   PeerKind k = enc_.kind_value(p);
-  u128 a = k == kPeerIpv4 || k == kPeerIpv6 ? p.addr : 0;
+  u128 a = p.addr;
   // Evaluating in a model that fixes the four fields is plain rewriting, no search; it is about
   // twice as fast as substitute-and-simplify on a 60-rule group.
   z3::model m(c);

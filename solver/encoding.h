@@ -17,8 +17,11 @@
 
 namespace sgopt {
 
-/// Packet variables (DESIGN.md "The packet model"): peer kind, 128-bit address, 8-bit protocol,
-/// 16-bit port key. One Encoder per z3::context; never share a context between threads.
+/// Packet variables (DESIGN.md "The packet model"): peer kind (the address family in its top bit,
+/// the membership in the other 31, as in solver/packet_set.h), 128-bit address, 8-bit protocol,
+/// 16-bit port key. A membership is a free value: an open reference's rule matches the packets
+/// whose membership is that reference, so a proof over all values is a proof for every membership.
+/// One Encoder per z3::context; never share a context between threads.
 class Encoder {
  public:
   Encoder(z3::context& ctx, PeerTable& peers);
@@ -29,33 +32,30 @@ class Encoder {
   const z3::expr& proto() const { return proto_; }
   const z3::expr& port() const { return port_; }
 
-  /// The packet domain (same as PacketSet's): IPv4 addresses below 2^32, symbolic peers at
-  /// address 0, port key 0 for protocols without ports, and peer kinds the PeerTable holds when
-  /// domain() is called (so call it after encoding the formulas it will constrain).
+  /// The packet domain (same as PacketSet's): IPv4 addresses below 2^32, port key 0 for protocols
+  /// without ports, and memberships the PeerTable holds when domain() is called (so call it after
+  /// encoding the formulas it will constrain; a membership past them is the same as none).
   z3::expr domain();
-  /// A rule / entry matches the packet.
-  z3::expr rule(const SgRule& r);
+  /// A rule / entry matches the packet; a reference `refs` resolves stands for its members.
+  z3::expr rule(const SgRule& r, const References* refs = nullptr);
   z3::expr entry(const NaclEntry& e);
   /// A box (for regions and cross-checks).
   z3::expr box(const Box& b);
   /// The union of rules (security-group semantics).
-  z3::expr sg(const std::vector<SgRule>& rules);
+  z3::expr sg(const std::vector<SgRule>& rules, const References* refs = nullptr);
   /// Allowed under first match in ascending rule number (entries may come in any order; equal
   /// numbers keep their input order); implicit deny at the end.
   z3::expr nacl_allows(const std::vector<NaclEntry>& entries);
   /// The packet variables equal this packet.
   z3::expr is_packet(const Packet& p);
-  /// Reads a packet back from a model; every field is filled (address 0 for symbolic peers).
+  /// Reads a packet back from a model; every field is filled.
   Packet packet_from(const z3::model& m);
-  /// The peer kind a packet's variables take for p: its PeerTable kind, or kUnknownPeer for a
-  /// symbolic peer that no encoded rule mentions (such a packet matches no rule).
+  /// The peer kind a packet's variables take for p (PeerTable::kind_of).
   PeerKind kind_value(const Packet& p) const;
 
-  /// Kind given to packets from a symbolic peer not in the table.
-  static constexpr PeerKind kUnknownPeer = 0xffffffffu;
-
  private:
-  z3::expr peer(const Peer& p);
+  z3::expr peer(const Peer& p, const References* refs);
+  z3::expr family_is(Family f);
   z3::expr in_cidr(const Cidr& c);
   z3::expr port_range(int lo, int hi);
   z3::expr icmp_type_code(int type, int code);
@@ -89,10 +89,9 @@ class Prover {
   /// Proved when a and b agree on every packet of the domain.
   ProofResult equal(const z3::expr& a, const z3::expr& b);
   /// Evaluates a formula on one concrete packet (true/false) in a model that fixes the packet
-  /// fields: rewriting only, no solver call; used by `query`. A symbolic peer missing from the
-  /// PeerTable gets Encoder::kUnknownPeer, so it matches no rule. Throws std::invalid_argument
-  /// when f has other free variables or p has a protocol outside 0..255 or a port key outside
-  /// 0..65535.
+  /// fields: rewriting only, no solver call; used by `query`. A membership missing from the
+  /// PeerTable is no membership (no encoded rule names it). Throws std::invalid_argument when f
+  /// has other free variables or p has a protocol outside 0..255 or a port key outside 0..65535.
   bool holds_for(const z3::expr& f, const Packet& p);
   /// The SMT-LIB2 text whose `unsat` answer proves that f is empty on the domain: declarations,
   /// the domain, f, and (check-sat); `z3 FILE` prints `unsat` exactly when f is empty.

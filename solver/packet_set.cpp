@@ -12,52 +12,39 @@
 namespace sgopt {
 
 // ---------------------------------------------------------------------------------------------
-// PeerTable
+// PeerTable and boxes
 
-PeerKind PeerTable::kind_of(const Peer& peer) {
-  switch (peer.type) {
-    case PeerType::Ipv4: return kPeerIpv4;
-    case PeerType::Ipv6: return kPeerIpv6;
-    default: return intern(peer.type, peer.ref);
-  }
+PeerKind PeerTable::member(PeerType type, const std::string& id) {
+  if (auto m = find_member(type, id)) return *m;
+  members_.push_back(Membership{type, id});
+  return static_cast<PeerKind>(members_.size());
 }
 
-PeerKind PeerTable::intern(PeerType type, const std::string& ref) {
-  if (auto k = find(type, ref)) return *k;
-  symbols_.push_back(Symbol{type, ref});
-  return static_cast<PeerKind>(1 + symbols_.size());
-}
-
-std::optional<PeerKind> PeerTable::find(PeerType type, const std::string& ref) const {
-  for (std::size_t i = 0; i < symbols_.size(); ++i)
-    if (symbols_[i].type == type && symbols_[i].ref == ref) return static_cast<PeerKind>(i + 2);
+std::optional<PeerKind> PeerTable::find_member(PeerType type, const std::string& id) const {
+  for (std::size_t i = 0; i < members_.size(); ++i)
+    if (members_[i].type == type && members_[i].id == id) return static_cast<PeerKind>(i + 1);
   return std::nullopt;
 }
 
-std::optional<PeerKind> PeerTable::kind_of(const Packet& p) const {
-  switch (p.peer_type) {
-    case PeerType::Ipv4: return kPeerIpv4;
-    case PeerType::Ipv6: return kPeerIpv6;
-    default: return find(p.peer_type, p.ref);
-  }
+PeerKind PeerTable::kind_of(const Packet& p) const {
+  PeerKind m = kNoMember;
+  if (p.member)
+    if (auto id = find_member(p.member->type, p.member->id)) m = *id;
+  return sgopt::kind_of(p.family, m);
 }
 
-PeerType PeerTable::type(PeerKind k) const {
-  if (k == kPeerIpv4) return PeerType::Ipv4;
-  if (k == kPeerIpv6) return PeerType::Ipv6;
-  return symbols_.at(k - 2).type;
+std::optional<Membership> PeerTable::membership(PeerKind k) const {
+  PeerKind m = member_of(k);
+  if (m == kNoMember || m > members_.size()) return std::nullopt;
+  return members_[m - 1];
 }
 
-const std::string& PeerTable::ref(PeerKind k) const {
-  static const std::string kEmpty;
-  if (k < 2) return kEmpty;
-  return symbols_.at(k - 2).ref;
+Box address_box(Family f, u128 lo, u128 hi, int proto_lo, int proto_hi, int port_lo, int port_hi) {
+  return Box{first_kind(f), last_kind(f), lo, hi, proto_lo, proto_hi, port_lo, port_hi};
 }
 
-u128 max_address_of(PeerKind k) {
-  if (k == kPeerIpv4) return max_address(Family::V4);
-  if (k == kPeerIpv6) return max_address(Family::V6);
-  return 0;
+Box kind_box(PeerKind k, u128 lo, u128 hi, int proto_lo, int proto_hi, int port_lo, int port_hi) {
+  return Box{k, k, lo, hi, proto_lo, proto_hi, port_lo, port_hi};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,20 +240,22 @@ static PacketSet::ProtoMap proto_map(int proto_lo, int proto_hi, int port_lo, in
 
 PacketSet PacketSet::from_box(const Box& b) {
   PacketSet s;
-  u128 hi = std::min(b.addr_hi, max_address_of(b.kind));
+  Family f = b.family();
+  PeerKind kind_hi = std::min(b.kind_hi, last_kind(f));
+  u128 hi = std::min(b.addr_hi, max_address(f));
   int proto_lo = std::max(b.proto_lo, 0), proto_hi = std::min(b.proto_hi, 255);
   int port_lo = std::max(b.port_lo, 0), port_hi = std::min(b.port_hi, 65535);
-  if (b.addr_lo > hi || proto_lo > proto_hi || port_lo > port_hi) return s;
+  if (b.kind_lo > kind_hi || b.addr_lo > hi || proto_lo > proto_hi || port_lo > port_hi) return s;
   ProtoMap pm = proto_map(proto_lo, proto_hi, port_lo, port_hi);
   if (pm.empty()) return s;
   AddrMap am{{b.addr_lo, hi, std::move(pm)}};
-  s.kinds_.push_back({b.kind, b.kind, std::move(am)});
+  s.kinds_.push_back({b.kind_lo, kind_hi, std::move(am)});
   return s;
 }
 
-PacketSet PacketSet::universe(const std::vector<PeerKind>& kinds) {
+PacketSet PacketSet::universe(const std::vector<Family>& families) {
   std::vector<Box> boxes;
-  for (PeerKind k : kinds) boxes.push_back(Box{k, 0, max_address_of(k), 0, 255, 0, 65535});
+  for (Family f : families) boxes.push_back(address_box(f, 0, max_address(f)));
   return from_boxes(boxes);
 }
 
@@ -311,33 +300,19 @@ bool PacketSet::subset_of(const PacketSet& o) const { return detail::is_subset(k
 bool PacketSet::intersects(const PacketSet& o) const { return !intersect(o).empty(); }
 bool PacketSet::operator==(const PacketSet& o) const { return kinds_ == o.kinds_; }
 
-std::optional<Box> packet_box(const Packet& p, const PeerTable& peers) {
-  auto k = peers.kind_of(p);
-  if (!k) return std::nullopt;
-  u128 a = *k >= 2 ? 0 : p.addr;
-  return Box{*k, a, a, p.protocol, p.protocol, p.port_key, p.port_key};
+Box packet_box(const Packet& p, const PeerTable& peers) {
+  return kind_box(peers.kind_of(p), p.addr, p.addr, p.protocol, p.protocol, p.port_key, p.port_key);
 }
 
 bool PacketSet::contains(const Packet& p, const PeerTable& peers) const {
-  auto k = peers.kind_of(p);
-  if (!k) return false;
-  const auto* ks = detail::find_seg(kinds_, *k);
+  PeerKind k = peers.kind_of(p);
+  const auto* ks = detail::find_seg(kinds_, k);
   if (!ks) return false;
-  const auto* as = detail::find_seg(ks->v, *k >= 2 ? u128{0} : p.addr);
+  const auto* as = detail::find_seg(ks->v, p.addr);
   if (!as) return false;
   const auto* ps = detail::find_seg(as->v, p.protocol);
   if (!ps) return false;
   return detail::find_seg(ps->v, p.port_key) != nullptr;
-}
-
-static Packet make_packet(PeerKind k, u128 addr, int proto, int port, const PeerTable& peers) {
-  Packet p;
-  p.peer_type = peers.type(k);
-  if (k < 2) p.addr = addr;
-  p.ref = peers.ref(k);
-  p.protocol = proto;
-  p.port_key = port;
-  return p;
 }
 
 std::optional<Packet> PacketSet::witness(const PeerTable& peers) const {
@@ -345,39 +320,83 @@ std::optional<Packet> PacketSet::witness(const PeerTable& peers) const {
   const auto& k = kinds_.front();
   const auto& a = k.v.front();
   const auto& pr = a.v.front();
-  return make_packet(k.lo, a.lo, pr.lo, pr.v.front().lo, peers);
+  Packet p;
+  p.family = family_of_kind(k.lo);
+  p.addr = a.lo;
+  p.member = peers.membership(k.lo);
+  p.protocol = pr.lo;
+  p.port_key = pr.v.front().lo;
+  return p;
 }
 
-BigCount PacketSet::count() const { return detail::count_of(kinds_); }
-
-std::vector<Box> PacketSet::boxes() const {
-  std::vector<Box> out;
-  for (const auto& ks : kinds_)
-    for (PeerKind k = ks.lo;; ++k) {
-      for (const auto& as : ks.v)
-        for (const auto& ps : as.v)
-          for (const auto& pt : ps.v) out.push_back(Box{k, as.lo, as.hi, ps.lo, ps.hi, pt.lo, pt.hi});
-      if (k == ks.hi) break;
-    }
+PacketSet PacketSet::kind_slice(PeerKind k) const {
+  PacketSet out;
+  if (const auto* ks = detail::find_seg(kinds_, k)) out.kinds_.push_back({k, k, ks->v});
   return out;
 }
 
-std::vector<PeerKind> PacketSet::kinds() const {
+BigCount PacketSet::count() const {
+  BigCount total = 0;
+  for (Family f : {Family::V4, Family::V6})
+    if (const auto* ks = detail::find_seg(kinds_, kind_of(f))) total += detail::count_of(ks->v);
+  return total;
+}
+
+std::vector<PeerKind> PacketSet::extra_members(const PeerTable& peers) const {
   std::vector<PeerKind> out;
-  for (const auto& ks : kinds_)
-    for (PeerKind k = ks.lo;; ++k) {
-      out.push_back(k);
-      if (k == ks.hi) break;
+  for (PeerKind m = 1; m <= peers.members(); ++m) {
+    bool extra = false;
+    for (Family f : {Family::V4, Family::V6}) {
+      const auto* base = detail::find_seg(kinds_, kind_of(f));
+      const auto* mine = detail::find_seg(kinds_, kind_of(f, m));
+      if (!mine) continue;
+      // Sets made of rules only grow with membership; anything here beyond the base is extra.
+      AddrMap beyond;
+      if (base) {
+        detail::subtract_into(mine->v, base->v, beyond);
+      } else {
+        beyond = mine->v;
+      }
+      extra = extra || !beyond.empty();
     }
+    if (extra) out.push_back(m);
+  }
+  return out;
+}
+
+std::vector<Box> PacketSet::boxes() const {
+  std::vector<Box> out;
+  for (const auto& ks : kinds_) {
+    // A kind range never spans both families in a box.
+    std::vector<std::pair<PeerKind, PeerKind>> ranges;
+    if (family_of_kind(ks.lo) != family_of_kind(ks.hi)) {
+      ranges = {{ks.lo, last_kind(Family::V4)}, {first_kind(Family::V6), ks.hi}};
+    } else {
+      ranges = {{ks.lo, ks.hi}};
+    }
+    for (const auto& [klo, khi] : ranges)
+      for (const auto& as : ks.v) {
+        if (as.lo > max_address_of(klo)) continue;
+        u128 hi = std::min(as.hi, max_address_of(klo));
+        for (const auto& ps : as.v)
+          for (const auto& pt : ps.v) out.push_back(Box{klo, khi, as.lo, hi, ps.lo, ps.hi, pt.lo, pt.hi});
+      }
+  }
+  return out;
+}
+
+std::vector<Family> PacketSet::families() const {
+  std::vector<Family> out;
+  for (const auto& ks : kinds_)
+    for (Family f : {family_of_kind(ks.lo), family_of_kind(ks.hi)})
+      if (std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Printing
 
-static std::string address_range_str(PeerKind k, u128 lo, u128 hi, const PeerTable& peers) {
-  if (k >= 2) return peers.ref(k);
-  Family f = family_of_kind(k);
+static std::string address_range_str(Family f, u128 lo, u128 hi) {
   u128 size_minus_1 = hi - lo;
   // One CIDR when the range is aligned and its size a power of two.
   if ((size_minus_1 & (size_minus_1 + 1)) == 0 && (lo & size_minus_1) == 0) {
@@ -418,7 +437,13 @@ std::string box_str(const Box& b, const PeerTable& peers) {
   } else if (!(b.port_lo == 0 && (b.port_hi == 65535 || b.port_hi == 0))) {
     ports = fmt::format(" port keys {}-{}", b.port_lo, b.port_hi);
   }
-  return fmt::format("{}{} {}", proto, ports, address_range_str(b.kind, b.addr_lo, b.addr_hi, peers));
+  std::string who = address_range_str(b.family(), b.addr_lo, b.addr_hi);
+  if (b.kind_lo == b.kind_hi) {
+    if (auto m = peers.membership(b.kind_lo)) who += fmt::format(" (members of {})", m->id);
+  } else if (!(b.kind_lo == first_kind(b.family()) && b.kind_hi == last_kind(b.family()))) {
+    who += fmt::format(" (memberships {}-{})", member_of(b.kind_lo), member_of(b.kind_hi));
+  }
+  return fmt::format("{}{} {}", proto, ports, who);
 }
 
 }  // namespace sgopt

@@ -32,46 +32,74 @@
 
 namespace sgopt {
 
-/// The peer dimension: 0 is IPv4, 1 is IPv6, 2 and up are symbolic peers (a referenced group or a
-/// prefix list that is not expanded), interned in a PeerTable.
+/// The peer dimension (model/references.h): the family of the peer's address and the referenced
+/// group or unresolved prefix list it is a member of, if any. A kind is family << 31 | member;
+/// member 0 is "no membership", 1, 2, ... are the references a PeerTable interns. A CIDR rule
+/// matches every membership of its family (one range of kinds), a reference rule the kinds of its
+/// members; so a set built before a reference was interned stays right (members of a reference its
+/// rules do not name behave as non-members), and kinds past the interned ones always equal member 0.
 using PeerKind = std::uint32_t;
-constexpr PeerKind kPeerIpv4 = 0;
-constexpr PeerKind kPeerIpv6 = 1;
-/// The address kind of a family, and back (symbolic kinds have no family; they read as IPv4).
-constexpr PeerKind peer_kind_of(Family f) { return f == Family::V4 ? kPeerIpv4 : kPeerIpv6; }
-constexpr Family family_of_kind(PeerKind k) { return k == kPeerIpv6 ? Family::V6 : Family::V4; }
+constexpr PeerKind kFamilyBit = 1u << 31;
+constexpr PeerKind kNoMember = 0;
+constexpr PeerKind kind_of(Family f, PeerKind member = kNoMember) {
+  return (f == Family::V6 ? kFamilyBit : 0u) | member;
+}
+constexpr Family family_of_kind(PeerKind k) { return (k & kFamilyBit) ? Family::V6 : Family::V4; }
+constexpr PeerKind member_of(PeerKind k) { return k & ~kFamilyBit; }
+/// Every kind of a family: all memberships.
+constexpr PeerKind first_kind(Family f) { return kind_of(f, 0); }
+constexpr PeerKind last_kind(Family f) { return kind_of(f, kFamilyBit - 1); }
+/// Address packets with no membership, of one family.
+constexpr PeerKind kPeerIpv4 = kind_of(Family::V4);
+constexpr PeerKind kPeerIpv6 = kind_of(Family::V6);
+constexpr PeerKind peer_kind_of(Family f) { return kind_of(f); }
 
+/// The references that stay open (symbolic members) in the sets built with it, by member id.
 class PeerTable {
  public:
-  /// Kind of a peer: 0/1 for CIDRs, an interned id for references.
-  PeerKind kind_of(const Peer& peer);
-  PeerKind intern(PeerType type, const std::string& ref);
-  std::optional<PeerKind> find(PeerType type, const std::string& ref) const;
-  /// Kind of a packet's peer, or nullopt for a symbolic peer not in the table.
-  std::optional<PeerKind> kind_of(const Packet& p) const;
-  PeerType type(PeerKind k) const;
-  const std::string& ref(PeerKind k) const;  // empty for 0/1
-  std::size_t size() const { return 2 + symbols_.size(); }
+  /// The member id of a reference, interned on first use (1, 2, ...).
+  PeerKind member(PeerType type, const std::string& id);
+  std::optional<PeerKind> find_member(PeerType type, const std::string& id) const;
+  /// The kind of a packet: its family, and its membership's id (none when it has no membership or
+  /// is a member of a reference the table does not hold, which no rule then names).
+  PeerKind kind_of(const Packet& p) const;
+  /// The membership a kind stands for (none for member 0 and for ids past the table).
+  std::optional<Membership> membership(PeerKind k) const;
+  /// Member ids 1..members() are interned.
+  std::size_t members() const { return members_.size(); }
+  const Membership& member_info(PeerKind member) const { return members_.at(member - 1); }
 
  private:
-  struct Symbol {
-    PeerType type;
-    std::string ref;
-  };
-  std::vector<Symbol> symbols_;
+  std::vector<Membership> members_;
 };
 
-/// Largest address of a kind: 2^32-1 for IPv4, 2^128-1 for IPv6, 0 for symbolic peers.
-u128 max_address_of(PeerKind k);
+/// Largest address of a kind's family: 2^32-1 for IPv4, 2^128-1 for IPv6.
+inline u128 max_address_of(PeerKind k) { return max_address(family_of_kind(k)); }
 
-/// An axis-aligned box of packets; all bounds inclusive.
+/// An axis-aligned box of packets; all bounds inclusive, and all its kinds of one family.
 struct Box {
-  PeerKind kind = kPeerIpv4;
+  Box() = default;
+  // All eight bounds, so that a box is never built with one missing.
+  Box(PeerKind klo, PeerKind khi, u128 alo, u128 ahi, int plo, int phi, int ptlo, int pthi)
+      : kind_lo(klo),
+        kind_hi(khi),
+        addr_lo(alo),
+        addr_hi(ahi),
+        proto_lo(plo),
+        proto_hi(phi),
+        port_lo(ptlo),
+        port_hi(pthi) {}
+  PeerKind kind_lo = kPeerIpv4, kind_hi = kPeerIpv4;
   u128 addr_lo = 0, addr_hi = 0;
   int proto_lo = 0, proto_hi = 255;
   int port_lo = 0, port_hi = 65535;
+  Family family() const { return family_of_kind(kind_lo); }
   bool operator==(const Box&) const = default;
 };
+/// Every membership of the family at addresses lo..hi (what a CIDR rule or a NACL entry matches).
+Box address_box(Family f, u128 lo, u128 hi, int proto_lo = 0, int proto_hi = 255, int port_lo = 0, int port_hi = 65535);
+/// One kind at addresses lo..hi.
+Box kind_box(PeerKind k, u128 lo, u128 hi, int proto_lo = 0, int proto_hi = 255, int port_lo = 0, int port_hi = 65535);
 
 using BigCount = boost::multiprecision::cpp_int;
 
@@ -85,8 +113,8 @@ class PacketSet {
  public:
   PacketSet() = default;
   static PacketSet from_box(const Box& b);
-  /// The whole domain of the given kinds.
-  static PacketSet universe(const std::vector<PeerKind>& kinds);
+  /// Every packet of the families, of every membership.
+  static PacketSet universe(const std::vector<Family>& families);
   /// Union of many boxes, built by balanced merging.
   static PacketSet from_boxes(const std::vector<Box>& boxes);
   /// Union of many sets by balanced merging (cheaper than folding left).
@@ -101,15 +129,22 @@ class PacketSet {
   bool operator==(const PacketSet& o) const;
 
   bool contains(const Packet& p, const PeerTable& peers) const;
-  /// The smallest packet in the set (lowest kind, address, protocol, port), if any.
+  /// The smallest packet in the set (lowest kind, address, protocol, port), if any: a packet with
+  /// no membership when the set has one.
   std::optional<Packet> witness(const PeerTable& peers) const;
-  /// Exact number of (peer, protocol, port key) points.
+  /// The packets of one kind only (e.g. address packets of a family with no membership).
+  PacketSet kind_slice(PeerKind k) const;
+  /// Exact number of (address, protocol, port key) points with no membership: the traffic the
+  /// set allows whoever the members of references are.
   BigCount count() const;
-  /// Disjoint boxes whose union is the set, in canonical order; adjacent address intervals with
-  /// the same (protocol, port) shape are already merged.
+  /// Interned member ids whose members' packets the set holds beyond what it holds for the same
+  /// address with no membership ("plus the members of sg-2"), ascending.
+  std::vector<PeerKind> extra_members(const PeerTable& peers) const;
+  /// Disjoint boxes whose union is the set, in canonical order (kind ranges split at the family
+  /// boundary); adjacent address intervals with the same (protocol, port) shape are merged.
   std::vector<Box> boxes() const;
-  /// Kinds present in the set.
-  std::vector<PeerKind> kinds() const;
+  /// The families the set holds packets of.
+  std::vector<Family> families() const;
 
   // Implementation levels; public so that generic helpers in the .cpp can reach them.
   template <class K, class V>
@@ -131,8 +166,9 @@ class PacketSet {
 };
 
 /// Packet (a point) to a one-point box.
-std::optional<Box> packet_box(const Packet& p, const PeerTable& peers);
-/// "tcp 22-23 10.0.0.0/8" style text of a box (addresses as a range when not one CIDR).
+Box packet_box(const Packet& p, const PeerTable& peers);
+/// "tcp 22-23 10.0.0.0/8" style text of a box (addresses as a range when not one CIDR, and the
+/// memberships it is limited to).
 std::string box_str(const Box& b, const PeerTable& peers);
 
 }  // namespace sgopt

@@ -67,8 +67,8 @@ void merge_protocols(std::vector<Piece>& pieces) {
 std::vector<Segment> segments_of(const PacketSet& set) {
   std::vector<Segment> segs;
   for (const Box& b : set.boxes()) {
-    if (segs.empty() || segs.back().peer != PeerRange{b.kind, b.addr_lo, b.addr_hi})
-      segs.push_back(Segment{PeerRange{b.kind, b.addr_lo, b.addr_hi}, {}});
+    PeerRange peer{b.kind_lo, b.kind_hi, b.addr_lo, b.addr_hi};
+    if (segs.empty() || segs.back().peer != peer) segs.push_back(Segment{peer, {}});
     add_pieces(b, segs.back().pieces);
   }
   for (auto& s : segs) merge_protocols(s.pieces);
@@ -77,7 +77,8 @@ std::vector<Segment> segments_of(const PacketSet& set) {
 
 // Appends a peer range, joining it to the previous one when they touch (ranges arrive sorted).
 void append_peer(std::vector<PeerRange>& peers, const PeerRange& p) {
-  if (!peers.empty() && peers.back().kind == p.kind && p.kind < 2 && peers.back().hi + 1 == p.lo) {
+  if (!peers.empty() && peers.back().kind_lo == p.kind_lo && peers.back().kind_hi == p.kind_hi &&
+      peers.back().hi + 1 == p.lo && peers.back().hi != max_address_of(p.kind_lo)) {
     peers.back().hi = p.hi;
     return;
   }
@@ -114,7 +115,7 @@ void add_protocols(std::vector<ProtoRange>& into, const std::vector<ProtoRange>&
   into = std::move(out);
 }
 
-auto peer_key(const PeerRange& p) { return std::make_tuple(p.kind, p.lo, p.hi); }
+auto peer_key(const PeerRange& p) { return std::make_tuple(p.kind_lo, p.kind_hi, p.lo, p.hi); }
 bool peers_less(const std::vector<PeerRange>& a, const std::vector<PeerRange>& b) {
   return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
                                       [](const PeerRange& x, const PeerRange& y) { return peer_key(x) < peer_key(y); });
@@ -199,7 +200,8 @@ std::vector<Box> region_boxes(const Region& r) {
   std::vector<Box> boxes;
   boxes.reserve(r.peers.size());
   for (const auto& p : r.peers)
-    for (const auto& pr : r.protocols) boxes.push_back(Box{p.kind, p.lo, p.hi, pr.lo, pr.hi, r.port_lo, r.port_hi});
+    for (const auto& pr : r.protocols)
+      boxes.push_back(Box{p.kind_lo, p.kind_hi, p.lo, p.hi, pr.lo, pr.hi, r.port_lo, r.port_hi});
   return boxes;
 }
 
@@ -222,9 +224,9 @@ Packet region_witness(const Region& r, const PeerTable& peers) {
   int proto = in(kTcp) ? kTcp : in(kUdp) ? kUdp : r.protocols.at(0).lo;
   Packet p;
   const PeerRange& first = r.peers.at(0);
-  p.peer_type = peers.type(first.kind);
-  p.ref = peers.ref(first.kind);
-  p.addr = first.kind < 2 ? first.lo : 0;
+  p.family = family_of_kind(first.kind_lo);
+  p.member = peers.membership(first.kind_lo);
+  p.addr = first.lo;
   p.protocol = proto;
   p.port_key = has_port_key(proto) ? r.port_lo : 0;
   return p;
@@ -236,14 +238,199 @@ std::vector<Cidr> range_cidrs(Family family, u128 lo, u128 hi) {
   return out;
 }
 
+const char* members_name(PeerGroup::Members m) {
+  switch (m) {
+    case PeerGroup::Members::Any: return "any";
+    case PeerGroup::Members::NoneOf: return "none-of";
+    case PeerGroup::Members::Of: return "of";
+  }
+  return "any";
+}
+
+namespace {
+
+// What an address interval's memberships say: every membership but some (Any when none are
+// missing), or only some. Kinds past the interned references are the same as no membership.
+struct Condition {
+  PeerGroup::Members members = PeerGroup::Members::Any;
+  std::vector<PeerKind> ids;  // interned member ids: missing (NoneOf) or present (Of)
+  bool operator==(const Condition&) const = default;
+  bool operator<(const Condition& o) const { return std::tie(members, ids) < std::tie(o.members, o.ids); }
+};
+
+Condition condition_of(const std::vector<std::pair<PeerKind, PeerKind>>& member_ranges, std::size_t interned) {
+  auto covered = [&](PeerKind m) {
+    return std::any_of(member_ranges.begin(), member_ranges.end(),
+                       [m](const auto& r) { return r.first <= m && m <= r.second; });
+  };
+  Condition c;
+  if (covered(kNoMember)) {
+    for (PeerKind m = 1; m <= interned; ++m)
+      if (!covered(m)) c.ids.push_back(m);
+    c.members = c.ids.empty() ? PeerGroup::Members::Any : PeerGroup::Members::NoneOf;
+  } else {
+    c.members = PeerGroup::Members::Of;
+    for (PeerKind m = 1; m <= interned; ++m)
+      if (covered(m)) c.ids.push_back(m);
+  }
+  return c;
+}
+
+}  // namespace
+
+std::vector<PeerGroup> region_peer_groups(const Region& r, const PeerTable& peers) {
+  // Per family and condition, the address intervals (elementary pieces between all boundaries).
+  std::map<std::pair<Family, Condition>, std::vector<std::pair<u128, u128>>> by;
+  for (Family f : {Family::V4, Family::V6}) {
+    std::vector<const PeerRange*> mine;
+    for (const auto& p : r.peers)
+      if (family_of_kind(p.kind_lo) == f) mine.push_back(&p);
+    if (mine.empty()) continue;
+    std::vector<u128> cuts;  // starts of elementary intervals
+    for (const PeerRange* p : mine) {
+      cuts.push_back(p->lo);
+      if (p->hi != max_address(f)) cuts.push_back(p->hi + 1);
+    }
+    std::sort(cuts.begin(), cuts.end());
+    cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+    struct Piece {
+      u128 lo, hi;
+      std::vector<std::pair<PeerKind, PeerKind>> members;
+    };
+    std::vector<Piece> pieces;
+    for (std::size_t i = 0; i < cuts.size(); ++i) {
+      u128 lo = cuts[i], hi = i + 1 < cuts.size() ? cuts[i + 1] - 1 : max_address(f);
+      Piece piece{lo, hi, {}};
+      for (const PeerRange* p : mine)
+        if (p->lo <= lo && hi <= p->hi) piece.members.push_back({member_of(p->kind_lo), member_of(p->kind_hi)});
+      if (!piece.members.empty()) pieces.push_back(std::move(piece));
+    }
+    auto covers = [](const Piece& p, PeerKind m) {
+      return std::any_of(p.members.begin(), p.members.end(),
+                         [m](const auto& x) { return x.first <= m && m <= x.second; });
+    };
+    // Members at every address of the family read as "members of sg-1 reaching over IPv4", even
+    // where the region also holds the addresses themselves (regions may overlap).
+    bool whole_family = !pieces.empty() && pieces.front().lo == 0 && pieces.back().hi == max_address(f);
+    for (std::size_t i = 1; i < pieces.size() && whole_family; ++i) whole_family = pieces[i - 1].hi + 1 == pieces[i].lo;
+    std::vector<PeerKind> everywhere;
+    for (PeerKind m = 1; m <= peers.members() && whole_family; ++m)
+      if (std::all_of(pieces.begin(), pieces.end(), [&](const Piece& p) { return covers(p, m); }))
+        everywhere.push_back(m);
+    if (!everywhere.empty()) by[{f, Condition{PeerGroup::Members::Of, everywhere}}].push_back({0, max_address(f)});
+    for (const Piece& piece : pieces) {
+      Condition c = condition_of(piece.members, peers.members());
+      if (c.members == PeerGroup::Members::Of)
+        std::erase_if(
+            c.ids, [&](PeerKind m) { return std::find(everywhere.begin(), everywhere.end(), m) != everywhere.end(); });
+      if (c.members == PeerGroup::Members::Of && c.ids.empty()) continue;
+      auto& list = by[{f, c}];
+      if (!list.empty() && list.back().second + 1 == piece.lo) {
+        list.back().second = piece.hi;
+      } else {
+        list.push_back({piece.lo, piece.hi});
+      }
+    }
+  }
+  std::vector<PeerGroup> out;
+  for (const auto& [key, intervals] : by) {
+    const auto& [f, c] = key;
+    PeerGroup g;
+    g.families = {f};
+    for (const auto& [lo, hi] : intervals) append_range_cidrs(f, lo, hi, g.cidrs);
+    g.every_address = intervals.size() == 1 && intervals[0].first == 0 && intervals[0].second == max_address(f);
+    g.members = c.members;
+    for (PeerKind m : c.ids) g.refs.push_back(peers.member_info(m).id);
+    // Members of the same references at every address of both families: one group.
+    if (g.members == PeerGroup::Members::Of && g.every_address) {
+      auto prev = std::find_if(out.begin(), out.end(), [&](const PeerGroup& x) {
+        return x.members == g.members && x.every_address && x.refs == g.refs && x.families.size() == 1 &&
+               x.families[0] != f;
+      });
+      if (prev != out.end()) {
+        prev->families.push_back(f);
+        prev->cidrs.insert(prev->cidrs.end(), g.cidrs.begin(), g.cidrs.end());
+        continue;
+      }
+    }
+    out.push_back(std::move(g));
+  }
+  // Addresses first, then addresses with exceptions, then members only; IPv4 before IPv6.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const PeerGroup& a, const PeerGroup& b) { return a.members < b.members; });
+  return out;
+}
+
+namespace {
+
+std::string join_refs(const std::vector<std::string>& refs) {
+  std::string s;
+  for (std::size_t i = 0; i < refs.size(); ++i) s += (i == 0 ? "" : i + 1 == refs.size() ? " or " : ", ") + refs[i];
+  return s;
+}
+
+std::string cidr_list(const std::vector<Cidr>& cidrs) {
+  std::vector<std::string> parts;
+  for (const Cidr& c : cidrs) parts.push_back(c.str());
+  return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+// "IPv4 addresses outside 10.0.0.0/8" when that is shorter than listing the blocks.
+std::string addresses_text(Family f, const std::vector<Cidr>& cidrs, bool every_address, bool plain) {
+  if (every_address) return plain ? Cidr{f, 0, 0}.str() : fmt::format("{} addresses", family_name(f));
+  std::vector<std::pair<u128, u128>> ranges;
+  for (const Cidr& c : cidrs) {
+    if (!ranges.empty() && ranges.back().second + 1 == c.first()) {
+      ranges.back().second = c.last();
+    } else {
+      ranges.push_back({c.first(), c.last()});
+    }
+  }
+  std::vector<Cidr> outside;
+  u128 next = 0;
+  bool done = false;
+  for (const auto& [lo, hi] : ranges) {
+    if (lo > next) append_range_cidrs(f, next, lo - 1, outside);
+    if (hi == max_address(f)) {
+      done = true;
+      break;
+    }
+    next = hi + 1;
+  }
+  if (!done) append_range_cidrs(f, next, max_address(f), outside);
+  if (cidrs.size() > 2 && outside.size() < cidrs.size())
+    return fmt::format("{} addresses outside {}", family_name(f), cidr_list(outside));
+  return plain ? cidr_list(cidrs) : fmt::format("addresses in {}", cidr_list(cidrs));
+}
+
+}  // namespace
+
+std::string peer_group_text(const PeerGroup& g) {
+  switch (g.members) {
+    case PeerGroup::Members::Any: return addresses_text(g.families.front(), g.cidrs, g.every_address, true);
+    case PeerGroup::Members::NoneOf:
+      return fmt::format("{} that are not members of {}",
+                         addresses_text(g.families.front(), g.cidrs, g.every_address, false), join_refs(g.refs));
+    case PeerGroup::Members::Of:
+      if (g.every_address && g.families.size() == 2) return fmt::format("members of {}", join_refs(g.refs));
+      if (g.every_address)
+        return fmt::format("members of {} reaching over {}", join_refs(g.refs), family_name(g.families.front()));
+      return fmt::format("members of {} at {}", join_refs(g.refs),
+                         addresses_text(g.families.front(), g.cidrs, false, true));
+  }
+  return "";
+}
+
 std::vector<std::string> region_peer_texts(const Region& r, const PeerTable& peers) {
   std::vector<std::string> out;
-  for (const auto& p : r.peers) {
-    if (p.kind >= 2) {
-      out.push_back(peers.ref(p.kind));
+  for (const PeerGroup& g : region_peer_groups(r, peers)) {
+    if (g.members == PeerGroup::Members::Any && !g.every_address &&
+        addresses_text(g.families.front(), g.cidrs, false, true) == cidr_list(g.cidrs)) {
+      // Plain blocks: one string each, as before.
+      for (const Cidr& c : g.cidrs) out.push_back(c.str());
       continue;
     }
-    for (const auto& c : range_cidrs(family_of_kind(p.kind), p.lo, p.hi)) out.push_back(c.str());
+    out.push_back(peer_group_text(g));
   }
   return out;
 }

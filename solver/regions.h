@@ -12,9 +12,9 @@
 
 namespace sgopt {
 
-/// One address interval of one peer kind (a single point 0..0 for a symbolic peer).
+/// An address interval of a range of peer kinds (memberships) of one family.
 struct PeerRange {
-  PeerKind kind = kPeerIpv4;
+  PeerKind kind_lo = kPeerIpv4, kind_hi = kPeerIpv4;
   u128 lo = 0, hi = 0;
   bool operator==(const PeerRange&) const = default;
 };
@@ -50,7 +50,25 @@ Packet region_witness(const Region& r, const PeerTable& peers);
 
 /// The smallest list of CIDR blocks that covers exactly lo..hi.
 std::vector<Cidr> range_cidrs(Family family, u128 lo, u128 hi);
-/// The region's peers as text: minimal CIDR lists for address ranges, the id for references.
+
+/// Who a region's packets come from, as people read it: addresses of one family (a minimal CIDR
+/// list) whatever their membership, or except the members of some references, or only the
+/// members of some references (open world, model/references.h).
+struct PeerGroup {
+  enum class Members { Any, NoneOf, Of };
+  std::vector<Family> families;  // one family; both for members of a reference at every address
+  std::vector<Cidr> cidrs;       // the addresses (both families' blocks when families has two)
+  bool every_address = false;    // cidrs are the whole address space of the families
+  Members members = Members::Any;
+  std::vector<std::string> refs;  // NoneOf: not members of these; Of: members of these
+};
+const char* members_name(PeerGroup::Members m);  // "any", "none-of", "of"
+/// The region's peers grouped by family, addresses and membership, in a stable order.
+std::vector<PeerGroup> region_peer_groups(const Region& r, const PeerTable& peers);
+/// One group as text: "10.0.0.0/8, 192.0.2.0/24", "IPv4 addresses outside 10.0.0.0/8 that are not
+/// members of sg-2", "members of sg-2 reaching over IPv6", "members of sg-2".
+std::string peer_group_text(const PeerGroup& g);
+/// The region's peers as text, one string a group (see peer_group_text).
 std::vector<std::string> region_peer_texts(const Region& r, const PeerTable& peers);
 /// "tcp port 22", "tcp, udp ports 1024-65535", "icmp type 3 code 4", "all protocols", "protocol 50",
 /// "all protocols except icmp, tcp, udp".

@@ -6,29 +6,44 @@
 
 namespace sgopt {
 
-Box rule_box(const SgRule& rule, PeerTable& peers) {
+std::vector<Box> rule_boxes(const SgRule& rule, PeerTable& peers, const References* refs) {
   MatchBox m = sg_rule_match(rule);
-  PeerKind k = peers.kind_of(rule.peer);
-  Box b{k, 0, 0, m.proto_lo, m.proto_hi, m.port_lo, m.port_hi};
+  std::vector<Box> out;
   if (rule.peer.is_cidr()) {
-    b.addr_lo = rule.peer.cidr.first();
-    b.addr_hi = rule.peer.cidr.last();
+    const Cidr& c = rule.peer.cidr;
+    out.push_back(address_box(c.family, c.first(), c.last(), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi));
+    return out;
   }
-  return b;
+  const ReferenceInfo* info = refs ? refs->find(rule.peer.type, rule.peer.ref) : nullptr;
+  if (info && info->resolved) {
+    for (const Cidr& c : info->addresses)
+      out.push_back(address_box(c.family, c.first(), c.last(), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi));
+    return out;
+  }
+  PeerKind member = peers.member(rule.peer.type, rule.peer.ref);
+  for (Family f : {Family::V4, Family::V6}) {
+    if (info && info->family && *info->family != f) continue;
+    out.push_back(kind_box(kind_of(f, member), 0, max_address(f), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi));
+  }
+  return out;
 }
 
 Box entry_box(const NaclEntry& e) {
   MatchBox m = nacl_entry_match(e);
-  PeerKind k = peer_kind_of(e.cidr.family);
-  return Box{k, e.cidr.first(), e.cidr.last(), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi};
+  return address_box(e.cidr.family, e.cidr.first(), e.cidr.last(), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi);
 }
 
-PacketSet rule_set(const SgRule& rule, PeerTable& peers) { return PacketSet::from_box(rule_box(rule, peers)); }
+PacketSet rule_set(const SgRule& rule, PeerTable& peers, const References* refs) {
+  return PacketSet::from_boxes(rule_boxes(rule, peers, refs));
+}
 
-PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers) {
+PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers, const References* refs) {
   std::vector<Box> boxes;
   boxes.reserve(rules.size());
-  for (const auto& r : rules) boxes.push_back(rule_box(r, peers));
+  for (const auto& r : rules) {
+    auto rb = rule_boxes(r, peers, refs);
+    boxes.insert(boxes.end(), rb.begin(), rb.end());
+  }
   return PacketSet::from_boxes(boxes);
 }
 

@@ -1,7 +1,11 @@
-// Rules, groups and ACLs as exact packet sets (the native engine's view of the model).
+// Rules, groups and ACLs as exact packet sets (the native engine's view of the model). A CIDR rule
+// is one box over every membership of its family; a reference the References resolve is the boxes
+// of its members' addresses (closed world); an open one the kinds of its members (open world,
+// model/references.h), of both families unless it is a prefix list of known family.
 #pragma once
 
 #include "model/network_acl.h"
+#include "model/references.h"
 #include "model/security_group.h"
 #include "solver/packet_set.h"
 
@@ -9,14 +13,14 @@
 
 namespace sgopt {
 
-/// The box one SG rule matches (peer kind from the table).
-Box rule_box(const SgRule& rule, PeerTable& peers);
+/// The boxes one SG rule matches (open references get member ids from the table).
+std::vector<Box> rule_boxes(const SgRule& rule, PeerTable& peers, const References* refs = nullptr);
 /// The box one NACL entry matches.
 Box entry_box(const NaclEntry& entry);
 /// Everything one rule allows.
-PacketSet rule_set(const SgRule& rule, PeerTable& peers);
+PacketSet rule_set(const SgRule& rule, PeerTable& peers, const References* refs = nullptr);
 /// Everything a list of SG rules allows together (their union).
-PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers);
+PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers, const References* refs = nullptr);
 /// What each entry of a NACL direction decides under first match (entries sorted by rule number):
 /// the packets it matches that no earlier entry matches.
 std::vector<PacketSet> nacl_decided_sets(const std::vector<NaclEntry>& entries);

@@ -36,6 +36,16 @@ void add_global_options(CLI::App& app) {
   app.add_flag("--lenient", g_load_options.lenient,
                "Accept input AWS never exports but that has one clear reading (a group, ACL or interface id "
                "given twice; ICMP type -1 with a code), with a warning instead of an error");
+  static std::string references = "resolve";
+  app.add_option("--references", references,
+                 "What referenced groups and prefix lists stand for: resolve (default) takes a group's members "
+                 "from loaded describe-network-interfaces and a list's entries from loaded entries, and says "
+                 "that such claims rest on the input being complete; open makes every claim hold for any "
+                 "members")
+      ->check(CLI::IsMember({"open", "resolve"}))
+      ->each([](const std::string& v) {
+        g_load_options.references = v == "open" ? ReferenceMode::Open : ReferenceMode::Resolve;
+      });
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 }
 
@@ -44,6 +54,13 @@ Snapshot load(const std::vector<std::string>& files, bool quiet) {
   if (!quiet)
     for (const auto& w : s.warnings) fmt::print(stderr, "sgopt: warning: {}\n", w.str());
   return s;
+}
+
+std::string references_text(const References& refs) {
+  if (refs.all().empty()) return "";
+  std::string out = "references:\n";
+  for (const ReferenceInfo& r : refs.all()) out += "  " + r.note() + "\n";
+  return out;
 }
 
 bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }

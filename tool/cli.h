@@ -1,6 +1,7 @@
 // Shared pieces of the sgopt CLI: exit codes, output formats, loading inputs, the command hook.
 #pragma once
 
+#include "model/references.h"
 #include "model/snapshot.h"
 
 #include <CLI/CLI.hpp>
@@ -20,8 +21,11 @@ enum class Format { Text, Json, Sarif };
 void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif);
 /// Adds the FILE... positional (files, folders or "-").
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files);
-/// Adds the global `--lenient` flag (usable after any command).
+/// Adds the global `--lenient` flag and `--references open|resolve` (usable after any command).
 void add_global_options(CLI::App& app);
+/// "references:" and one line per referenced group or prefix list saying what it stood for (open
+/// world, or resolved and closed); empty when the rules name none.
+std::string references_text(const References& refs);
 /// Loads the inputs (leniently when --lenient was given) and prints each warning to stderr unless
 /// quiet.
 Snapshot load(const std::vector<std::string>& files, bool quiet = false);

@@ -61,6 +61,7 @@ int run_analyze(const AnalyzeOptions& o) {
   info.inputs = o.files;
   for (const Pass* p : passes) info.passes.emplace_back(p->name());
   info.fail_on = fail_on;
+  info.references = &s.references;
   for (const auto& f : findings) info.failed = info.failed || (fail_on && f.severity >= *fail_on);
 
   std::string text;

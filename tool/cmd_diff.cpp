@@ -33,6 +33,8 @@ struct DiffCliOptions {
 /// Everything the renderers need.
 struct Outcome {
   DiffReport report;
+  const References* old_refs = nullptr;
+  const References* new_refs = nullptr;
   std::optional<Expectation> expect;
   bool proving = true;
 };
@@ -58,13 +60,31 @@ std::map<std::string, int> tally(const Outcome& o) {
 }
 
 std::string proof_text(const DirectionDiff& d) {
+  std::string s;
   switch (d.proof) {
-    case ProofState::Proved: return "proved by Z3";
-    case ProofState::NotRun: return "native engine; Z3 not run";
+    case ProofState::Proved: s = "proved by Z3"; break;
+    case ProofState::NotRun: s = "native engine; Z3 not run"; break;
     case ProofState::Unknown:
-      return fmt::format("unproved: {}; the native engine says {}", d.proof_note, verdict_name(d.native));
+      s = fmt::format("unproved: {}; the native engine says {}", d.proof_note, verdict_name(d.native));
+      break;
   }
-  return "";
+  if (d.world == World::Closed) {
+    s += "; closed world: rests on the loaded members of the referenced groups and lists being complete";
+    if (d.open_world) s += fmt::format("; for every membership: {}", verdict_name(d.open_world->verdict()));
+  }
+  return s;
+}
+
+// "123 packets", "0 packets plus the members of sg-2".
+std::string count_text(const PacketSet& set, const PeerTable& peers) {
+  std::string s = fmt::format("{} packets", set.count().str());
+  auto extra = set.extra_members(peers);
+  if (!extra.empty()) {
+    std::vector<std::string> ids;
+    for (PeerKind m : extra) ids.push_back(peers.member_info(m).id);
+    s += fmt::format(" plus the members of {}", fmt::join(ids, ", "));
+  }
+  return s;
 }
 
 std::string resource_title(const ResourceDiff& r) {
@@ -82,8 +102,8 @@ void print_regions(const char* what, const PacketSet& set, const std::vector<Reg
     fmt::print("    {}: nothing\n", what);
     return;
   }
-  fmt::print("    {} ({} region{}, {} packets):\n", what, regions.size(), regions.size() == 1 ? "" : "s",
-             set.count().str());
+  fmt::print("    {} ({} region{}, {}):\n", what, regions.size(), regions.size() == 1 ? "" : "s",
+             count_text(set, peers));
   for (std::size_t i = 0; i < regions.size() && i < max_regions; ++i) {
     fmt::print("      {}\n", region_text(regions[i], peers));
     fmt::print("        e.g. {}\n", region_witness(regions[i], peers).str());
@@ -111,6 +131,13 @@ void print_text(const Outcome& o, const PeerTable& peers, std::size_t max_region
              n["tighter"], n["looser"], n["incomparable"], n["unknown"]);
   fmt::print("{}: {}\n", o.expect ? fmt::format("expected {}", expectation_name(*o.expect)) : "expected equivalent",
              all_met(o) ? "met" : "not met");
+  std::string old_text = cli::references_text(*o.old_refs), new_text = cli::references_text(*o.new_refs);
+  if (old_text == new_text) {
+    fmt::print("{}", old_text);
+  } else {
+    if (!old_text.empty()) fmt::print("old side {}", old_text);
+    if (!new_text.empty()) fmt::print("new side {}", new_text);
+  }
 }
 
 void print_json(const Outcome& o, const PeerTable& peers) {
@@ -130,14 +157,20 @@ void print_json(const Outcome& o, const PeerTable& peers) {
                       {"meets_expectation", judged_ok(r, o.expect)},
                       {"location", cli::location_json(r.where)}};
     jr["directions"] = nlohmann::json::array();
-    for (const auto& d : r.directions) {
+    auto direction_json = [&](const DirectionDiff& d) {
       nlohmann::json jd{{"direction", direction_name(d.direction)},
                         {"verdict", verdict_name(d.verdict())},
                         {"native_verdict", verdict_name(d.native)},
                         {"proof", proof_state_name(d.proof)},
+                        {"world", world_name(d.world)},
                         {"newly_allowed", cli::regions_json(d.gained, d.gained_regions, peers)},
                         {"no_longer_allowed", cli::regions_json(d.lost, d.lost_regions, peers)}};
       if (!d.proof_note.empty()) jd["proof_note"] = d.proof_note;
+      return jd;
+    };
+    for (const auto& d : r.directions) {
+      nlohmann::json jd = direction_json(d);
+      if (d.open_world) jd["open_world"] = direction_json(*d.open_world);
       jr["directions"].push_back(std::move(jd));
     }
     out["resources"].push_back(std::move(jr));
@@ -146,6 +179,7 @@ void print_json(const Outcome& o, const PeerTable& peers) {
   out["expect"] = o.expect ? expectation_name(*o.expect) : "equivalent";
   out["met"] = all_met(o);
   out["notes"] = o.report.notes;
+  out["references"] = {{"old", cli::references_json(*o.old_refs)}, {"new", cli::references_json(*o.new_refs)}};
   fmt::print("{}\n", out.dump(2));
 }
 
@@ -173,6 +207,7 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
               {{"resource", r.label()},
                {"direction", direction_name(d.direction)},
                {"verdict", verdict_name(d.verdict())},
+               {"world", world_name(d.world)},
                {"region", cli::region_json(g, peers)}});
       };
       each(d.gained_regions, "sgopt.diff.newly-allowed", "newly allows");
@@ -230,6 +265,8 @@ int run_diff(const DiffCliOptions& opts) {
   prove.smt2 = !opts.smt2_dir.empty();
   Outcome o;
   o.report = diff_and_prove(before, after, dopts, prove);
+  o.old_refs = &before.references;
+  o.new_refs = &after.references;
   if (!opts.expect.empty()) o.expect = parse_expectation(opts.expect);
   o.proving = prove.prove;
   const PeerTable& peers = o.report.peers;
@@ -238,8 +275,14 @@ int run_diff(const DiffCliOptions& opts) {
     std::filesystem::create_directories(opts.smt2_dir);
     for (const auto& r : o.report.resources)
       for (const auto& d : r.directions)
-        for (const auto& ob : d.smt2)
-          write_file_atomic((std::filesystem::path(opts.smt2_dir) / file_stem(r, d, ob.name)).string(), ob.text);
+        for (const DirectionDiff* dd :
+             {static_cast<const DirectionDiff*>(&d), static_cast<const DirectionDiff*>(d.open_world.get())}) {
+          if (!dd) continue;
+          for (const auto& ob : dd->smt2) {
+            std::string name = dd == &d ? ob.name : "open-world-" + ob.name;
+            write_file_atomic((std::filesystem::path(opts.smt2_dir) / file_stem(r, d, name)).string(), ob.text);
+          }
+        }
   }
 
   switch (opts.format) {

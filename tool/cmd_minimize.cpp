@@ -195,7 +195,12 @@ int run_minimize(const MinimizeCmdOptions& o) {
                   total_after, ratio, acl_before, acl_after, o.out,
                   o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps, o.plan));
   for (const auto& n : plan.notes) text += "note: " + n + "\n";
+  if (!s.references.all().empty())
+    text += "references stay references: every rewrite is proven for every membership (open world)\n" +
+            cli::references_text(s.references);
   if (o.format == cli::Format::Json) {
+    report["world"] = "open";
+    report["references"] = cli::references_json(s.references);
     report["total"] = {{"rules_before", total_before},
                        {"rules_after", total_after},
                        {"acl_entries_before", acl_before},

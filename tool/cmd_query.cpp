@@ -12,6 +12,9 @@
 namespace sgopt {
 namespace {
 
+/// Exit status of a query whose answer depends on whether the address is a member of a reference.
+constexpr int kExitDepends = 3;
+
 struct QueryOptions {
   std::vector<std::string> files;
   std::vector<std::string> groups;
@@ -22,6 +25,7 @@ struct QueryOptions {
   std::optional<int> icmp_type;
   std::optional<int> icmp_code;
   std::string peer;
+  std::string member_of;
   cli::Format format = cli::Format::Text;
 };
 
@@ -46,67 +50,105 @@ Packet packet_from(const QueryOptions& o) {
     usage_error(
         fmt::format("protocol {} has no ports; drop --port/--icmp-type/--icmp-code", protocol_name(p.protocol)));
   }
-  const std::string& peer = o.peer;
-  if (auto ref = reference_type(peer)) {
-    p.peer_type = *ref;
-    p.ref = *ref == PeerType::Group ? peer.substr(peer.find("sg-")) : peer;
-  } else {
-    Family f;
-    auto a = parse_address(peer, &f);
-    if (!a) usage_error(fmt::format("--peer: '{}' is not an IPv4/IPv6 address, sg-ID or pl-ID", peer));
-    p.peer_type = peer_type_of(f);
-    p.addr = *a;
+  if (reference_type(o.peer))
+    usage_error(
+        fmt::format("--peer takes an address: a group or prefix list stands for the addresses of its "
+                    "members, so give one of them and --member-of {}",
+                    o.peer));
+  auto a = parse_address(o.peer, &p.family);
+  if (!a) usage_error(fmt::format("--peer: '{}' is not an IPv4 or IPv6 address", o.peer));
+  p.addr = *a;
+  if (!o.member_of.empty()) {
+    auto ref = reference_type(o.member_of);
+    if (!ref)
+      usage_error(fmt::format("--member-of: '{}' is not a group (sg-...) or prefix list (pl-...)", o.member_of));
+    p.member = Membership{*ref, *ref == PeerType::Group ? o.member_of.substr(o.member_of.find("sg-")) : o.member_of};
   }
   return p;
 }
 
+const char* member_words(const Membership& m) {
+  return m.type == PeerType::Group ? "a private address of a member of" : "an entry of";
+}
+
+std::string rule_line(const QueryOptions& o, const std::string& id, const SgRule& r) {
+  return fmt::format("  {} {}[{}] {}{}  ({})", id, o.egress ? "IpPermissionsEgress" : "IpPermissions",
+                     r.source.permission_index, sg_rule_text(r),
+                     r.source.description.empty() ? "" : fmt::format("  \"{}\"", r.source.description),
+                     r.source.where.str());
+}
+
+int exit_status(const PacketDecision& d) {
+  switch (d.decision) {
+    case Decision::Allow: return cli::kExitOk;
+    case Decision::Deny: return cli::kExitFindings;
+    case Decision::Depends: return kExitDepends;
+  }
+  return cli::kExitFindings;
+}
+
 int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   Direction dir = o.egress ? Direction::Egress : Direction::Ingress;
-  PacketDecision decision = decide_packet(s, PacketQuery{o.groups, "", dir, p});
-  bool allowed = decision.allowed;
-  nlohmann::json rules = nlohmann::json::array();
-  std::vector<std::string> lines;
-  for (const auto& [id, rule] : decision.matched) {
-    const SgRule& r = *rule;
-    rules.push_back(cli::rule_json(sg_rule_ref(id, dir, r)));
-    lines.push_back(fmt::format("  {} {}[{}] {}{}  ({})", id, o.egress ? "IpPermissionsEgress" : "IpPermissions",
-                                r.source.permission_index, sg_rule_text(r),
-                                r.source.description.empty() ? "" : fmt::format("  \"{}\"", r.source.description),
-                                r.source.where.str()));
-  }
+  PacketDecision d = decide_packet(s, PacketQuery{o.groups, "", dir, p});
   std::string resources = fmt::format("{}", fmt::join(o.groups, " + "));
   if (o.format == cli::Format::Json) {
-    nlohmann::json out{{"decision", allowed ? "allow" : "deny"},
+    nlohmann::json rules = nlohmann::json::array(), conditions = nlohmann::json::array();
+    for (const auto& m : d.matched) rules.push_back(cli::rule_json(sg_rule_ref(m.group_id, dir, *m.rule)));
+    for (const auto& c : d.conditions) {
+      nlohmann::json cr = nlohmann::json::array();
+      for (const auto& m : c.matched) cr.push_back(cli::rule_json(sg_rule_ref(m.group_id, dir, *m.rule)));
+      conditions.push_back(
+          {{"member_of", {{"type", c.member.type == PeerType::Group ? "group" : "prefix-list"}, {"id", c.member.id}}},
+           {"rules", cr}});
+    }
+    nlohmann::json out{{"decision", decision_name(d.decision)},
+                       {"world", world_name(d.world)},
                        {"resources", o.groups},
                        {"direction", direction_name(dir)},
                        {"packet", cli::packet_json(p)},
-                       {"rules", rules}};
+                       {"rules", rules},
+                       {"conditions", conditions},
+                       {"references", cli::references_json(s.references)}};
     fmt::print("{}\n", out.dump(2));
-  } else {
-    fmt::print("{} {}: {} {}\n", resources, direction_name(dir), allowed ? "ALLOW" : "DENY", p.str());
-    if (allowed) {
-      fmt::print("matched by {} rule{}:\n", lines.size(), lines.size() == 1 ? "" : "s");
-      for (const auto& l : lines) fmt::print("{}\n", l);
-    } else {
-      fmt::print("no rule matches: security groups deny what no rule allows\n");
-    }
+    return exit_status(d);
   }
-  return allowed ? cli::kExitOk : cli::kExitFindings;
+  const char* word = d.decision == Decision::Allow ? "ALLOW" : d.decision == Decision::Deny ? "DENY" : "DEPENDS";
+  fmt::print("{} {}: {} {}\n", resources, direction_name(dir), word, p.str());
+  if (d.decision == Decision::Allow) {
+    fmt::print("matched by {} rule{}:\n", d.matched.size(), d.matched.size() == 1 ? "" : "s");
+    for (const auto& m : d.matched) fmt::print("{}\n", rule_line(o, m.group_id, *m.rule));
+  } else if (d.decision == Decision::Depends) {
+    std::string addr = format_address(p.family, p.addr);
+    for (const auto& c : d.conditions) {
+      fmt::print("allowed if {} is {} {}, by:\n", addr, member_words(c.member), c.member.id);
+      for (const auto& m : c.matched) fmt::print("{}\n", rule_line(o, m.group_id, *m.rule));
+    }
+    fmt::print("denied otherwise: no rule allows the address itself\n");
+  } else {
+    fmt::print("no rule matches: security groups deny what no rule allows\n");
+  }
+  if (d.world == World::Closed)
+    fmt::print("closed world: this rests on the loaded members of the referenced groups and lists being complete\n");
+  fmt::print("{}", cli::references_text(s.references));
+  return exit_status(d);
 }
 
 int query_acl(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   Direction dir = o.egress ? Direction::Egress : Direction::Ingress;
   PacketDecision decision = decide_packet(s, PacketQuery{{}, o.acl, dir, p});
-  bool allowed = decision.allowed;
+  bool allowed = decision.allowed();
   const NaclEntry* decider = decision.decider;
   if (o.format == cli::Format::Json) {
     nlohmann::json rules = nlohmann::json::array();
     if (decider) rules.push_back(cli::rule_json(nacl_entry_ref(o.acl, *decider)));
     nlohmann::json out{{"decision", allowed ? "allow" : "deny"},
+                       {"world", "open"},
                        {"resources", {o.acl}},
                        {"direction", direction_name(dir)},
                        {"packet", cli::packet_json(p)},
-                       {"rules", rules}};
+                       {"rules", rules},
+                       {"conditions", nlohmann::json::array()},
+                       {"references", nlohmann::json::array()}};
     fmt::print("{}\n", out.dump(2));
   } else {
     fmt::print("{} {}: {} {}\n", o.acl, direction_name(dir), allowed ? "ALLOW" : "DENY", p.str());
@@ -122,13 +164,19 @@ int query_acl(const Snapshot& s, const QueryOptions& o, const Packet& p) {
 
 void register_query(CLI::App& app, cli::Runner& run) {
   auto o = std::make_shared<QueryOptions>();
-  auto* cmd = app.add_subcommand("query", "Decide one packet: allow or deny, and the rules that decide it");
+  auto* cmd = app.add_subcommand("query", "Decide one packet: allow, deny or depends, and the rules that decide it");
   cmd->footer(
       "The peer is the source for ingress and the destination for egress. Several --group options ask about\n"
       "the union of those groups, as on an interface that carries them all.\n"
-      "Exit status: 0 allowed, 1 denied, 2 error.\n"
-      "Example:\n"
-      "  sgopt query sgs.json --group sg-0123 --proto tcp --port 22 --peer 203.0.113.9");
+      "A rule naming a group matches the private addresses of the interfaces that carry the group. When\n"
+      "describe-network-interfaces is loaded those members are known (closed world, and the answer says it\n"
+      "rests on that input being complete); otherwise an address no CIDR rule allows may still be allowed\n"
+      "if it belongs to a member: the answer is then DEPENDS, naming the groups or prefix lists that would\n"
+      "allow it. --member-of says the address is a member of one.\n"
+      "Exit status: 0 allowed, 1 denied, 3 depends on membership, 2 error.\n"
+      "Examples:\n"
+      "  sgopt query sgs.json --group sg-0123 --proto tcp --port 22 --peer 203.0.113.9\n"
+      "  sgopt query sgs.json --group sg-0123 --proto tcp --port 443 --peer 10.1.2.3 --member-of sg-0456");
   cli::add_inputs(*cmd, o->files);
   auto* group = cmd->add_option("--group", o->groups, "Security group id to ask about (repeatable: their union)");
   auto* acl = cmd->add_option("--acl", o->acl, "Network ACL id to ask about");
@@ -138,7 +186,9 @@ void register_query(CLI::App& app, cli::Runner& run) {
   cmd->add_option("--port", o->port, "Destination port (tcp, udp)")->check(CLI::Range(0, 65535));
   cmd->add_option("--icmp-type", o->icmp_type, "ICMP type (icmp, icmpv6)")->check(CLI::Range(0, 255));
   cmd->add_option("--icmp-code", o->icmp_code, "ICMP code (default 0)")->check(CLI::Range(0, 255));
-  cmd->add_option("--peer", o->peer, "Peer: an IPv4/IPv6 address, sg-ID or pl-ID")->required();
+  cmd->add_option("--peer", o->peer, "The peer's IPv4 or IPv6 address")->required();
+  cmd->add_option("--member-of", o->member_of,
+                  "The peer address belongs to this referenced group (sg-...) or prefix list (pl-...)");
   cli::add_format_option(*cmd, o->format, false);
   cmd->callback([&run, o] {
     run = [o] {

@@ -84,10 +84,13 @@ void print_text(const Snapshot& s) {
       std::vector<std::string> ips;
       for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
       for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
+      for (const Cidr& c : eni.prefixes) ips.push_back(c.str());
       fmt::print("  {:<24} groups: {:<44} addresses: {}\n", eni.id, fmt::format("{}", fmt::join(eni.group_ids, ",")),
                  fmt::format("{}", fmt::join(ips, ",")));
     }
   }
+  std::string refs = cli::references_text(s.references);
+  if (!refs.empty()) fmt::print("\n{}", refs);
 }
 
 nlohmann::json bucket_json(const std::array<int, 4>& used) {
@@ -131,9 +134,11 @@ void print_json(const Snapshot& s) {
     nlohmann::json ips = nlohmann::json::array();
     for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
     for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
+    for (const Cidr& c : eni.prefixes) ips.push_back(c.str());
     out["interfaces"].push_back(
         {{"id", eni.id}, {"subnet_id", eni.subnet_id}, {"groups", eni.group_ids}, {"addresses", ips}});
   }
+  out["references"] = cli::references_json(s.references);
   out["warnings"] = nlohmann::json::array();
   for (const auto& w : s.warnings) out["warnings"].push_back(w.str());
   fmt::print("{}\n", out.dump(2));

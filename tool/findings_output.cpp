@@ -3,6 +3,7 @@
 
 #include "model/protocol.h"
 #include "passes/pass.h"
+#include "tool/cli.h"
 #include "tool/json_shapes.h"
 #include "tool/sarif.h"
 
@@ -72,6 +73,7 @@ nlohmann::json finding_json(const Finding& f) {
   j["causes"] = nlohmann::json::array();
   for (const auto& r : f.causes) j["causes"].push_back(cli::rule_json(r));
   if (f.witness) j["witness"] = cli::packet_json(*f.witness);
+  j["world"] = world_name(f.world);
   if (!f.exposure.empty()) j["exposure"] = {{"packets", f.exposure}, {"addresses", f.exposed_addresses}};
   return j;
 }
@@ -90,6 +92,7 @@ nlohmann::json findings_json(const std::vector<Finding>& findings, const ReportI
                      {"summary", {{"total", findings.size()}, {"by_severity", by}}}};
   out["findings"] = nlohmann::json::array();
   for (const auto& f : findings) out["findings"].push_back(finding_json(f));
+  out["references"] = info.references ? cli::references_json(*info.references) : nlohmann::json::array();
   return out;
 }
 
@@ -124,7 +127,8 @@ nlohmann::json findings_sarif(const std::vector<Finding>& findings, const Report
         fmt::format("{}|{}|{}|{}", id, f.resource_id, f.direction ? direction_name(*f.direction) : "", rule_key));
     nlohmann::json props{{"severity", severity_name(f.severity)},
                          {"security-severity", security_severity(f.severity)},
-                         {"resource", f.resource_id}};
+                         {"resource", f.resource_id},
+                         {"world", world_name(f.world)}};
     if (!f.controls.empty()) props["controls"] = f.controls;
     if (f.witness) props["witness"] = f.witness->str();
     if (!f.exposure.empty()) props["exposure"] = {{"packets", f.exposure}, {"addresses", f.exposed_addresses}};
@@ -174,6 +178,10 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
       out += fmt::format("           exposed: {} packets (address x protocol/port) from {} addresses\n", f.exposure,
                          f.exposed_addresses);
     if (!f.controls.empty()) out += fmt::format("           controls: {}\n", fmt::join(f.controls, ", "));
+    if (f.world == World::Closed)
+      out +=
+          "           world:   closed: holds for the loaded members of the referenced groups and lists, and "
+          "rests on that input being complete\n";
     if (!f.fix.empty()) out += fmt::format("           fix:     {}\n", f.fix);
   }
   // What each kind reported means, from the kinds the passes declare.
@@ -196,6 +204,7 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
       info.fail_on ? fmt::format("; {} at or above {}", info.failed ? "some" : "none", severity_name(*info.fail_on))
                    : "");
   out += "\n";
+  if (info.references) out += cli::references_text(*info.references);
   return out;
 }
 

@@ -13,10 +13,11 @@ namespace sgopt {
 
 /// What a report says besides the findings.
 struct ReportInfo {
-  std::vector<std::string> inputs;  // the FILE arguments
-  std::vector<std::string> passes;  // names of the passes run
-  std::optional<Severity> fail_on;  // null: never fail
-  bool failed = false;              // some finding is at or above fail_on
+  std::vector<std::string> inputs;         // the FILE arguments
+  std::vector<std::string> passes;         // names of the passes run
+  std::optional<Severity> fail_on;         // null: never fail
+  bool failed = false;                     // some finding is at or above fail_on
+  const References* references = nullptr;  // what referenced groups and lists stood for
 };
 
 /// "pass/kind": the stable id of a kind of finding (SARIF ruleId).

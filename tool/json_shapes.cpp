@@ -34,45 +34,80 @@ nlohmann::json rule_json(const RuleRef& r) {
   return j;
 }
 
-static const char* peer_type_name(PeerType t) {
-  switch (t) {
-    case PeerType::Ipv4: return "ipv4";
-    case PeerType::Ipv6: return "ipv6";
-    case PeerType::Group: return "group";
-    case PeerType::PrefixList: return "prefix-list";
-  }
-  return "ipv4";
-}
+static const char* reference_type_name(PeerType t) { return t == PeerType::Group ? "group" : "prefix-list"; }
 
 nlohmann::json packet_json(const Packet& p) {
-  std::string peer;
-  switch (p.peer_type) {
-    case PeerType::Ipv4: peer = format_address(Family::V4, p.addr); break;
-    case PeerType::Ipv6: peer = format_address(Family::V6, p.addr); break;
-    default: peer = p.ref; break;
-  }
-  nlohmann::json j{{"text", p.str()},        {"peer_type", peer_type_name(p.peer_type)},   {"peer", peer},
-                   {"protocol", p.protocol}, {"protocol_name", protocol_name(p.protocol)}, {"port_key", p.port_key}};
+  nlohmann::json j{{"text", p.str()},
+                   {"peer_type", p.family == Family::V4 ? "ipv4" : "ipv6"},
+                   {"peer", format_address(p.family, p.addr)},
+                   {"protocol", p.protocol},
+                   {"protocol_name", protocol_name(p.protocol)},
+                   {"port_key", p.port_key}};
   if (is_port_protocol(p.protocol)) j["port"] = p.port_key;
   if (is_icmp_protocol(p.protocol)) {
     j["icmp_type"] = p.port_key / 256;
     j["icmp_code"] = p.port_key % 256;
   }
+  if (p.member) j["member_of"] = {{"type", reference_type_name(p.member->type)}, {"id", p.member->id}};
   return j;
+}
+
+nlohmann::json members_json(const PacketSet& set, const PeerTable& peers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (PeerKind m : set.extra_members(peers)) out.push_back(peers.member_info(m).id);
+  return out;
+}
+
+nlohmann::json peer_groups_json(const Region& r, const PeerTable& peers) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const PeerGroup& g : region_peer_groups(r, peers)) {
+    nlohmann::json families = nlohmann::json::array(), cidrs = nlohmann::json::array();
+    for (Family f : g.families) families.push_back(family_name(f));
+    for (const Cidr& c : g.cidrs) cidrs.push_back(c.str());
+    out.push_back({{"text", peer_group_text(g)},
+                   {"families", families},
+                   {"addresses", cidrs},
+                   {"every_address", g.every_address},
+                   {"members", members_name(g.members)},
+                   {"references", g.refs}});
+  }
+  return out;
 }
 
 nlohmann::json region_json(const Region& r, const PeerTable& peers) {
   nlohmann::json protocols = nlohmann::json::array();
   for (const auto& p : r.protocols) protocols.push_back({p.lo, p.hi});
-  return {{"traffic", region_traffic_text(r)},          {"protocols", protocols},
-          {"port_keys", {r.port_lo, r.port_hi}},        {"peers", region_peer_texts(r, peers)},
-          {"count", count_json(region_set(r).count())}, {"witness", packet_json(region_witness(r, peers))}};
+  PacketSet set = region_set(r);
+  return {{"traffic", region_traffic_text(r)},           {"protocols", protocols},
+          {"port_keys", {r.port_lo, r.port_hi}},         {"peers", region_peer_texts(r, peers)},
+          {"peer_groups", peer_groups_json(r, peers)},   {"count", count_json(set.count())},
+          {"plus_members_of", members_json(set, peers)}, {"witness", packet_json(region_witness(r, peers))}};
 }
 
 nlohmann::json regions_json(const PacketSet& set, const std::vector<Region>& regions, const PeerTable& peers) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : regions) list.push_back(region_json(r, peers));
-  return {{"count", count_json(set.count())}, {"regions", std::move(list)}};
+  return {
+      {"count", count_json(set.count())}, {"plus_members_of", members_json(set, peers)}, {"regions", std::move(list)}};
+}
+
+nlohmann::json references_json(const References& refs) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const ReferenceInfo& r : refs.all()) {
+    nlohmann::json addresses = nlohmann::json::array();
+    for (const Cidr& c : r.addresses) addresses.push_back(c.str());
+    nlohmann::json j{{"type", reference_type_name(r.type)},
+                     {"id", r.id},
+                     {"world", r.resolved ? "closed" : "open"},
+                     {"resolved", r.resolved},
+                     {"stale", r.stale},
+                     {"addresses", addresses},
+                     {"note", r.note()}};
+    if (r.type == PeerType::Group && r.resolved) j["interfaces"] = r.interfaces;
+    if (r.family) j["family"] = family_name(*r.family);
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 }  // namespace sgopt::cli

@@ -49,6 +49,8 @@ class DocLoader : public json::Reader {
   void load_acls(const Json& list, const std::string& ptr);
   void load_interfaces(const Json& list, const std::string& ptr);
   void load_prefix_lists(const Json& list, const std::string& ptr);
+  void load_prefix_list_entries(const Json& list, const std::string& ptr);
+  void load_stale_groups(const Json& list, const std::string& ptr);
 
  private:
   // Values shared by several kinds.
@@ -57,6 +59,8 @@ class DocLoader : public json::Reader {
   PortFields sg_ports(int protocol, const Json& obj, const std::string& ptr);
 
   // Kind-specific pieces.
+  void add_entries(PrefixList& pl, const Json& entries, const std::string& ptr);
+  void check_entry_families(const PrefixList& pl) const;
   void load_permission(SecurityGroup& g, Direction d, const Json& perm, const std::string& ptr, int index);
   NaclEntry load_entry(const Json& entry, const std::string& ptr, const std::string& acl_id);
 
@@ -69,6 +73,7 @@ class DocLoader : public json::Reader {
   void add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item, const char* what);
 
   Snapshot& snap_;
+  const Json* root_ = nullptr;  // the document being loaded
   const LoadOptions& options_;
   std::unordered_map<std::string, std::size_t> group_index_, acl_index_, eni_index_, prefix_list_index_;
   std::vector<std::size_t> touched_groups_;

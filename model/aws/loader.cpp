@@ -31,11 +31,17 @@ struct DocumentKind {
 };
 
 constexpr DocumentKind kKinds[] = {
-    {"SecurityGroups", &DocLoader::load_groups},    {"SecurityGroupRules", &DocLoader::load_rule_rows},
-    {"NetworkAcls", &DocLoader::load_acls},         {"NetworkInterfaces", &DocLoader::load_interfaces},
+    {"SecurityGroups", &DocLoader::load_groups},
+    {"SecurityGroupRules", &DocLoader::load_rule_rows},
+    {"NetworkAcls", &DocLoader::load_acls},
+    {"NetworkInterfaces", &DocLoader::load_interfaces},
     {"PrefixLists", &DocLoader::load_prefix_lists},
+    {"Entries", &DocLoader::load_prefix_list_entries},  // get-managed-prefix-list-entries
+    {"StaleSecurityGroupSet", &DocLoader::load_stale_groups},
 };
-constexpr const char* kKindList = "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces or PrefixLists";
+constexpr const char* kKindList =
+    "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, PrefixLists, Entries "
+    "(get-managed-prefix-list-entries) or StaleSecurityGroupSet";
 
 }  // namespace
 
@@ -57,6 +63,7 @@ void DocLoader::load(const Json& root) {
                          root.is_array() ? " (sgopt reads the whole describe output, not one filtered "
                                            "with --query)"
                                          : ""));
+  root_ = &root;
   bool known = false;
   for (const DocumentKind& k : kKinds) {
     const Json* list = opt_array(root, "", k.key);
@@ -68,7 +75,8 @@ void DocLoader::load(const Json& root) {
   for (const auto& [key, value] : root.items()) {
     bool listed =
         std::any_of(std::begin(kKinds), std::end(kKinds), [&](const DocumentKind& k) { return key == k.key; });
-    if (!listed && key != "ResponseMetadata" && key != "NextToken") others.push_back(key);
+    bool names_the_list = key == "PrefixListId" && root.contains("Entries");
+    if (!listed && !names_the_list && key != "ResponseMetadata" && key != "NextToken") others.push_back(key);
   }
   if (!known) {
     std::string found = others.empty() ? "an empty object" : "keys " + fmt::format("{}", fmt::join(others, ", "));
@@ -224,6 +232,7 @@ Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& o
     std::sort(files.begin(), files.end());
     for (const auto& f : files) load_file(snapshot, f, options);
   }
+  snapshot.resolve_references(options.references);
   return snapshot;
 }
 

@@ -27,10 +27,14 @@ struct LoadOptions {
   /// instead of an error: the same group, ACL or interface id twice (each object is kept), and an
   /// ICMP type of -1 with a code other than -1 (the code is ignored). Test fixtures need this.
   bool lenient = false;
+  /// What referenced groups and prefix lists stand for once everything is loaded
+  /// (model/references.h): resolved from the loaded interfaces and entries, or left open.
+  ReferenceMode references = ReferenceMode::Resolve;
 };
 
 /// Loads every FILE argument (a file, a folder read recursively in sorted order, or "-" for
-/// standard input) into one snapshot. Throws InputError naming file, JSON path and line.
+/// standard input) into one snapshot and works out its references. Throws InputError naming
+/// file, JSON path and line.
 Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& options = {});
 /// Adds one document's content to the snapshot; `file` names it in messages.
 void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options = {});

@@ -41,6 +41,15 @@ void DocLoader::load_interfaces(const Json& list, const std::string& ptr) {
         u128 a = address(object_at((*ips)[j], ip, "an address object"), ip, "Ipv6Address", Family::V6);
         if (std::find(n.ipv6.begin(), n.ipv6.end(), a) == n.ipv6.end()) n.ipv6.push_back(a);
       }
+    // Prefix delegation: the interface owns every address of each prefix, and a group reference
+    // matches them all.
+    for (auto [prefix_list, key, family] :
+         {std::tuple{"Ipv4Prefixes", "Ipv4Prefix", Family::V4}, std::tuple{"Ipv6Prefixes", "Ipv6Prefix", Family::V6}})
+      if (const Json* prefixes = opt_array(o, np, prefix_list))
+        for (std::size_t j = 0; j < prefixes->size(); ++j) {
+          std::string pp = child(child(np, prefix_list), j);
+          n.prefixes.push_back(cidr(object_at((*prefixes)[j], pp, "a prefix object"), pp, key, family, nullptr));
+        }
     n.where = Location{file(), np, 0};
     n.raw_json = o.dump();
     add_unique(snap_.interfaces, eni_index_, std::move(n), "network interface");

@@ -45,6 +45,8 @@ void DocLoader::load_rule_rows(const Json& list, const std::string& ptr) {
       r.peer.type = PeerType::Group;
       r.peer.ref = req_string(ref, gp, "GroupId", kLikeGroupId);
       r.peer.user_id = opt_text(ref, gp, "UserId");
+      r.peer.peering_connection = opt_text(ref, gp, "VpcPeeringConnectionId");
+      r.peer.peering_status = opt_text(ref, gp, "PeeringStatus");
       r.source.peer_text = r.peer.ref;
     }
     r.source.where = Location{file(), rp, 0};

@@ -57,7 +57,11 @@ void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_
       } else {
         r.peer.ref = req_string(e, ep, pl.key, pl.type == PeerType::Group ? kLikeGroupId : kLikePrefixListId);
         r.source.peer_text = r.peer.ref;
-        if (pl.type == PeerType::Group) r.peer.user_id = opt_text(e, ep, "UserId");
+        if (pl.type == PeerType::Group) {
+          r.peer.user_id = opt_text(e, ep, "UserId");
+          r.peer.peering_connection = opt_text(e, ep, "VpcPeeringConnectionId");
+          r.peer.peering_status = opt_text(e, ep, "PeeringStatus");
+        }
       }
       r.source.where = Location{file(), ep, 0};
       r.source.resource_id = g.id;

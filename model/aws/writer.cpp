@@ -77,14 +77,20 @@ void set_tags(Json& obj, const Tags& tags) {
 /// (protocol, FromPort, ToPort): the rules AWS puts in one IpPermission.
 using PermKey = std::tuple<int, std::optional<int>, std::optional<int>>;
 
-PermKey key_of(const SgRule& r) { return {r.protocol, r.from_port, r.to_port}; }
+// "-1" allows every port whatever FromPort/ToPort say: all such rules share one permission.
+PermKey perm_key(int protocol, std::optional<int> from, std::optional<int> to) {
+  if (protocol == kAllProtocols) return {protocol, std::nullopt, std::nullopt};
+  return {protocol, from, to};
+}
+
+PermKey key_of(const SgRule& r) { return perm_key(r.protocol, r.from_port, r.to_port); }
 
 std::optional<PermKey> key_of(const Json& perm) {
   const Json* proto = perm.is_object() ? member(perm, "IpProtocol") : nullptr;
   if (!proto || !proto->is_string()) return std::nullopt;
   auto p = parse_protocol(proto->get_ref<const std::string&>(), nullptr);
   if (!p) return std::nullopt;
-  return PermKey{*p, int_member(perm, "FromPort"), int_member(perm, "ToPort")};
+  return perm_key(*p, int_member(perm, "FromPort"), int_member(perm, "ToPort"));
 }
 
 std::string sg_protocol_text(int protocol) { return protocol == kAllProtocols ? "-1" : protocol_name(protocol); }
@@ -109,15 +115,19 @@ Json peer_element(const SgRule& r, bool keep_original = true, bool with_descript
   return e;
 }
 
+// describe-security-groups prints no FromPort/ToPort for "-1" permissions (describe-security-group-rules
+// rows say -1/-1), so a permission written fresh leaves them out too.
+bool prints_ports(int protocol, const std::optional<int>& port) { return port && protocol != kAllProtocols; }
+
 Json fresh_permission(const PermKey& key) {
   const auto& [protocol, from, to] = key;
   Json perm = Json::object();
-  if (from) perm["FromPort"] = *from;
+  if (prints_ports(protocol, from)) perm["FromPort"] = *from;
   perm["IpProtocol"] = sg_protocol_text(protocol);
   perm["IpRanges"] = Json::array();
   perm["Ipv6Ranges"] = Json::array();
   perm["PrefixListIds"] = Json::array();
-  if (to) perm["ToPort"] = *to;
+  if (prints_ports(protocol, to)) perm["ToPort"] = *to;
   perm["UserIdGroupPairs"] = Json::array();
   return perm;
 }
@@ -163,13 +173,15 @@ Json permissions(const SecurityGroup& g, Direction d, const Json& original) {
 Json group_object(const SecurityGroup& g) {
   Json o = parse_raw(g.raw_json);
   if (o.empty()) {
-    o["Description"] = g.description;
-    o["GroupName"] = g.name;
+    // A group known only from describe-security-group-rules rows: write what the input said, in
+    // the key order AWS prints, and nothing it did not (no empty name, description or VPC).
+    if (!g.description.empty()) o["Description"] = g.description;
+    if (!g.name.empty()) o["GroupName"] = g.name;
     o["IpPermissions"] = Json::array();
-    o["OwnerId"] = g.owner_id;
+    if (!g.owner_id.empty()) o["OwnerId"] = g.owner_id;
     o["GroupId"] = g.id;
     o["IpPermissionsEgress"] = Json::array();
-    o["VpcId"] = g.vpc_id;
+    if (!g.vpc_id.empty()) o["VpcId"] = g.vpc_id;
   }
   o["GroupId"] = g.id;
   set_text(o, "GroupName", g.name);
@@ -268,8 +280,8 @@ std::string ip_permissions_json(const std::vector<SgRule>& rules, bool with_desc
   for (const auto& [key, members] : by_permission(rules)) {
     const auto& [protocol, from, to] = key;
     Json perm{{"IpProtocol", sg_protocol_text(protocol)}};
-    if (from) perm["FromPort"] = *from;
-    if (to) perm["ToPort"] = *to;
+    if (prints_ports(protocol, from)) perm["FromPort"] = *from;
+    if (prints_ports(protocol, to)) perm["ToPort"] = *to;
     for (const aws::PeerList& pl : aws::kPeerLists)
       for (const SgRule* r : members)
         if (r->peer.type == pl.type) perm[pl.list].push_back(peer_element(*r, false, with_descriptions));

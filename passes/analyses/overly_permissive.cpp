@@ -34,7 +34,7 @@ Service tcp_udp_ports(const std::vector<int>& ports) {
 PacketSet family_region(Family f, const Service& service) {
   std::vector<Box> boxes;
   for (const auto& m : service)
-    boxes.push_back(Box{peer_kind_of(f), 0, max_address(f), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi});
+    boxes.push_back(kind_box(peer_kind_of(f), 0, max_address(f), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi));
   return PacketSet::from_boxes(boxes);
 }
 
@@ -42,7 +42,7 @@ static PacketSet build_public_region(Family f) {
   const Service all{MatchBox{}};
   if (f == Family::V6) {
     Cidr global{Family::V6, static_cast<u128>(1) << 125, 3};  // 2000::/3
-    return PacketSet::from_box(Box{kPeerIpv6, global.first(), global.last(), 0, 255, 0, 65535});
+    return PacketSet::from_box(kind_box(kPeerIpv6, global.first(), global.last()));
   }
   static const char* const kSpecial[] = {"0.0.0.0/8",      "10.0.0.0/8",    "100.64.0.0/10",   "127.0.0.0/8",
                                          "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",    "192.0.2.0/24",
@@ -51,7 +51,7 @@ static PacketSet build_public_region(Family f) {
   std::vector<Box> special;
   for (const char* text : kSpecial) {
     Cidr c = parse_cidr(text, Family::V4, nullptr)->cidr;
-    special.push_back(Box{kPeerIpv4, c.first(), c.last(), 0, 255, 0, 65535});
+    special.push_back(kind_box(kPeerIpv4, c.first(), c.last()));
   }
   return family_region(f, all).subtract(PacketSet::from_boxes(special));
 }
@@ -66,7 +66,7 @@ PacketSet open_to_everyone(const PacketSet& allowed, Family f, const Service& se
   // A line open to everyone is allowed at the lowest and the highest address: when nothing is,
   // skip the projection (the common case).
   for (u128 a : {u128{0}, max_address(f)}) {
-    PacketSet at = allowed.intersect(PacketSet::from_box(Box{peer_kind_of(f), a, a, 0, 255, 0, kMaxPortKey}));
+    PacketSet at = allowed.intersect(PacketSet::from_box(kind_box(peer_kind_of(f), a, a)));
     if (at.empty()) return PacketSet{};
   }
   PacketSet region = family_region(f, service);
@@ -81,7 +81,7 @@ PacketSet open_to_everyone(const PacketSet& allowed, Family f, const Service& se
 BigCount address_count(const PacketSet& s) {
   std::vector<std::pair<u128, u128>> spans[2];
   for (const auto& b : s.boxes())
-    if (b.kind < 2) spans[b.kind].push_back({b.addr_lo, b.addr_hi});
+    if (b.kind_lo == kind_of(b.family())) spans[b.family() == Family::V4 ? 0 : 1].push_back({b.addr_lo, b.addr_hi});
   BigCount total = 0;
   for (auto& v : spans) {
     std::sort(v.begin(), v.end());
@@ -342,32 +342,32 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj, const Anal
   }
 }
 
-Subject sg_subject(const SecurityGroup& g, Direction d, PeerTable& peers) {
+Subject sg_subject(const SecurityGroup& g, Direction d, PeerTable& peers, const References* refs) {
   Subject s;
   s.resource_id = g.id;
   s.direction = d;
   s.where = g.where;
   const auto* rules = &g.rules(d);
   auto sets = std::make_shared<std::vector<PacketSet>>();
-  for (const auto& r : *rules) sets->push_back(rule_set(r, peers));
+  for (const auto& r : *rules) sets->push_back(rule_set(r, peers, refs));
   s.rules_for = [&g, d, rules, sets](const PacketSet& exposure) {
-    std::vector<RuleRef> refs;
+    std::vector<RuleRef> out;
     for (std::size_t i = 0; i < rules->size(); ++i)
-      if ((*sets)[i].intersects(exposure)) refs.push_back(sg_rule_ref(g.id, d, (*rules)[i]));
-    return refs;
+      if ((*sets)[i].intersects(exposure)) out.push_back(sg_rule_ref(g.id, d, (*rules)[i]));
+    return out;
   };
-  s.allows = [rules](const Packet& p) { return sg_allows(*rules, p); };
+  s.allows = [rules, refs](const Packet& p) { return sg_allows(*rules, p, refs); };
   return s;
 }
 
-void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<Finding>& out) {
+void run_group(const SecurityGroup& g, const AnalysisOptions& opt, const References* refs, std::vector<Finding>& out) {
   PeerTable peers;
-  const PacketSet in = sg_set(g.ingress, peers);
-  const PacketSet eg = sg_set(g.egress, peers);
-  Subject sin = sg_subject(g, Direction::Ingress, peers);
+  const PacketSet in = sg_set(g.ingress, peers, refs);
+  const PacketSet eg = sg_set(g.egress, peers, refs);
+  Subject sin = sg_subject(g, Direction::Ingress, peers, refs);
   sg_ingress_checks(in, sin, opt, peers, out);
   if (g.is_default() && (!in.empty() || !eg.empty())) {
-    Subject s = in.empty() ? sg_subject(g, Direction::Egress, peers) : sin;
+    Subject s = in.empty() ? sg_subject(g, Direction::Egress, peers, refs) : sin;
     const PacketSet& allowed = in.empty() ? eg : in;
     Finding f = exposure_finding(
         s, kDefaultGroupOpen, Severity::Medium, {"CIS 5.4 (v1.5.0-v3.0.0)", "CIS 5.5 (v4.0.0)", "EC2.2"}, allowed,
@@ -383,7 +383,7 @@ void run_group(const SecurityGroup& g, const AnalysisOptions& opt, std::vector<F
     set_witness(f, s, allowed, peers);
     out.push_back(std::move(f));
   }
-  Subject seg = sg_subject(g, Direction::Egress, peers);
+  Subject seg = sg_subject(g, Direction::Egress, peers, refs);
   for (Family fam : {Family::V4, Family::V6}) {
     const PacketSet everything = family_region(fam, {MatchBox{}});
     if (!everything.subset_of(eg)) continue;
@@ -421,7 +421,7 @@ class OverlyPermissivePass final : public Pass {
  public:
   std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
-    if (ctx.group) run_group(*ctx.group, ctx.options, out);
+    if (ctx.group) run_group(*ctx.group, ctx.options, ctx.references, out);
     if (ctx.acl) run_acl(*ctx.acl, out);
   }
 };

@@ -1,5 +1,8 @@
 // Exposure of rule sets to the internet, judged on what all rules allow together (union for
-// security groups, first match for network ACLs), exactly.
+// security groups, first match for network ACLs), exactly. Exposure is a claim that traffic is
+// allowed, so it is judged on address packets with no membership: what is allowed whoever the
+// members of referenced groups are (a group reference never opens anything to the internet in the
+// open world; a resolved prefix list holding 0.0.0.0/0 does).
 #pragma once
 
 #include "model/ip.h"
@@ -15,7 +18,7 @@ using Service = std::vector<MatchBox>;
 /// tcp and udp on each of the ports.
 Service tcp_udp_ports(const std::vector<int>& ports);
 
-/// Every packet of the family inside the service.
+/// Every address packet (no membership) of the family inside the service.
 PacketSet family_region(Family f, const Service& service);
 /// The public address space of a family, for every protocol and port: IPv4 without the
 /// special-purpose blocks of RFC 6890 (private, loopback, link-local, shared, documentation,

@@ -16,14 +16,15 @@
 
 namespace sgopt {
 
-std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, const SecurityGroup& group, Direction d) {
+std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, const SecurityGroup& group, Direction d,
+                                                  const References* refs) {
   std::vector<InterfaceCoverage> out;
   auto enis = snapshot.interfaces_with_group(group.id);
   const auto& rules = group.rules(d);
   if (enis.empty() || rules.empty()) return out;
   PeerTable peers;
   std::vector<PacketSet> own;
-  for (const auto& r : rules) own.push_back(rule_set(r, peers));
+  for (const auto& r : rules) own.push_back(rule_set(r, peers, refs));
   const PacketSet own_twice = covered_twice(own);
 
   // Per interface: the other groups' rules (with their origin) and their union.
@@ -49,7 +50,7 @@ std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, cons
       if (!other) continue;
       const auto& orules = other->rules(d);
       for (std::size_t k = 0; k < orules.size(); ++k)
-        e.others.push_back({gid, k, &orules[k], rule_set(orules[k], peers)});
+        e.others.push_back({gid, k, &orules[k], rule_set(orules[k], peers, refs)});
     }
     std::vector<PacketSet> sets;
     for (const auto& o : e.others) sets.push_back(o.set);
@@ -106,7 +107,7 @@ class RedundantOnInterfacePass final : public Pass {
     if (!ctx.group || ctx.snapshot.interfaces.empty()) return;
     const SecurityGroup& g = *ctx.group;
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      for (const auto& c : interface_coverage(ctx.snapshot, g, d)) {
+      for (const auto& c : interface_coverage(ctx.snapshot, g, d, ctx.references)) {
         const SgRule& rule = g.rules(d)[c.rule];
         Finding f = finding_of(c.uncovered_on.empty() ? kRedundantOnInterfaces : kPartlyRedundant);
         f.resource_id = g.id;
@@ -139,7 +140,7 @@ class RedundantOnInterfacePass final : public Pass {
         }
         f.witness = c.witness;
         if (f.witness) {
-          bool ok = rule_matches(rule, *f.witness);
+          bool ok = rule_matches(rule, *f.witness, ctx.references);
           for (const auto& eni_id : c.covered_on) {
             std::vector<SgRule> others;
             for (const NetworkInterface* eni : ctx.snapshot.interfaces_with_group(g.id))
@@ -148,7 +149,7 @@ class RedundantOnInterfacePass final : public Pass {
                   if (gid != g.id)
                     if (const SecurityGroup* og = ctx.snapshot.find_group(gid))
                       others.insert(others.end(), og->rules(d).begin(), og->rules(d).end());
-            ok = ok && sg_allows(others, *f.witness);
+            ok = ok && sg_allows(others, *f.witness, ctx.references);
           }
           require_confirmed(ok, f);
         }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/packet.h"
+#include "model/references.h"
 #include "model/snapshot.h"
 
 #include <optional>
@@ -27,6 +28,7 @@ struct InterfaceCoverage {
 /// For one group and direction: the rules (not redundant within the group itself) that the other
 /// groups on some interface carrying the group already allow. Groups an interface names but the
 /// snapshot lacks contribute nothing. Result in rule order.
-std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, const SecurityGroup& group, Direction d);
+std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, const SecurityGroup& group, Direction d,
+                                                  const References* refs = nullptr);
 
 }  // namespace sgopt

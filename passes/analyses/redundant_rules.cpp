@@ -37,21 +37,27 @@ PacketSet covered_twice(const std::vector<PacketSet>& sets) {
   return coverage(sets, 0, sets.size()).twice;
 }
 
-RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules) {
+RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules, const References* refs) {
   const std::size_t n = rules.size();
   PeerTable peers;
-  std::vector<Box> boxes;
+  std::vector<std::vector<Box>> boxes;
   std::vector<PacketSet> sets;
   boxes.reserve(n);
   sets.reserve(n);
   for (const auto& r : rules) {
-    boxes.push_back(rule_box(r, peers));
-    sets.push_back(PacketSet::from_box(boxes.back()));
+    boxes.push_back(rule_boxes(r, peers, refs));
+    sets.push_back(PacketSet::from_boxes(boxes.back()));
   }
+  auto overlap = [&](std::size_t i, std::size_t j) {
+    for (const Box& a : boxes[i])
+      for (const Box& b : boxes[j])
+        if (boxes_overlap(a, b)) return true;
+    return false;
+  };
   auto neighbours = [&](std::size_t i) {
     std::vector<std::size_t> nb;
     for (std::size_t j = 0; j < n; ++j)
-      if (j != i && boxes_overlap(boxes[i], boxes[j])) nb.push_back(j);
+      if (j != i && overlap(i, j)) nb.push_back(j);
     return nb;
   };
 
@@ -75,9 +81,11 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules) {
       std::optional<long double> best;
       for (std::size_t j : nbs[i]) {
         if (!sets[i].subset_of(sets[j])) continue;
-        const Box& b = boxes[j];
-        long double size = (static_cast<long double>(b.addr_hi - b.addr_lo) + 1) * (b.proto_hi - b.proto_lo + 1) *
-                           (b.port_hi - b.port_lo + 1);
+        long double size = 0;
+        for (const Box& b : boxes[j])
+          size += (static_cast<long double>(b.kind_hi - b.kind_lo) + 1) *
+                  (static_cast<long double>(b.addr_hi - b.addr_lo) + 1) * (b.proto_hi - b.proto_lo + 1) *
+                  (b.port_hi - b.port_lo + 1);
         if (!best || size < *best) {
           best = size;
           red.cover = {j};
@@ -140,10 +148,10 @@ std::string rule_list_text(const std::vector<SgRule>& rules, const std::vector<s
   return s;
 }
 
-void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Finding>& out) {
+void redundancy_findings(const SecurityGroup& g, Direction d, const References* refs, std::vector<Finding>& out) {
   const auto& rules = g.rules(d);
   if (rules.size() < 2) return;
-  RedundancyAnalysis a = analyze_redundancy(rules);
+  RedundancyAnalysis a = analyze_redundancy(rules, refs);
   PeerTable peers;
   for (const auto& red : a.redundant) {
     const SgRule& rule = rules[red.rule];
@@ -165,8 +173,8 @@ void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Findin
                               rule_list_text(rules, red.cover),
                               red.cover.size() == 1 ? "already allows" : "together already allow");
     }
-    f.witness = typical_witness(rule_set(rule, peers), peers);
-    if (f.witness) require_confirmed(rule_matches(rule, *f.witness) && sg_allows(cover, *f.witness), f);
+    f.witness = typical_witness(rule_set(rule, peers, refs), peers);
+    if (f.witness) require_confirmed(rule_matches(rule, *f.witness, refs) && sg_allows(cover, *f.witness, refs), f);
     f.fix = fmt::format("remove the rule for {} from permission {} ({} {})", f.rules[0].peer,
                         rule.source.permission_index, direction_name(d), sg_rule_text(rule));
     f.where = rule.source.where;
@@ -179,7 +187,7 @@ void redundancy_findings(const SecurityGroup& g, Direction d, std::vector<Findin
   for (std::size_t i : a.removable) drop[i] = true;
   for (std::size_t i = 0; i < rules.size(); ++i)
     if (!drop[i]) kept.push_back(rules[i]);
-  if (!(sg_set(kept, peers) == sg_set(rules, peers)))
+  if (!(sg_set(kept, peers, refs) == sg_set(rules, peers, refs)))
     throw std::logic_error("internal error: removable set changes group " + g.id);
   Finding f = finding_of(kRemovableSet);
   f.resource_id = g.id;
@@ -198,7 +206,7 @@ class RedundantRulesPass final : public Pass {
   std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     if (!ctx.group) return;
-    for (Direction d : {Direction::Ingress, Direction::Egress}) redundancy_findings(*ctx.group, d, out);
+    for (Direction d : {Direction::Ingress, Direction::Egress}) redundancy_findings(*ctx.group, d, ctx.references, out);
   }
 };
 

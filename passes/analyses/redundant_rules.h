@@ -1,6 +1,7 @@
 // Exact, order-independent redundancy of security-group rules (one group, one direction).
 #pragma once
 
+#include "model/references.h"
 #include "model/rule.h"
 #include "solver/packet_set.h"
 
@@ -27,7 +28,9 @@ PacketSet covered_twice(const std::vector<PacketSet>& sets);
 
 /// Redundancy of a list of SG rules of one group and direction: which rules are covered by the
 /// union of the others, what covers each, and one maximal set that can be removed together
-/// (later rules are removed first, so that of two duplicates the first written stays).
-RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules);
+/// (later rules are removed first, so that of two duplicates the first written stays). With
+/// references open (the default) every claim holds for every membership: a reference rule is
+/// redundant when CIDR rules cover both families on its services; resolved ones are their members.
+RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules, const References* refs = nullptr);
 
 }  // namespace sgopt

@@ -79,11 +79,11 @@ const char* proof_state_name(ProofState s) {
 }
 
 bool list_allows(const RuleList& l, const Packet& p) {
-  return l.is_nacl ? nacl_decide(l.entries, p).allow : sg_allows(l.rules, p);
+  return l.is_nacl ? nacl_decide(l.entries, p).allow : sg_allows(l.rules, p, l.refs.get());
 }
 
 PacketSet list_set(const RuleList& l, PeerTable& peers) {
-  return l.is_nacl ? nacl_allowed_set(l.entries) : sg_set(l.rules, peers);
+  return l.is_nacl ? nacl_allowed_set(l.entries) : sg_set(l.rules, peers, l.refs.get());
 }
 
 std::string ResourceDiff::label() const {
@@ -103,6 +103,11 @@ DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d,
   r.gained = after.subtract(before);
   r.lost = before.subtract(after);
   r.native = verdict_of(r.gained.empty(), r.lost.empty());
+  auto closes = [](const RuleList& l) {
+    return l.refs && std::any_of(l.rules.begin(), l.rules.end(),
+                                 [&](const SgRule& rule) { return l.refs->resolved(rule.peer) != nullptr; });
+  };
+  r.world = closes(old_rules) || closes(new_rules) ? World::Closed : World::Open;
   r.gained_regions = regions_of(r.gained);
   r.lost_regions = regions_of(r.lost);
   r.old_rules = std::move(old_rules);
@@ -117,7 +122,7 @@ namespace {
 
 /// The Z3 encoding of "allowed".
 z3::expr list_formula(const RuleList& l, Encoder& enc) {
-  return l.is_nacl ? enc.nacl_allows(l.entries) : enc.sg(l.rules);
+  return l.is_nacl ? enc.nacl_allows(l.entries) : enc.sg(l.rules, l.refs.get());
 }
 
 z3::expr regions_formula(const std::vector<Region>& regions, Encoder& enc) {
@@ -259,9 +264,28 @@ std::map<std::string, const T*> index_by(const std::vector<T>& items, MatchBy by
   return out;
 }
 
+/// What each side's references stand for, and the same with nothing resolved.
+struct Worlds {
+  std::shared_ptr<const References> old_refs, new_refs, old_open, new_open;
+};
+
+// One direction in the world the snapshots give; when that is closed, also in the open world.
+DirectionDiff compare_in_worlds(RuleList a, RuleList b, Direction d, PeerTable& peers, const Worlds& w) {
+  RuleList open_a = a, open_b = b;
+  a.refs = w.old_refs;
+  b.refs = w.new_refs;
+  DirectionDiff out = compare_rules(std::move(a), std::move(b), d, peers);
+  if (out.world == World::Closed) {
+    open_a.refs = w.old_open;
+    open_b.refs = w.new_open;
+    out.open_world = std::make_shared<DirectionDiff>(compare_rules(std::move(open_a), std::move(open_b), d, peers));
+  }
+  return out;
+}
+
 template <class T, class Rules>
 ResourceDiff compare_pair(ResourceKind kind, const T* before, const T* after, const std::string& name, Rules rules,
-                          PeerTable& peers) {
+                          PeerTable& peers, const Worlds& w) {
   ResourceDiff r;
   r.kind = kind;
   r.old_id = before ? before->id : "";
@@ -269,24 +293,24 @@ ResourceDiff compare_pair(ResourceKind kind, const T* before, const T* after, co
   r.name = name;
   r.where = after ? after->where : before->where;
   for (Direction d : {Direction::Ingress, Direction::Egress})
-    r.directions.push_back(compare_rules(rules(before, d), rules(after, d), d, peers));
+    r.directions.push_back(compare_in_worlds(rules(before, d), rules(after, d), d, peers, w));
   return r;
 }
 
 // Matched pairs in the old side's order, then what only the new side has.
 template <class T, class Rules, class Name>
 void pair_up(const std::vector<T>& old_items, const std::vector<T>& new_items, ResourceKind kind, MatchBy by,
-             Rules rules, Name name, PeerTable& peers, std::vector<ResourceDiff>& out) {
+             Rules rules, Name name, PeerTable& peers, const Worlds& w, std::vector<ResourceDiff>& out) {
   auto old_index = index_by(old_items, by, "old");
   auto new_index = index_by(new_items, by, "new");
   for (const auto& x : old_items) {
     auto it = new_index.find(key_of(x, by));
     const T* after = it == new_index.end() ? nullptr : it->second;
-    out.push_back(compare_pair(kind, &x, after, name(x), rules, peers));
+    out.push_back(compare_pair(kind, &x, after, name(x), rules, peers, w));
   }
   for (const auto& y : new_items)
     if (!old_index.count(key_of(y, by)))
-      out.push_back(compare_pair(kind, static_cast<const T*>(nullptr), &y, name(y), rules, peers));
+      out.push_back(compare_pair(kind, static_cast<const T*>(nullptr), &y, name(y), rules, peers, w));
 }
 
 // The union of an interface's groups; nullopt (with a note) when one of them is not loaded.
@@ -309,7 +333,7 @@ std::optional<RuleList> interface_rules(const NetworkInterface& eni, const Snaps
 
 std::optional<ResourceDiff> compare_interface(const NetworkInterface* before, const NetworkInterface* after,
                                               const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers,
-                                              std::vector<std::string>& notes) {
+                                              const Worlds& w, std::vector<std::string>& notes) {
   ResourceDiff r;
   r.kind = ResourceKind::Interface;
   r.old_id = before ? before->id : "";
@@ -320,12 +344,13 @@ std::optional<ResourceDiff> compare_interface(const NetworkInterface* before, co
     std::optional<RuleList> a = before ? interface_rules(*before, old_s, d, "old", notes) : RuleList{};
     std::optional<RuleList> b = after ? interface_rules(*after, new_s, d, "new", notes) : RuleList{};
     if (!a || !b) return std::nullopt;
-    r.directions.push_back(compare_rules(std::move(*a), std::move(*b), d, peers));
+    r.directions.push_back(compare_in_worlds(std::move(*a), std::move(*b), d, peers, w));
   }
   return r;
 }
 
-void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers, DiffReport& report) {
+void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers, const Worlds& w,
+                    DiffReport& report) {
   std::set<std::string> carried;  // groups judged through interfaces
   std::set<std::string> old_ids;
   for (const auto& eni : old_s.interfaces) {
@@ -333,13 +358,13 @@ void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& pee
     const NetworkInterface* after = nullptr;
     for (const auto& y : new_s.interfaces)
       if (y.id == eni.id) after = &y;
-    if (auto r = compare_interface(&eni, after, old_s, new_s, peers, report.notes))
+    if (auto r = compare_interface(&eni, after, old_s, new_s, peers, w, report.notes))
       report.resources.push_back(std::move(*r));
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
   for (const auto& eni : new_s.interfaces) {
     if (!old_ids.count(eni.id))
-      if (auto r = compare_interface(nullptr, &eni, old_s, new_s, peers, report.notes))
+      if (auto r = compare_interface(nullptr, &eni, old_s, new_s, peers, w, report.notes))
         report.resources.push_back(std::move(*r));
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
@@ -349,7 +374,7 @@ void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& pee
 
 // --left/--right: the left id is looked up on the old side first, the right id on the new side first.
 ResourceDiff compare_named(const Snapshot& old_s, const Snapshot& new_s, const std::string& left,
-                           const std::string& right, PeerTable& peers) {
+                           const std::string& right, PeerTable& peers, const Worlds& w) {
   auto group = [](const Snapshot& a, const Snapshot& b, const std::string& id) {
     const SecurityGroup* g = a.find_group(id);
     return g ? g : b.find_group(id);
@@ -366,8 +391,8 @@ ResourceDiff compare_named(const Snapshot& old_s, const Snapshot& new_s, const s
     throw std::invalid_argument(fmt::format("--left {}: no security group or network ACL has this id", left));
   if (!gr && !ar)
     throw std::invalid_argument(fmt::format("--right {}: no security group or network ACL has this id", right));
-  if (gl && gr) return compare_pair(ResourceKind::Group, gl, gr, group_name(*gl), group_rules, peers);
-  if (al && ar) return compare_pair(ResourceKind::Acl, al, ar, acl_name(*al), acl_rules, peers);
+  if (gl && gr) return compare_pair(ResourceKind::Group, gl, gr, group_name(*gl), group_rules, peers, w);
+  if (al && ar) return compare_pair(ResourceKind::Acl, al, ar, acl_name(*al), acl_rules, peers, w);
   throw std::invalid_argument(
       fmt::format("--left {} and --right {} are of different kinds (a security group and a network ACL)", left, right));
 }
@@ -377,19 +402,24 @@ ResourceDiff compare_named(const Snapshot& old_s, const Snapshot& new_s, const s
 DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const DiffOptions& opts) {
   DiffReport report;
   PeerTable& peers = report.peers;
+  Worlds w;
+  w.old_refs = std::make_shared<const References>(old_s.references);
+  w.new_refs = std::make_shared<const References>(new_s.references);
+  w.old_open = std::make_shared<const References>(old_s.references.open());
+  w.new_open = std::make_shared<const References>(new_s.references.open());
   if (!opts.left.empty() || !opts.right.empty()) {
     if (opts.left.empty() || opts.right.empty()) throw std::invalid_argument("--left and --right go together");
-    report.resources.push_back(compare_named(old_s, new_s, opts.left, opts.right, peers));
+    report.resources.push_back(compare_named(old_s, new_s, opts.left, opts.right, peers, w));
     return report;
   }
   pair_up(
       old_s.groups, new_s.groups, ResourceKind::Group, opts.match, group_rules,
-      [](const SecurityGroup& g) { return group_name(g); }, peers, report.resources);
+      [](const SecurityGroup& g) { return group_name(g); }, peers, w, report.resources);
   pair_up(
       old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules, [](const NetworkAcl& a) { return acl_name(a); },
-      peers, report.resources);
+      peers, w, report.resources);
   if (opts.interfaces && !old_s.interfaces.empty() && !new_s.interfaces.empty())
-    add_interfaces(old_s, new_s, peers, report);
+    add_interfaces(old_s, new_s, peers, w, report);
   return report;
 }
 
@@ -398,7 +428,10 @@ DiffReport diff_and_prove(const Snapshot& old_s, const Snapshot& new_s, const Di
   DiffReport report = diff_snapshots(old_s, new_s, opts);
   std::vector<DirectionDiff*> all;
   for (auto& r : report.resources)
-    for (auto& d : r.directions) all.push_back(&d);
+    for (auto& d : r.directions) {
+      all.push_back(&d);
+      if (d.open_world) all.push_back(d.open_world.get());
+    }
   if (prove.prove) prove_directions(all, report.peers, prove.timeout_ms);
   for (DirectionDiff* d : all) {
     check_witnesses(*d, report.peers);

@@ -5,11 +5,13 @@
 
 #include "model/network_acl.h"
 #include "model/packet.h"
+#include "model/references.h"
 #include "model/snapshot.h"
 #include "solver/packet_set.h"
 #include "solver/regions.h"
 #include "solver/rule_sets.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +41,8 @@ struct RuleList {
   bool is_nacl = false;
   std::vector<SgRule> rules;
   std::vector<NaclEntry> entries;
+  /// What the rules' references stand for (model/references.h); null: open, of either family.
+  std::shared_ptr<const References> refs;
 };
 /// The reference evaluator's decision (model/packet.h).
 bool list_allows(const RuleList& l, const Packet& p);
@@ -63,6 +67,11 @@ struct DirectionDiff {
   Verdict native = Verdict::Equivalent;  // the exact native engine's verdict
   ProofState proof = ProofState::NotRun;
   std::string proof_note;  // why Z3 could not decide, when proof is Unknown
+  /// Closed when either side's rules name a resolved reference: the verdict and regions then hold
+  /// for the loaded members and rest on the snapshots being complete, and `open_world` is the
+  /// same comparison for every membership.
+  World world = World::Open;
+  std::shared_ptr<DirectionDiff> open_world;
   /// With ProveOptions::smt2: each obligation behind the claims as SMT-LIB2 text, which a solver
   /// answers `unsat` exactly when the claim holds.
   std::vector<Smt2Obligation> smt2;
@@ -72,7 +81,8 @@ struct DirectionDiff {
 };
 
 /// Compares what two rule lists allow, exactly, with the native engine (the lists are kept so
-/// that the verdict can be proved and the witnesses checked).
+/// that the verdict can be proved and the witnesses checked). The world is closed when either
+/// list's references resolve a reference its rules name.
 DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d, PeerTable& peers);
 
 /// Proves the claims behind each direction's verdict and regions with Z3 (one query for all, split

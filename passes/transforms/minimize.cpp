@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <optional>
@@ -73,6 +74,35 @@ Service intersect(const Service& a, const Service& b) {
     int lo = std::max(x.lo, y.lo), hi = std::min(x.hi, y.hi);
     if (lo <= hi) out.push_back({x.proto, lo, hi});
     (x.hi < y.hi ? i : j)++;
+  }
+  return out;
+}
+
+Service subtract(const Service& a, const Service& b) {
+  Service out;
+  std::size_t j = 0;
+  for (Piece x : a) {
+    while (j < b.size() && (b[j].proto < x.proto || (b[j].proto == x.proto && b[j].hi < x.lo))) ++j;
+    std::size_t k = j;
+    while (k < b.size() && b[k].proto == x.proto && b[k].lo <= x.hi) {
+      if (b[k].lo > x.lo) out.push_back({x.proto, x.lo, b[k].lo - 1});
+      x.lo = std::max(x.lo, b[k].hi + 1);
+      ++k;
+    }
+    if (x.lo <= x.hi) out.push_back(x);
+  }
+  return out;
+}
+
+Service unite(Service a, const Service& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  std::sort(a.begin(), a.end());
+  Service out;
+  for (const Piece& x : a) {
+    if (!out.empty() && out.back().proto == x.proto && out.back().hi + 1 >= x.lo)
+      out.back().hi = std::max(out.back().hi, x.hi);
+    else
+      out.push_back(x);
   }
   return out;
 }
@@ -312,8 +342,8 @@ Cidr parent_block(const Cidr& c) {
 
 // Two rule boxes holding the same packets (ports do not matter for protocols without them).
 bool same_region(const Box& a, const Box& b) {
-  if (a.kind != b.kind || a.addr_lo != b.addr_lo || a.addr_hi != b.addr_hi || a.proto_lo != b.proto_lo ||
-      a.proto_hi != b.proto_hi)
+  if (a.kind_lo != b.kind_lo || a.kind_hi != b.kind_hi || a.addr_lo != b.addr_lo || a.addr_hi != b.addr_hi ||
+      a.proto_lo != b.proto_lo || a.proto_hi != b.proto_hi)
     return false;
   if (a.proto_lo == a.proto_hi && !has_port_key(a.proto_lo)) return true;
   return a.port_lo == b.port_lo && a.port_hi == b.port_hi;
@@ -321,18 +351,14 @@ bool same_region(const Box& a, const Box& b) {
 
 }  // namespace
 
-RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<Box>& preferred) {
+RuleCover min_rule_cover(const PacketSet& set, Family family, const std::vector<Box>& preferred) {
   RuleCover result;
-  std::vector<Box> all = set.boxes();
-  std::vector<Box> boxes;
-  for (const Box& b : all)
-    if (b.kind == kind) boxes.push_back(b);
+  const PeerKind kind = kind_of(family);
+  std::vector<Box> boxes = set.kind_slice(kind).boxes();
   if (boxes.empty()) {
     result.exact = true;
     return result;
   }
-  const bool symbolic = kind >= 2;
-  const Family family = family_of_kind(kind);
 
   // Rows: each address segment's maximal CIDR blocks, with the segment's service.
   std::vector<Service> services;
@@ -350,13 +376,9 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
       runs.back().second = hi;
     else
       runs.push_back({lo, hi});
-    if (symbolic) {
-      rows.push_back({lo, hi, it->second});
-    } else {
-      std::vector<Cidr> blocks;
-      append_range_cidrs(family, lo, hi, blocks);
-      for (const Cidr& c : blocks) rows.push_back({c.first(), c.last(), it->second});
-    }
+    std::vector<Cidr> blocks;
+    append_range_cidrs(family, lo, hi, blocks);
+    for (const Cidr& c : blocks) rows.push_back({c.first(), c.last(), it->second});
     i = j;
   }
 
@@ -376,10 +398,6 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
   // Candidate blocks: rows and every gap-free block above them, deepest first.
   std::set<std::pair<int, u128>> blocks;  // (-len, first): deepest first
   for (const Row& r : rows) {
-    if (symbolic) {
-      blocks.insert({0, r.lo});
-      continue;
-    }
     Cidr c = exact_cover({{family, r.lo, r.hi}}).front();  // the row is one block
     while (blocks.insert({-c.len, c.addr}).second && c.len > 0) {
       Cidr parent = parent_block(c);
@@ -394,13 +412,13 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
     const auto& key = *bit;
     int len = -key.first;
     u128 lo = key.second;
-    u128 hi = symbolic ? lo : Cidr{family, lo, len}.last();
+    u128 hi = Cidr{family, lo, len}.last();
     auto [rlo, rhi] = rows_in(lo, hi);
     Service s = services[rows[rlo].service];
     for (std::size_t r = rlo + 1; r < rhi; ++r)
       if (rows[r].service != rows[r - 1].service) s = intersect(s, services[rows[r].service]);
     const Service* parent = nullptr;
-    if (!symbolic && len > 0) {
+    if (len > 0) {
       Cidr up = parent_block(Cidr{family, lo, len});
       auto it = common.find({-up.len, up.addr});
       if (it != common.end()) parent = &it->second;
@@ -456,7 +474,7 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
       }
     }
     prob.cells_of.push_back(std::move(cells));
-    Box b{kind, c.lo, c.hi, c.atom.proto_lo, c.atom.proto_hi, c.atom.port_lo, c.atom.port_hi};
+    Box b = address_box(family, c.lo, c.hi, c.atom.proto_lo, c.atom.proto_hi, c.atom.port_lo, c.atom.port_hi);
     bool pref = std::any_of(preferred.begin(), preferred.end(), [&](const Box& p) { return same_region(p, b); });
     prob.preferred.push_back(pref);
   }
@@ -464,47 +482,149 @@ RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<
   CoverSolution sol = CoverSolver(prob).solve(2'000'000);
   for (int i : sol.chosen) {
     const Candidate& c = cands[static_cast<std::size_t>(i)];
-    result.boxes.push_back(Box{kind, c.lo, c.hi, c.atom.proto_lo, c.atom.proto_hi, c.atom.port_lo, c.atom.port_hi});
+    result.boxes.push_back(
+        address_box(family, c.lo, c.hi, c.atom.proto_lo, c.atom.proto_hi, c.atom.port_lo, c.atom.port_hi));
   }
   result.lower_bound = sol.lower_bound;
   result.exact = sol.exact;
   return result;
 }
 
+namespace {
+
+// ----- members of open references -----
+
+// The services one kind allows at every address: what a reference rule could hold there.
+Service full_service(const PacketSet& set, PeerKind k) {
+  std::vector<Box> boxes = set.kind_slice(k).boxes();
+  Service common;
+  u128 next = 0;
+  bool first = true;
+  for (std::size_t i = 0; i < boxes.size();) {
+    std::size_t j = i;
+    while (j < boxes.size() && boxes[j].addr_lo == boxes[i].addr_lo) ++j;
+    if (boxes[i].addr_lo != next) return {};
+    Service here = service_of(boxes, i, j);
+    common = first ? here : intersect(common, here);
+    first = false;
+    if (boxes[i].addr_hi == max_address_of(k)) return common;
+    next = boxes[i].addr_hi + 1;
+    i = j;
+  }
+  return {};
+}
+
+// A rule's service equals an atom (ports do not matter for protocols without them).
+bool same_service(const MatchBox& a, const MatchBox& b) {
+  if (a.proto_lo != b.proto_lo || a.proto_hi != b.proto_hi) return false;
+  if (a.proto_lo == a.proto_hi && !has_port_key(a.proto_lo)) return true;
+  return a.port_lo == b.port_lo && a.port_hi == b.port_hi;
+}
+
+bool service_inside(const MatchBox& inner, const MatchBox& outer) {
+  if (outer == MatchBox{}) return true;
+  if (inner.proto_lo < outer.proto_lo || inner.proto_hi > outer.proto_hi) return false;
+  if (inner.proto_lo == inner.proto_hi && !has_port_key(inner.proto_lo)) return true;
+  return outer.port_lo <= inner.port_lo && inner.port_hi <= outer.port_hi;
+}
+
+struct ServiceCover {
+  std::vector<MatchBox> atoms;
+  int lower_bound = 0;
+  bool exact = false;
+};
+
+// The fewest rule services (atoms) inside `allowed` whose union holds `needed` (needed must lie
+// inside allowed): the rules one reference needs on top of what the CIDR rules allow.
+ServiceCover min_service_cover(const Service& needed, const Service& allowed, const std::vector<MatchBox>& preferred) {
+  ServiceCover out;
+  if (needed.empty()) {
+    out.exact = true;
+    return out;
+  }
+  std::vector<MatchBox> atoms = max_atoms(allowed);
+  std::map<int, std::set<int>> cuts;
+  for (const Piece& x : needed) {
+    cuts[x.proto].insert(x.lo);
+    cuts[x.proto].insert(x.hi + 1);
+  }
+  for (const MatchBox& a : atoms)
+    if (!(a == MatchBox{}))
+      for (int p = a.proto_lo; p <= a.proto_hi; ++p) {
+        cuts[p].insert(a.port_lo);
+        cuts[p].insert(std::min(a.port_hi, max_key(p)) + 1);
+      }
+  std::vector<Piece> cells;
+  for (const Piece& x : needed) {
+    const auto& cut = cuts[x.proto];
+    auto it = cut.upper_bound(x.lo);
+    for (int lo = x.lo; lo <= x.hi;) {
+      int hi = (it == cut.end() || *it > x.hi + 1) ? x.hi : *it - 1;
+      cells.push_back({x.proto, lo, hi});
+      lo = hi + 1;
+      if (it != cut.end()) ++it;
+    }
+  }
+  CoverProblem prob;
+  prob.cells = static_cast<int>(cells.size());
+  std::vector<MatchBox> used_atoms;
+  for (const MatchBox& a : atoms) {
+    std::vector<int> mine;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const Piece& x = cells[c];
+      bool in = a == MatchBox{} || (x.proto >= a.proto_lo && x.proto <= a.proto_hi && x.lo >= a.port_lo &&
+                                    x.hi <= std::min(a.port_hi, max_key(x.proto)));
+      if (in) mine.push_back(static_cast<int>(c));
+    }
+    if (mine.empty()) continue;
+    prob.cells_of.push_back(std::move(mine));
+    prob.preferred.push_back(
+        std::any_of(preferred.begin(), preferred.end(), [&](const MatchBox& p) { return same_service(p, a); }));
+    used_atoms.push_back(a);
+  }
+  CoverSolution sol = CoverSolver(prob).solve(2'000'000);
+  for (int i : sol.chosen) out.atoms.push_back(used_atoms[static_cast<std::size_t>(i)]);
+  out.lower_bound = sol.lower_bound;
+  out.exact = sol.exact;
+  return out;
+}
+
+// The SG rule with this service (its protocol and ports as AWS states them).
+SgRule rule_with_service(const MatchBox& m) {
+  SgRule r;
+  if (m.proto_lo != m.proto_hi) {
+    r.protocol = kAllProtocols;
+    return r;
+  }
+  int p = m.proto_lo;
+  r.protocol = p;
+  if (is_port_protocol(p)) {
+    r.from_port = m.port_lo;
+    r.to_port = m.port_hi;
+  } else if (is_icmp_protocol(p)) {
+    if (m.port_lo == 0 && m.port_hi == kMaxPortKey) {
+      r.from_port = -1;
+      r.to_port = -1;
+    } else if (m.port_lo % 256 == 0 && m.port_hi == m.port_lo + 255) {
+      r.from_port = m.port_lo / 256;
+      r.to_port = -1;
+    } else {
+      r.from_port = m.port_lo / 256;
+      r.to_port = m.port_lo % 256;
+    }
+  }
+  return r;
+}
+
+}  // namespace
+
 }  // namespace sgopt
 
 namespace sgopt {
 
-SgRule rule_for_box(const Box& box, const PeerTable& peers) {
-  SgRule r;
-  if (box.proto_lo != box.proto_hi) {
-    r.protocol = kAllProtocols;
-  } else {
-    int p = box.proto_lo;
-    r.protocol = p;
-    if (is_port_protocol(p)) {
-      r.from_port = box.port_lo;
-      r.to_port = box.port_hi;
-    } else if (is_icmp_protocol(p)) {
-      if (box.port_lo == 0 && box.port_hi == kMaxPortKey) {
-        r.from_port = -1;
-        r.to_port = -1;
-      } else if (box.port_lo % 256 == 0 && box.port_hi == box.port_lo + 255) {
-        r.from_port = box.port_lo / 256;
-        r.to_port = -1;
-      } else {
-        r.from_port = box.port_lo / 256;
-        r.to_port = box.port_lo % 256;
-      }
-    }
-  }
-  if (box.kind == kPeerIpv4 || box.kind == kPeerIpv6) {
-    Family f = family_of_kind(box.kind);
-    r.peer = cidr_peer(exact_cover({{f, box.addr_lo, box.addr_hi}}).front());
-  } else {
-    r.peer.type = peers.type(box.kind);
-    r.peer.ref = peers.ref(box.kind);
-  }
+SgRule rule_for_box(const Box& box) {
+  SgRule r = rule_with_service(MatchBox{box.proto_lo, box.proto_hi, box.port_lo, box.port_hi});
+  r.peer = cidr_peer(exact_cover({{box.family(), box.addr_lo, box.addr_hi}}).front());
   return r;
 }
 
@@ -533,13 +653,6 @@ std::string merged_description(const std::vector<const SgRule*>& replaced) {
 
 namespace {
 
-Family kind_family(PeerKind k, const std::vector<SgRule>& rules, const std::vector<PeerKind>& kind_of,
-                   const Snapshot* snapshot) {
-  for (std::size_t i = 0; i < rules.size(); ++i)
-    if (kind_of[i] == k) return rule_family(rules[i], snapshot);
-  return family_of_kind(k);
-}
-
 // Native equality is required; Z3's proof too when asked. Returns the proof and a note.
 // z3_equal(ctx) proves the rewrite in the options' session (or a fresh one).
 template <class Formula>
@@ -562,68 +675,129 @@ std::pair<Proof, std::string> prove(bool native_equal, const MinimizeOptions& o,
 
 MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::string& group_id,
                                  const Snapshot* snapshot, const MinimizeOptions& options) {
+  // Always the open world: a rewrite must allow the same packets whoever the members of its
+  // references are, since members come and go; so references are never replaced by addresses.
   MinimizedRules out;
   PeerTable peers;
-  std::vector<Box> rboxes;
-  std::vector<PeerKind> kind_of;
+  // What each rule is about: CIDRs of one family (member 0) or one open reference (its id).
+  struct Key {
+    bool cidr;
+    Family family;
+    PeerKind member;
+    bool operator==(const Key&) const = default;
+  };
+  std::vector<std::vector<Box>> rboxes;
+  std::vector<Key> key_of;
   for (const SgRule& r : rules) {
-    rboxes.push_back(rule_box(r, peers));
-    kind_of.push_back(rboxes.back().kind);
+    rboxes.push_back(rule_boxes(r, peers));
+    key_of.push_back(r.peer.is_cidr() ? Key{true, r.peer.cidr.family, kNoMember}
+                                      : Key{false, Family::V4, peers.member(r.peer.type, r.peer.ref)});
   }
   for (const SgRule& r : rules)
     out.buckets[static_cast<std::size_t>(rule_family(r, snapshot))].before += rule_weight(r, snapshot);
-  PacketSet allowed = PacketSet::from_boxes(rboxes);
+  std::vector<Box> all_boxes;
+  for (const auto& bs : rboxes) all_boxes.insert(all_boxes.end(), bs.begin(), bs.end());
+  PacketSet allowed = PacketSet::from_boxes(all_boxes);
 
-  // Kinds in first-use order; a kind whose rules allow nothing disappears.
-  std::vector<PeerKind> kinds;
-  for (PeerKind k : kind_of)
-    if (std::find(kinds.begin(), kinds.end(), k) == kinds.end()) kinds.push_back(k);
+  // Keys in first-use order; a key whose rules allow nothing disappears.
+  std::vector<Key> keys;
+  for (const Key& k : key_of)
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   std::vector<std::pair<std::size_t, SgRule>> placed;  // (order key, rule)
-  for (PeerKind k : kinds) {
+  for (const Key& k : keys) {
     std::vector<std::size_t> mine;
     for (std::size_t i = 0; i < rules.size(); ++i)
-      if (kind_of[i] == k) mine.push_back(i);
+      if (key_of[i] == k) mine.push_back(i);
     const SgRule& sample = rules[mine.front()];
     const int weight = rule_weight(sample, snapshot);
-    auto& bucket = out.buckets[static_cast<std::size_t>(kind_family(k, rules, kind_of, snapshot))];
-    std::vector<Box> preferred;
-    for (std::size_t i : mine) preferred.push_back(rboxes[i]);
-    RuleCover cover = min_rule_cover(allowed, k, preferred);
-    bucket.lower_bound += cover.lower_bound * weight;
-    if (cover.boxes.size() >= mine.size()) {  // nothing gained: keep the user's rules as written
+    auto& bucket = out.buckets[static_cast<std::size_t>(rule_family(sample, snapshot))];
+    auto keep_mine = [&] {  // nothing gained: keep the user's rules as written
       for (std::size_t i : mine) placed.push_back({i, rules[i]});
       bucket.after += static_cast<int>(mine.size()) * weight;
+    };
+    // A new rule names the rules inside it (or, failing that, those it overlaps).
+    auto describe = [&](SgRule& r, const std::function<bool(std::size_t, bool)>& replaces) {
+      std::vector<const SgRule*> replaced;
+      std::size_t order = rules.size();
+      for (bool overlap : {false, true}) {
+        for (std::size_t i : mine)
+          if (replaces(i, overlap)) {
+            replaced.push_back(&rules[i]);
+            order = std::min(order, i);
+          }
+        if (!replaced.empty()) break;
+      }
+      r.source.resource_id = group_id;
+      r.source.description = merged_description(replaced);
+      placed.push_back({order, std::move(r)});
+    };
+    std::vector<bool> used(rules.size(), false);
+    if (k.cidr) {
+      std::vector<Box> preferred;
+      for (std::size_t i : mine) preferred.push_back(rboxes[i].front());
+      RuleCover cover = min_rule_cover(allowed, k.family, preferred);
+      bucket.lower_bound += cover.lower_bound * weight;
+      if (cover.boxes.size() >= mine.size()) {
+        keep_mine();
+        continue;
+      }
+      bucket.after += static_cast<int>(cover.boxes.size()) * weight;
+      for (const Box& b : cover.boxes) {
+        auto same = std::find_if(mine.begin(), mine.end(),
+                                 [&](std::size_t i) { return !used[i] && same_region(rboxes[i].front(), b); });
+        if (same != mine.end()) {
+          used[*same] = true;
+          placed.push_back({*same, rules[*same]});
+          continue;
+        }
+        PacketSet bs = PacketSet::from_box(b);
+        SgRule r = rule_for_box(b);
+        describe(r, [&](std::size_t i, bool overlap) {
+          PacketSet rs = PacketSet::from_boxes(rboxes[i]);
+          return overlap ? bs.intersects(rs) : rs.subset_of(bs);
+        });
+      }
       continue;
     }
-    bucket.after += static_cast<int>(cover.boxes.size()) * weight;
-    std::vector<bool> used(rules.size(), false);
-    for (const Box& b : cover.boxes) {
-      auto same =
-          std::find_if(mine.begin(), mine.end(), [&](std::size_t i) { return !used[i] && same_region(rboxes[i], b); });
+    // An open reference: its rules must hold, on every address, the services its members get
+    // beyond what the CIDR rules allow there, and may hold any service its members get.
+    const Membership& who = peers.member_info(k.member);
+    std::vector<Family> families;
+    const ReferenceInfo* info = snapshot ? snapshot->references.find(who.type, who.id) : nullptr;
+    for (Family f : {Family::V4, Family::V6})
+      if (!(info && info->family && *info->family != f)) families.push_back(f);
+    Service needed, allowed_here;
+    bool first = true;
+    for (Family f : families) {
+      Service members = full_service(allowed, kind_of(f, k.member));
+      needed = unite(needed, subtract(members, full_service(allowed, kind_of(f))));
+      allowed_here = first ? members : intersect(allowed_here, members);
+      first = false;
+    }
+    std::vector<MatchBox> preferred;
+    for (std::size_t i : mine) preferred.push_back(sg_rule_match(rules[i]));
+    ServiceCover cover = min_service_cover(needed, allowed_here, preferred);
+    bucket.lower_bound += cover.lower_bound * weight;
+    if (cover.atoms.size() >= mine.size()) {
+      keep_mine();
+      continue;
+    }
+    bucket.after += static_cast<int>(cover.atoms.size()) * weight;
+    for (const MatchBox& a : cover.atoms) {
+      auto same = std::find_if(mine.begin(), mine.end(),
+                               [&](std::size_t i) { return !used[i] && same_service(sg_rule_match(rules[i]), a); });
       if (same != mine.end()) {
         used[*same] = true;
         placed.push_back({*same, rules[*same]});
         continue;
       }
-      // A new rule: it names the rules inside it (or, failing that, those it overlaps).
-      PacketSet bs = PacketSet::from_box(b);
-      std::vector<const SgRule*> replaced;
-      std::size_t key = rules.size();
-      for (bool overlap : {false, true}) {
-        for (std::size_t i : mine) {
-          PacketSet rs = PacketSet::from_box(rboxes[i]);
-          if (overlap ? bs.intersects(rs) : rs.subset_of(bs)) {
-            replaced.push_back(&rules[i]);
-            key = std::min(key, i);
-          }
-        }
-        if (!replaced.empty()) break;
-      }
-      SgRule r = rule_for_box(b, peers);
-      r.peer.user_id = sample.peer.user_id;
-      r.source.resource_id = group_id;
-      r.source.description = merged_description(replaced);
-      placed.push_back({key, std::move(r)});
+      SgRule r = rule_with_service(a);
+      r.peer = sample.peer;
+      describe(r, [&](std::size_t i, bool overlap) {
+        MatchBox m = sg_rule_match(rules[i]);
+        if (!overlap) return service_inside(m, a);
+        return m.proto_lo <= a.proto_hi && a.proto_lo <= m.proto_hi && m.port_lo <= a.port_hi && a.port_lo <= m.port_hi;
+      });
     }
   }
   std::stable_sort(placed.begin(), placed.end(), [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -2,8 +2,10 @@
 // with as few rules as AWS counts against quota, and each NACL direction into fewer entries with
 // the same first-match decisions. Sound rewrites only: redundant rules go, CIDRs aggregate exactly,
 // port ranges merge, "-1" replaces all protocols, and a joint choice over ports x addresses (a set
-// cover over maximal rule boxes) picks the rules. References and prefix lists stay symbolic.
-// Every result is proven equal to its input (native engine, and Z3 when asked) before it is used.
+// cover over maximal rule boxes) picks the rules. References and prefix lists stay references (a
+// reference rule is dropped when CIDR rules cover its services on both families, and its services
+// are minimized); every claim holds for every membership (model/references.h). Every result is
+// proven equal to its input (native engine, and Z3 when asked) before it is used.
 #pragma once
 
 #include "model/snapshot.h"
@@ -16,20 +18,19 @@
 
 namespace sgopt {
 
-/// The fewest rules (boxes of one CIDR or symbolic peer x one AWS service) whose union is exactly a
-/// set of one peer kind. `lower_bound` is a proven bound on any such list (a fooling set: points no
-/// single rule can hold together); `exact` says the search proved `boxes` minimal.
+/// The fewest CIDR rules (boxes of one CIDR x one AWS service) whose union is exactly the address
+/// packets (no membership) of one family in `set`. `lower_bound` is a proven bound on any such list
+/// (a fooling set: points no single rule can hold together); `exact` says the search proved `boxes`
+/// minimal. Boxes in `preferred` (rules the user already has) win ties.
 struct RuleCover {
   std::vector<Box> boxes;
   int lower_bound = 0;
   bool exact = false;
 };
+RuleCover min_rule_cover(const PacketSet& set, Family family, const std::vector<Box>& preferred = {});
 
-/// Cover of `set` restricted to `kind`. Boxes in `preferred` (rules the user already has) win ties.
-RuleCover min_rule_cover(const PacketSet& set, PeerKind kind, const std::vector<Box>& preferred = {});
-
-/// The SG rule that matches exactly `box` (a box min_rule_cover returned).
-SgRule rule_for_box(const Box& box, const PeerTable& peers);
+/// The SG rule (a CIDR peer) that matches exactly `box` (a box min_rule_cover returned).
+SgRule rule_for_box(const Box& box);
 
 struct MinimizeOptions {
   bool prove_with_z3 = true;      // also require Z3's proof of equivalence

@@ -56,7 +56,7 @@ BigCount big(u128 v) {
 
 // Points one address of a service allows (ports x protocols).
 BigCount points_per_address(const MatchBox& m) {
-  return PacketSet::from_box(Box{kPeerIpv4, 0, 0, m.proto_lo, m.proto_hi, m.port_lo, m.port_hi}).count();
+  return PacketSet::from_box(kind_box(kPeerIpv4, 0, 0, m.proto_lo, m.proto_hi, m.port_lo, m.port_hi)).count();
 }
 
 // Per service, the CIDR list joined by an optimal K-prefix cover; K per service by a knapsack.

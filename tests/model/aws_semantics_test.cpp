@@ -22,7 +22,7 @@ Packet packet(int protocol, const char* addr, int port_key = 0) {
   Family f;
   auto a = parse_address(addr, &f);
   EXPECT_TRUE(a) << addr;
-  p.peer_type = peer_type_of(f);
+  p.family = f;
   p.addr = a.value_or(0);
   p.protocol = protocol;
   p.port_key = port_key;
@@ -34,10 +34,7 @@ Packet icmpv6(const char* addr, int type, int code) { return packet(kIcmpv6, add
 bool in_box(const MatchBox& b, const Packet& p) {
   return b.proto_lo <= p.protocol && p.protocol <= b.proto_hi && b.port_lo <= p.port_key && p.port_key <= b.port_hi;
 }
-bool peer_has(const Cidr& c, const Packet& p) {
-  Family f = family_of(p.peer_type);
-  return (p.peer_type == PeerType::Ipv4 || p.peer_type == PeerType::Ipv6) && c.contains(f, p.addr);
-}
+bool peer_has(const Cidr& c, const Packet& p) { return c.contains(p.family, p.addr); }
 
 /// The ingress rules of one group whose IpPermissions is `permissions` (a JSON array).
 std::vector<SgRule> sg_rules(const std::string& permissions, Snapshot* out = nullptr) {
@@ -229,12 +226,21 @@ TEST(SgSemanticsTest, OnePermissionIsOneRulePerPeer) {
   EXPECT_EQ(rules[3].peer.type, PeerType::PrefixList);
   EXPECT_EQ(rules[4].peer.type, PeerType::Group);
   EXPECT_EQ(rules[4].peer.user_id, "123456789012");
-  // A referenced group is a symbolic peer: it matches itself only.
-  Packet from_group{PeerType::Group, 0, "sg-2", kTcp, 22};
+  // A referenced group stands for its members' addresses, whatever their family; open, it matches
+  // the packets that come from members, and an address alone is not one.
+  Packet from_group = packet(kTcp, "10.0.0.1", 22);
+  from_group.member = Membership{PeerType::Group, "sg-2"};
   EXPECT_TRUE(rule_matches(rules[4], from_group));
-  from_group.ref = "sg-3";
+  from_group.member->id = "sg-3";
   EXPECT_FALSE(rule_matches(rules[4], from_group));
   EXPECT_FALSE(rule_matches(rules[4], packet(kTcp, "10.0.0.1", 22)));
+  Packet v6_member = packet(kTcp, "2001:db8::1", 22);
+  v6_member.member = Membership{PeerType::Group, "sg-2"};
+  EXPECT_TRUE(rule_matches(rules[4], v6_member));
+  // The CIDR rules match members too: a member's packets are ordinary address packets.
+  Packet member_in_cidr = packet(kTcp, "10.9.9.9", 22);
+  member_in_cidr.member = Membership{PeerType::Group, "sg-3"};
+  EXPECT_TRUE(rule_matches(rules[0], member_in_cidr));
 }
 
 TEST(SgSemanticsTest, GroupAllowsWhatAnyRuleAllows) {

@@ -74,7 +74,8 @@ TEST(RegionsTest, SameServiceFromSeveralPeersIsOneRegionWithMinimalCidrs) {
                     peers);
   auto regions = regions_of(set);
   ASSERT_EQ(regions.size(), 1u);
-  EXPECT_EQ(region_text(regions[0], peers), "tcp port 22 from 10.0.0.0/24, 10.0.2.0/24, 2001:db8::/32, sg-1");
+  EXPECT_EQ(region_text(regions[0], peers),
+            "tcp port 22 from 10.0.0.0/24, 10.0.2.0/24, 2001:db8::/32, members of sg-1");
 }
 
 TEST(RegionsTest, PeerWithWiderAccessKeepsItsOwnRegion) {

@@ -113,15 +113,15 @@ Packet packet(std::string_view protocol, std::string_view peer_text, int port_ke
   Packet p;
   p.protocol = protocol_of(protocol);
   p.port_key = port_key;
-  if (auto ref = reference_type(peer_text)) {
-    p.peer_type = *ref;
-    p.ref = std::string(peer_text);
-    return p;
+  std::string_view address = peer_text;
+  if (auto ref = reference_type(peer_text.substr(0, peer_text.find('@')))) {
+    // "sg-1" (a member at 0.0.0.0) or "sg-1@10.0.0.5": a member of the reference at an address.
+    std::string_view id = peer_text.substr(0, peer_text.find('@'));
+    p.member = Membership{*ref, std::string(id)};
+    address = peer_text.find('@') == std::string_view::npos ? "0.0.0.0" : peer_text.substr(peer_text.find('@') + 1);
   }
-  Family f = Family::V4;
-  auto a = parse_address(peer_text, &f);
+  auto a = parse_address(address, &p.family);
   if (!a) throw std::invalid_argument("bad address " + std::string(peer_text));
-  p.peer_type = peer_type_of(f);
   p.addr = *a;
   return p;
 }

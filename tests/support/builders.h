@@ -46,8 +46,9 @@ NaclEntry nacl_entry(int number, bool allow, int protocol, int from, int to, con
 /// An ingress entry with a CIDR and an optional PortRange.
 NaclEntry entry(int number, bool allow, int protocol, Cidr c, std::optional<PortRange> ports = std::nullopt);
 
-/// A packet: protocol, peer (an address of either family, "sg-..." or "pl-...") and port key
-/// (tcp/udp: destination port; icmp/icmpv6: type * 256 + code, see icmp_key).
+/// A packet: protocol, peer (an address of either family; "sg-..." or "pl-..." for a member of the
+/// reference at 0.0.0.0, "sg-1@10.0.0.5" for one at an address) and port key (tcp/udp:
+/// destination port; icmp/icmpv6: type * 256 + code, see icmp_key).
 Packet packet(std::string_view protocol, std::string_view peer, int port_key = 0);
 constexpr int icmp_key(int type, int code) { return type * 256 + code; }
 

@@ -10,9 +10,9 @@
 namespace sgopt::test_support {
 
 struct PacketSampler::Probe {
-  PeerType peer_type = PeerType::Ipv4;
-  Cidr cidr;        // Ipv4/Ipv6 peers
-  std::string ref;  // symbolic peers
+  bool is_cidr = true;
+  Cidr cidr;       // a CIDR peer
+  Membership ref;  // a reference peer
   int protocol = -1;
   std::vector<int> port_keys;  // keys around this rule's ports or ICMP type/code
 };
@@ -22,7 +22,7 @@ namespace {
 using Probe = PacketSampler::Probe;
 
 constexpr int kMaxKey = 65535;
-const char* const kUnknownRef = "sg-not-in-any-rule";
+const Membership kUnknownRef{PeerType::Group, "sg-not-in-any-rule"};
 
 void add_key(std::vector<int>& keys, int k) {
   if (k >= 0 && k <= kMaxKey) keys.push_back(k);
@@ -51,7 +51,7 @@ std::vector<int> icmp_keys(int type, int code) {
 }
 
 Probe probe_of(const SgRule& r) {
-  Probe p{r.peer.type, r.peer.cidr, r.peer.ref, r.protocol, {}};
+  Probe p{r.peer.is_cidr(), r.peer.cidr, Membership{r.peer.type, r.peer.ref}, r.protocol, {}};
   int from = r.from_port.value_or(-1), to = r.to_port.value_or(-1);
   if (is_port_protocol(r.protocol)) p.port_keys = port_keys(from < 0 ? 0 : from, to < 0 ? kMaxKey : to);
   if (is_icmp_protocol(r.protocol)) p.port_keys = icmp_keys(from, to);
@@ -59,13 +59,11 @@ Probe probe_of(const SgRule& r) {
 }
 
 Probe probe_of(const NaclEntry& e) {
-  Probe p{peer_type_of(e.cidr.family), e.cidr, "", e.protocol, {}};
+  Probe p{true, e.cidr, {}, e.protocol, {}};
   if (is_port_protocol(e.protocol) && e.port_range) p.port_keys = port_keys(e.port_range->from, e.port_range->to);
   if (is_icmp_protocol(e.protocol) && e.icmp) p.port_keys = icmp_keys(e.icmp->type, e.icmp->code);
   return p;
 }
-
-u128 family_max(PeerType t) { return max_address(family_of(t)); }
 
 // A CIDR's first and last address and one past on both sides.
 std::vector<u128> cidr_edges(const Cidr& c) {
@@ -96,7 +94,10 @@ int unmentioned_protocol(const std::vector<Probe>& probes) {
 }
 
 void sort_unique(std::vector<Packet>& ps) {
-  auto key = [](const Packet& p) { return std::tie(p.peer_type, p.addr, p.ref, p.protocol, p.port_key); };
+  auto key = [](const Packet& p) {
+    return std::make_tuple(p.family, p.addr, p.member ? static_cast<int>(p.member->type) : -1,
+                           p.member ? p.member->id : std::string(), p.protocol, p.port_key);
+  };
   std::sort(ps.begin(), ps.end(), [&](const Packet& a, const Packet& b) { return key(a) < key(b); });
   ps.erase(std::unique(ps.begin(), ps.end()), ps.end());
 }
@@ -109,20 +110,37 @@ std::vector<Packet> boundary_of(const std::vector<Probe>& probes) {
   std::sort(all_protocols.begin(), all_protocols.end());
   all_protocols.erase(std::unique(all_protocols.begin(), all_protocols.end()), all_protocols.end());
 
+  // Every reference the rules name, and one they do not: members of each at the probes' CIDR
+  // edges show how CIDR rules and reference rules combine.
+  std::vector<Membership> refs{kUnknownRef};
+  for (const auto& pr : probes)
+    if (!pr.is_cidr && std::find(refs.begin(), refs.end(), pr.ref) == refs.end()) refs.push_back(pr.ref);
   std::vector<Packet> out;
   for (const auto& pr : probes) {
-    // Peers (protocol and port come below): the block's edges and the same address in the other
-    // family; or the symbol, the same name as the other kind of symbol, and a symbol nobody uses.
+    // Peers (protocol and port come below): the block's edges, the same address in the other
+    // family, and members of every reference there; or members of the reference at both ends of
+    // each family, and members of the other kind of reference with the same name.
     std::vector<Packet> peers;
-    if (pr.peer_type == PeerType::Ipv4 || pr.peer_type == PeerType::Ipv6) {
-      for (u128 a : cidr_edges(pr.cidr)) peers.push_back(Packet{pr.peer_type, a, "", 0, 0});
-      PeerType flip = pr.peer_type == PeerType::Ipv4 ? PeerType::Ipv6 : PeerType::Ipv4;
-      peers.push_back(Packet{flip, pr.cidr.first() & family_max(flip), "", 0, 0});
+    auto add = [&](Family f, u128 a, std::optional<Membership> m) {
+      Packet p;
+      p.family = f;
+      p.addr = a & max_address(f);
+      p.member = std::move(m);
+      peers.push_back(std::move(p));
+    };
+    if (pr.is_cidr) {
+      for (u128 a : cidr_edges(pr.cidr)) add(pr.cidr.family, a, std::nullopt);
+      Family flip = pr.cidr.family == Family::V4 ? Family::V6 : Family::V4;
+      add(flip, pr.cidr.first(), std::nullopt);
+      for (const Membership& m : refs) add(pr.cidr.family, pr.cidr.first(), m);
     } else {
-      PeerType flip = pr.peer_type == PeerType::Group ? PeerType::PrefixList : PeerType::Group;
-      peers.push_back(Packet{pr.peer_type, 0, pr.ref, 0, 0});
-      peers.push_back(Packet{flip, 0, pr.ref, 0, 0});
-      peers.push_back(Packet{PeerType::Group, 0, kUnknownRef, 0, 0});
+      Membership flip{pr.ref.type == PeerType::Group ? PeerType::PrefixList : PeerType::Group, pr.ref.id};
+      for (Family f : {Family::V4, Family::V6})
+        for (u128 a : {u128{0}, max_address(f)}) {
+          add(f, a, pr.ref);
+          add(f, a, flip);
+          add(f, a, std::nullopt);
+        }
     }
     std::vector<int> protocols = all_protocols;
     if (pr.protocol >= 0) protocols = {pr.protocol, sibling(pr.protocol), other};
@@ -170,15 +188,17 @@ PacketSampler::PacketSampler(const std::vector<NaclEntry>& entries) { build(prob
 
 void PacketSampler::build(const std::vector<Probe>& probes) {
   protocols_ = {kIcmp, kTcp, kUdp, kIcmpv6, unmentioned_protocol(probes)};
-  refs_.push_back({PeerType::Group, kUnknownRef});
+  refs_.push_back({kUnknownRef.type, kUnknownRef.id});
   for (const auto& p : probes) {
     if (p.protocol >= 0) protocols_.push_back(p.protocol);
     auto& keys = is_icmp_protocol(p.protocol) ? icmp_keys_ : port_keys_;
     keys.insert(keys.end(), p.port_keys.begin(), p.port_keys.end());
-    switch (p.peer_type) {
-      case PeerType::Ipv4: cidrs_v4_.push_back(p.cidr); break;
-      case PeerType::Ipv6: cidrs_v6_.push_back(p.cidr); break;
-      default: refs_.push_back({p.peer_type, p.ref}); break;
+    if (!p.is_cidr) {
+      refs_.push_back({p.ref.type, p.ref.id});
+    } else if (p.cidr.family == Family::V4) {
+      cidrs_v4_.push_back(p.cidr);
+    } else {
+      cidrs_v6_.push_back(p.cidr);
     }
   }
   for (const auto& c : cidrs_v4_)
@@ -191,13 +211,13 @@ Packet PacketSampler::next(std::mt19937_64& rng) const {
   std::uniform_int_distribution<int> percent(0, 99);
   Packet p;
   int who = percent(rng);
-  if (who < 15) {
+  if (who < 20) {
     const auto& [type, ref] = pick(refs_, rng);
-    p.peer_type = type;
-    p.ref = ref;
-  } else {
-    bool v4 = who < 60;
-    p.peer_type = v4 ? PeerType::Ipv4 : PeerType::Ipv6;
+    p.member = Membership{type, ref};
+  }
+  {
+    bool v4 = percent(rng) < 60;
+    p.family = v4 ? Family::V4 : Family::V6;
     const auto& edges = v4 ? v4_ : v6_;
     const auto& cidrs = v4 ? cidrs_v4_ : cidrs_v6_;
     int how = percent(rng);
@@ -209,7 +229,7 @@ Packet PacketSampler::next(std::mt19937_64& rng) const {
       u128 r = uniform_u128(rng);
       p.addr = c.first() + (span == ~u128{0} ? r : r % (span + 1));
     } else {
-      p.addr = uniform_u128(rng) & family_max(p.peer_type);
+      p.addr = uniform_u128(rng) & max_address(p.family);
     }
   }
   p.protocol = percent(rng) < 70 ? pick(protocols_, rng) : std::uniform_int_distribution<int>(0, 255)(rng);

@@ -15,11 +15,13 @@
 namespace sgopt::test_support {
 
 /// Every packet returned lies in the packet domain (solver/packet_set.h): IPv4 addresses below
-/// 2^32, address 0 for symbolic peers, port key 0 for protocols other than tcp/udp/icmp/icmpv6.
+/// 2^32, port key 0 for protocols other than tcp/udp/icmp/icmpv6; some come from members of
+/// referenced groups and prefix lists (the open world, model/references.h).
 /// Lists are sorted and free of duplicates, so a failure names the same packet on every run.
 
 /// For each rule: each CIDR's first and last address and one past on both sides (and the same
-/// address in the other family), each symbolic peer and one unknown, the rule's protocol (every
+/// address in the other family, and members of every named reference and of one unknown there),
+/// members of each reference at both ends of each family, the rule's protocol (every
 /// probe protocol for "-1") and one protocol no rule mentions, each port range's ends and one
 /// past, each ICMP type/code and its neighbours.
 std::vector<Packet> boundary_packets(const std::vector<SgRule>& rules);
@@ -41,8 +43,8 @@ class PacketSampler {
  private:
   void build(const std::vector<Probe>& probes);
   std::vector<Cidr> cidrs_v4_, cidrs_v6_;
-  std::vector<u128> v4_, v6_;  // edges of those blocks
-  std::vector<std::pair<PeerType, std::string>> refs_;
+  std::vector<u128> v4_, v6_;                           // edges of those blocks
+  std::vector<std::pair<PeerType, std::string>> refs_;  // memberships to draw
   std::vector<int> protocols_;
   std::vector<int> port_keys_, icmp_keys_;
 };

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace sgopt::testing {
 namespace {
 
@@ -101,17 +103,19 @@ std::vector<QueryCase> query_cases() {
   for (const char* addr : {"203.0.113.9", "10.30.4.0", "10.30.255.255", "10.31.0.0", "10.20.0.255", "10.20.1.0",
                            "127.255.255.255", "128.0.0.0"})
     for (int port : {0, 21, 22, 23, 443, 1023, 1024, 8080, 65535})
-      cs.push_back({"tcp", {"--port", std::to_string(port)}, addr, {PeerType::Ipv4, v4(addr), "", 6, port}});
+      cs.push_back({"tcp", {"--port", std::to_string(port)}, addr, {Family::V4, v4(addr), std::nullopt, 6, port}});
   for (int type : {3, 8})
     for (int code : {0, 3, 4, 5})
       cs.push_back({"icmp",
                     {"--icmp-type", std::to_string(type), "--icmp-code", std::to_string(code)},
                     "10.1.2.3",
-                    {PeerType::Ipv4, v4("10.1.2.3"), "", 1, type * 256 + code}});
-  cs.push_back({"50", {}, "10.0.0.1", {PeerType::Ipv4, v4("10.0.0.1"), "", 50, 0}});
-  cs.push_back(
-      {"tcp", {"--port", "8080"}, "sg-0a1b2c3d4e5f60002", {PeerType::Group, 0, "sg-0a1b2c3d4e5f60002", 6, 8080}});
-  cs.push_back({"tcp", {"--port", "443"}, "2001:db8::1", {PeerType::Ipv6, 0, "", 6, 443}});
+                    {Family::V4, v4("10.1.2.3"), std::nullopt, 1, type * 256 + code}});
+  cs.push_back({"50", {}, "10.0.0.1", {Family::V4, v4("10.0.0.1"), std::nullopt, 50, 0}});
+  cs.push_back({"tcp",
+                {"--port", "8080", "--member-of", "sg-0a1b2c3d4e5f60002"},
+                "10.9.9.9",
+                {Family::V4, v4("10.9.9.9"), Membership{PeerType::Group, "sg-0a1b2c3d4e5f60002"}, 6, 8080}});
+  cs.push_back({"tcp", {"--port", "443"}, "2001:db8::1", {Family::V6, 0, std::nullopt, 6, 443}});
   Family f;
   cs.back().packet.addr = *parse_address("2001:db8::1", &f);
   return cs;
@@ -126,13 +130,28 @@ TEST(CliQueryTest, GroupDecisionsMatchReferenceEvaluator) {
         "query", sample("web-sprawl.json"), "--group", g->id, "--proto", c.proto, "--peer", c.peer, "--format", "json"};
     args.insert(args.end(), c.key.begin(), c.key.end());
     auto r = run_sgopt(args);
-    bool expected = sg_allows(g->ingress, c.packet);
-    ASSERT_EQ(r.status, expected ? 0 : 1) << c.packet.str() << r.err;
+    // Allowed as asked, or (open world: no interfaces loaded) allowed if the address is a member
+    // of a group the rules name: depends.
+    bool allowed = sg_allows(g->ingress, c.packet, &s.references);
+    std::vector<std::string> would;
+    for (const auto& rule : g->ingress) {
+      if (rule.peer.is_cidr() || (c.packet.member && c.packet.member->id == rule.peer.ref)) continue;
+      Packet member = c.packet;
+      member.member = Membership{rule.peer.type, rule.peer.ref};
+      if (!allowed && sg_allows(g->ingress, member, &s.references) &&
+          std::find(would.begin(), would.end(), rule.peer.ref) == would.end())
+        would.push_back(rule.peer.ref);
+    }
+    const char* expected = allowed ? "allow" : would.empty() ? "deny" : "depends";
+    ASSERT_EQ(r.status, allowed ? 0 : would.empty() ? 1 : 3) << c.packet.str() << r.err;
     json out = json::parse(r.out);
-    EXPECT_EQ(out["decision"], expected ? "allow" : "deny") << c.packet.str();
+    EXPECT_EQ(out["decision"], expected) << c.packet.str();
+    EXPECT_EQ(out["world"], "open");
     size_t matching = 0;
-    for (const auto& rule : g->ingress) matching += rule_matches(rule, c.packet);
+    for (const auto& rule : g->ingress) matching += rule_matches(rule, c.packet, &s.references);
     EXPECT_EQ(out["rules"].size(), matching) << c.packet.str();
+    ASSERT_EQ(out["conditions"].size(), would.size()) << c.packet.str();
+    for (std::size_t i = 0; i < would.size(); ++i) EXPECT_EQ(out["conditions"][i]["member_of"]["id"], would[i]);
   }
 }
 
@@ -142,7 +161,7 @@ TEST(CliQueryTest, AclDecisionAndDecidingEntryMatchReferenceEvaluator) {
   auto cases = query_cases();
   for (size_t i = 0; i < cases.size(); i += 2) {  // every other case keeps the test quick
     const auto& c = cases[i];
-    if (c.packet.peer_type == PeerType::Group) continue;
+    if (c.packet.member) continue;
     for (bool egress : {false, true}) {
       std::vector<std::string> args{
           "query", sample("nacl-shadowed.json"), "--acl", acl.id, "--proto", c.proto, "--peer", c.peer, "--format",

@@ -18,7 +18,7 @@ using testing::sample;
 class Outputs {
  public:
   Outputs() : dir_(testing::temp_dir()) {}
-  void run(std::vector<std::string> args, std::initializer_list<int> statuses = {0, 1}) {
+  void run(std::vector<std::string> args, std::initializer_list<int> statuses = {0, 1, 3}) {
     auto r = run_sgopt(args);
     bool expected = false;
     for (int s : statuses) expected = expected || r.status == s;
@@ -73,6 +73,10 @@ TEST_F(JsonSchemaTest, QueryOutputValidates) {
          "53", "--peer", "2001:db8::1", "--format", "json"});
   o.run({"query", web, "--group", "sg-0a1b2c3d4e5f60001", "--egress", "--proto", "icmp", "--icmp-type", "3",
          "--icmp-code", "4", "--peer", "10.0.0.1", "--format", "json"});
+  o.run({"query", web, "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp", "--port", "443", "--peer", "10.9.9.9",
+         "--member-of", "sg-0a1b2c3d4e5f60002", "--format", "json"});
+  o.run({"query", web, sample("network-interfaces.json"), "--group", "sg-0a1b2c3d4e5f60001", "--proto", "tcp", "--port",
+         "8080", "--peer", "10.0.1.20", "--format", "json"});
   o.run({"query", acl, "--acl", "acl-0a1b2c3d4e5f60001", "--proto", "tcp", "--port", "22", "--peer", "10.0.0.1",
          "--format", "json"});
   o.run({"query", acl, "--acl", "acl-0a1b2c3d4e5f60001", "--proto", "50", "--peer", "192.0.2.1", "--format", "json"});

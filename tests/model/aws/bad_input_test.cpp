@@ -190,7 +190,7 @@ TEST(BadInputTest, LenientModeReadsIcmpTypeMinusOneWithACodeAsEveryType) {
       "lenient.json", LoadOptions{true});
   ASSERT_EQ(s.warnings.size(), 1u);
   EXPECT_NE(s.warnings[0].message.find("the code is ignored"), std::string::npos);
-  Packet p{PeerType::Ipv4, 1, "", kIcmp, 3 * 256 + 1};
+  Packet p{Family::V4, 1, std::nullopt, kIcmp, 3 * 256 + 1};
   EXPECT_TRUE(rule_matches(s.groups.at(0).ingress.at(0), p));
 }
 

@@ -133,7 +133,8 @@ TEST(OverlyPermissiveTest, DefaultGroupWithRulesIsReportedAndEmptyOneIsNot) {
   ASSERT_EQ(def.size(), 1u);
   EXPECT_TRUE(has_control(*def[0], "EC2.2"));
   ASSERT_TRUE(def[0]->witness);
-  EXPECT_EQ(def[0]->witness->ref, "sg-0");
+  ASSERT_TRUE(def[0]->witness->member);
+  EXPECT_EQ(def[0]->witness->member->id, "sg-0");
   EXPECT_TRUE(analyze_group(test_support::group("sg-0", {}, {}, "default")).empty());
 }
 
@@ -166,12 +167,13 @@ TEST(OverlyPermissiveTest, AclAdminPortRespectsEntryOrder) {
 }
 
 TEST(OverlyPermissiveTest, HelpersCountAddressesAndOpenLinesExactly) {
-  PacketSet s = PacketSet::from_boxes({Box{kPeerIpv4, 0, 9, 6, 6, 22, 22}, Box{kPeerIpv4, 5, 19, 17, 17, 53, 53}});
+  PacketSet s =
+      PacketSet::from_boxes({kind_box(kPeerIpv4, 0, 9, 6, 6, 22, 22), kind_box(kPeerIpv4, 5, 19, 17, 17, 53, 53)});
   EXPECT_EQ(address_count(s), 20);
-  PacketSet allowed =
-      PacketSet::from_boxes({Box{kPeerIpv4, 0, 0xffffffff, 6, 6, 20, 25}, Box{kPeerIpv4, 0, 5, 6, 6, 26, 30}});
+  PacketSet allowed = PacketSet::from_boxes(
+      {kind_box(kPeerIpv4, 0, 0xffffffff, 6, 6, 20, 25), kind_box(kPeerIpv4, 0, 5, 6, 6, 26, 30)});
   PacketSet open = open_to_everyone(allowed, Family::V4, {MatchBox{6, 6, 0, 65535}});
-  EXPECT_EQ(open, PacketSet::from_box(Box{kPeerIpv4, 0, 0xffffffff, 6, 6, 20, 25}));
+  EXPECT_EQ(open, PacketSet::from_box(kind_box(kPeerIpv4, 0, 0xffffffff, 6, 6, 20, 25)));
   EXPECT_EQ(ec2_19_ports().size(), 24u);
 }
 

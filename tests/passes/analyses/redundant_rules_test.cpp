@@ -103,11 +103,11 @@ TEST(RedundancyTest, ReferencedGroupIsCoveredOnlyByTheSameReference) {
 }
 
 TEST(RedundancyTest, CoveredTwiceHoldsExactlyThePacketsOfTwoRules) {
-  std::vector<PacketSet> sets = {PacketSet::from_box(Box{kPeerIpv4, 0, 99, 6, 6, 0, 10}),
-                                 PacketSet::from_box(Box{kPeerIpv4, 50, 149, 6, 6, 0, 10}),
-                                 PacketSet::from_box(Box{kPeerIpv4, 140, 200, 6, 6, 5, 5})};
+  std::vector<PacketSet> sets = {PacketSet::from_box(kind_box(kPeerIpv4, 0, 99, 6, 6, 0, 10)),
+                                 PacketSet::from_box(kind_box(kPeerIpv4, 50, 149, 6, 6, 0, 10)),
+                                 PacketSet::from_box(kind_box(kPeerIpv4, 140, 200, 6, 6, 5, 5))};
   PacketSet expected =
-      PacketSet::from_boxes({Box{kPeerIpv4, 50, 99, 6, 6, 0, 10}, Box{kPeerIpv4, 140, 149, 6, 6, 5, 5}});
+      PacketSet::from_boxes({kind_box(kPeerIpv4, 50, 99, 6, 6, 0, 10), kind_box(kPeerIpv4, 140, 149, 6, 6, 5, 5)});
   EXPECT_EQ(covered_twice(sets), expected);
   EXPECT_TRUE(covered_twice({}).empty());
 }
