@@ -127,6 +127,19 @@ bool References::any_resolved() const {
   return std::any_of(infos_.begin(), infos_.end(), [](const ReferenceInfo& i) { return i.resolved; });
 }
 
+References References::only(const std::vector<Peer>& peers) const {
+  References out;
+  out.mode_ = mode_;
+  for (const ReferenceInfo& info : infos_) {
+    bool named =
+        std::any_of(peers.begin(), peers.end(), [&](const Peer& p) { return p.type == info.type && p.ref == info.id; });
+    if (!named) continue;
+    out.index_.emplace(key(info.type, info.id), out.infos_.size());
+    out.infos_.push_back(info);
+  }
+  return out;
+}
+
 References References::open() const {
   References out = *this;
   for (auto& info : out.infos_) {

@@ -77,6 +77,8 @@ class References {
   /// The same references with nothing resolved (the open world), keeping what is known of each
   /// (prefix-list families, staleness).
   References open() const;
+  /// The same references, only those the peers name.
+  References only(const std::vector<Peer>& peers) const;
 
  private:
   std::vector<ReferenceInfo> infos_;

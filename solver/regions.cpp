@@ -341,8 +341,8 @@ std::vector<PeerGroup> region_peer_groups(const Region& r, const PeerTable& peer
     g.every_address = intervals.size() == 1 && intervals[0].first == 0 && intervals[0].second == max_address(f);
     g.members = c.members;
     for (PeerKind m : c.ids) g.refs.push_back(peers.member_info(m).id);
-    // Members of the same references at every address of both families: one group.
-    if (g.members == PeerGroup::Members::Of && g.every_address) {
+    // Every address of both families with the same membership condition: one group.
+    if (g.members != PeerGroup::Members::Any && g.every_address) {
       auto prev = std::find_if(out.begin(), out.end(), [&](const PeerGroup& x) {
         return x.members == g.members && x.every_address && x.refs == g.refs && x.families.size() == 1 &&
                x.families[0] != f;
@@ -409,6 +409,8 @@ std::string peer_group_text(const PeerGroup& g) {
   switch (g.members) {
     case PeerGroup::Members::Any: return addresses_text(g.families.front(), g.cidrs, g.every_address, true);
     case PeerGroup::Members::NoneOf:
+      if (g.every_address && g.families.size() == 2)
+        return fmt::format("addresses of either family that are not members of {}", join_refs(g.refs));
       return fmt::format("{} that are not members of {}",
                          addresses_text(g.families.front(), g.cidrs, g.every_address, false), join_refs(g.refs));
     case PeerGroup::Members::Of:

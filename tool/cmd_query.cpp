@@ -78,6 +78,17 @@ std::string rule_line(const QueryOptions& o, const std::string& id, const SgRule
                      r.source.where.str());
 }
 
+// The references the asked groups' rules name, as the snapshot resolves them.
+References asked_references(const Snapshot& s, const std::vector<std::string>& groups) {
+  std::vector<Peer> named;
+  for (const auto& id : groups)
+    if (const SecurityGroup* g = s.find_group(id))
+      for (Direction d : {Direction::Ingress, Direction::Egress})
+        for (const SgRule& r : g->rules(d))
+          if (!r.peer.is_cidr()) named.push_back(r.peer);
+  return s.references.only(named);
+}
+
 int exit_status(const PacketDecision& d) {
   switch (d.decision) {
     case Decision::Allow: return cli::kExitOk;
@@ -108,7 +119,7 @@ int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
                        {"packet", cli::packet_json(p)},
                        {"rules", rules},
                        {"conditions", conditions},
-                       {"references", cli::references_json(s.references)}};
+                       {"references", cli::references_json(asked_references(s, o.groups))}};
     fmt::print("{}\n", out.dump(2));
     return exit_status(d);
   }
@@ -129,7 +140,7 @@ int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   }
   if (d.world == World::Closed)
     fmt::print("closed world: this rests on the loaded members of the referenced groups and lists being complete\n");
-  fmt::print("{}", cli::references_text(s.references));
+  fmt::print("{}", cli::references_text(asked_references(s, o.groups)));
   return exit_status(d);
 }
 
