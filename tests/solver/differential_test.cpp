@@ -5,6 +5,7 @@
 #include "model/rule_text.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
+#include "tests/support/corpus.h"
 #include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
 
@@ -22,13 +23,24 @@ namespace {
 using test_support::boundary_packets;
 using test_support::PacketSampler;
 
-// The same questions asked of an SG rule list or a NACL entry list.
-z3::expr formula(Encoder& enc, const std::vector<SgRule>& rules) { return enc.sg(rules); }
-z3::expr formula(Encoder& enc, const std::vector<NaclEntry>& entries) { return enc.nacl_allows(entries); }
-PacketSet native_set(const std::vector<SgRule>& rules, PeerTable& peers) { return sg_set(rules, peers); }
-PacketSet native_set(const std::vector<NaclEntry>& entries, PeerTable&) { return nacl_allowed_set(entries); }
-bool reference(const std::vector<SgRule>& rules, const Packet& p) { return sg_allows(rules, p); }
-bool reference(const std::vector<NaclEntry>& entries, const Packet& p) { return nacl_decide(entries, p).allow; }
+// The same questions asked of an SG rule list (with what its references stand for) or a NACL
+// entry list.
+z3::expr formula(Encoder& enc, const std::vector<SgRule>& rules, const References* refs) { return enc.sg(rules, refs); }
+z3::expr formula(Encoder& enc, const std::vector<NaclEntry>& entries, const References*) {
+  return enc.nacl_allows(entries);
+}
+PacketSet native_set(const std::vector<SgRule>& rules, PeerTable& peers, const References* refs) {
+  return sg_set(rules, peers, refs);
+}
+PacketSet native_set(const std::vector<NaclEntry>& entries, PeerTable&, const References*) {
+  return nacl_allowed_set(entries);
+}
+bool reference(const std::vector<SgRule>& rules, const Packet& p, const References* refs) {
+  return sg_allows(rules, p, refs);
+}
+bool reference(const std::vector<NaclEntry>& entries, const Packet& p, const References*) {
+  return nacl_decide(entries, p).allow;
+}
 
 std::string text(const SgRule& r) { return sg_rule_text(r); }
 std::string text(const NaclEntry& e) { return nacl_entry_text(e); }
@@ -45,17 +57,17 @@ std::string describe(const Rules& rules) {
 // that the native set's boxes tile the Z3 formula exactly.
 template <class Rules>
 void check(z3::context& ctx, const Rules& rules, const std::vector<Packet>& extra, const std::string& name,
-           bool prove_whole = false) {
+           bool prove_whole = false, const References* refs = nullptr) {
   PeerTable peers;
   Encoder enc(ctx, peers);
   Prover prover(enc);
-  z3::expr f = formula(enc, rules);
-  PacketSet native = native_set(rules, peers);
+  z3::expr f = formula(enc, rules, refs);
+  PacketSet native = native_set(rules, peers, refs);
   auto packets = boundary_packets(rules);
   packets.insert(packets.end(), extra.begin(), extra.end());
   int failures = 0;
   for (const auto& p : packets) {
-    bool ref = reference(rules, p);
+    bool ref = reference(rules, p, refs);
     bool z3 = prover.holds_for(f, p);
     bool nat = native.contains(p, peers);
     if (ref != z3 || ref != nat) {
@@ -112,14 +124,27 @@ TEST(DifferentialTest, LargeNetworkAclAgreesOnThousandsOfRandomPackets) {
 
 // Every group and ACL of one snapshot, each direction: boundary packets, random ones, and the
 // whole sets. Returns how many rule lists were checked.
+// Packets at the edges of every resolved reference's addresses, with no membership.
+std::vector<Packet> member_address_edges(const References& refs) {
+  std::vector<Packet> out;
+  for (const ReferenceInfo& info : refs.all())
+    for (const Cidr& c : info.addresses)
+      for (u128 a : {c.first(), c.last(), c.first() - 1, c.last() + 1})
+        for (int port : {22, 443}) out.push_back(Packet{c.family, a & max_address(c.family), std::nullopt, 6, port});
+  return out;
+}
+
 int check_snapshot(const Snapshot& snap, const std::string& file, std::mt19937_64& rng) {
   z3::context ctx;
   int lists = 0;
+  const auto edges = member_address_edges(snap.references);
   for (Direction d : {Direction::Ingress, Direction::Egress}) {
     for (const auto& g : snap.groups) {
       const auto& rules = g.rules(d);
       std::string name = file + " " + g.id + " " + direction_name(d);
-      check(ctx, rules, PacketSampler(rules).sample(50, rng), name, true);
+      auto extra = PacketSampler(rules).sample(50, rng);
+      extra.insert(extra.end(), edges.begin(), edges.end());
+      check(ctx, rules, extra, name, true, &snap.references);
       ++lists;
     }
     for (const auto& acl : snap.acls) {
@@ -147,7 +172,89 @@ void check_folder(const std::filesystem::path& dir) {
   EXPECT_GT(lists, 0) << "no group or ACL in " << dir;
 }
 
+// A snapshot of one group with the rules, interfaces that carry the groups the rules name (random
+// IPv4 and IPv6 addresses and delegated prefixes) and prefix lists with random entries and
+// families; resolved or open.
+Snapshot with_members(const std::vector<SgRule>& rules, std::mt19937_64& rng, ReferenceMode mode) {
+  Snapshot s;
+  SecurityGroup g;
+  g.id = "sg-test";
+  g.ingress = rules;
+  s.groups.push_back(g);
+  auto random_block = [&](Family f) {
+    int len = f == Family::V4 ? 24 + static_cast<int>(rng() % 9) : 112 + static_cast<int>(rng() % 17);
+    u128 a = f == Family::V4 ? (u128{10} << 24) | (rng() & 0xffffffu) : (u128{0x20010db8} << 96) | rng();
+    u128 host = (u128{1} << (address_bits(f) - len)) - 1;
+    return Cidr{f, a & ~host, len};
+  };
+  int n = 0;
+  for (const SgRule& r : rules) {
+    if (r.peer.type == PeerType::Group && rng() % 4 != 0) {
+      NetworkInterface eni;
+      eni.id = "eni-" + std::to_string(n++);
+      eni.group_ids = {r.peer.ref};
+      eni.private_ipv4.push_back(random_block(Family::V4).first());
+      if (rng() % 2) eni.ipv6.push_back(random_block(Family::V6).first());
+      if (rng() % 3 == 0) eni.prefixes.push_back(random_block(rng() % 2 ? Family::V4 : Family::V6));
+      s.interfaces.push_back(eni);
+    }
+    if (r.peer.type == PeerType::PrefixList && !s.find_prefix_list(r.peer.ref)) {
+      PrefixList pl;
+      pl.id = r.peer.ref;
+      if (rng() % 2) pl.family = rng() % 2 ? Family::V4 : Family::V6;
+      pl.entries_loaded = rng() % 3 != 0;
+      for (int i = static_cast<int>(rng() % 3); pl.entries_loaded && i > 0; --i)
+        pl.entries.push_back(random_block(pl.family.value_or(rng() % 2 ? Family::V4 : Family::V6)));
+      s.prefix_lists.push_back(pl);
+    }
+  }
+  if (s.interfaces.empty()) {  // describe-network-interfaces was loaded, but no member is on it
+    NetworkInterface none;
+    none.id = "eni-none";
+    s.interfaces.push_back(none);
+  }
+  s.resolve_references(mode);
+  return s;
+}
+
+// Random groups with references and prefix lists, their members loaded: the three engines agree
+// in the closed world (members resolved) and in the open one (packets carrying memberships).
+TEST(DifferentialTest, RandomGroupsWithReferencesAgreeOpenAndClosed) {
+  z3::context ctx;
+  std::mt19937_64 rng(909);
+  int resolved = 0;
+  for (int round = 0; round < 120; ++round) {
+    auto rules = test_support::random_sg_rules(rng, 1 + static_cast<std::size_t>(round % 8));
+    for (ReferenceMode mode : {ReferenceMode::Open, ReferenceMode::Resolve}) {
+      Snapshot s = with_members(rules, rng, mode);
+      resolved += s.references.any_resolved();
+      auto extra = PacketSampler(rules).sample(60, rng);
+      auto edges = member_address_edges(s.references);
+      extra.insert(extra.end(), edges.begin(), edges.end());
+      check(ctx, rules, extra, fmt::format("random group {} ({})", round, reference_mode_name(mode)), round % 10 == 0,
+            &s.references);
+    }
+    if (HasFailure()) break;
+  }
+  EXPECT_GT(resolved, 40);
+}
+
 TEST(DifferentialTest, SamplesAgree) { check_folder(SGOPT_SOURCE_DIR "/samples"); }
+
+// Each real export with its own interfaces, so that references resolve (closed world), and open.
+TEST(DifferentialTest, RealExportsAgreeWithReferencesResolvedAndOpen) {
+  auto exports = test_support::realdata_exports();
+  if (exports.empty()) GTEST_SKIP() << "no ../shared/realdata beside the checkout";
+  std::mt19937_64 rng(5);
+  int resolved = 0;
+  for (const auto& files : exports)
+    for (ReferenceMode mode : {ReferenceMode::Open, ReferenceMode::Resolve}) {
+      Snapshot s = load_inputs(files, LoadOptions{true, mode});
+      resolved += s.references.any_resolved();
+      check_snapshot(s, files.front(), rng);
+    }
+  EXPECT_GT(resolved, 2);
+}
 
 TEST(DifferentialTest, RealDataAgrees) {
   std::filesystem::path dir = SGOPT_SOURCE_DIR "/../shared/realdata/describe";
