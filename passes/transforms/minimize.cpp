@@ -679,6 +679,9 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
   // references are, since members come and go; so references are never replaced by addresses.
   MinimizedRules out;
   PeerTable peers;
+  // The open world, keeping what is known of each reference (a prefix list's family).
+  const References open = snapshot ? snapshot->references.open() : References{};
+  const References* refs = &open;
   // What each rule is about: CIDRs of one family (member 0) or one open reference (its id).
   struct Key {
     bool cidr;
@@ -689,7 +692,7 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
   std::vector<std::vector<Box>> rboxes;
   std::vector<Key> key_of;
   for (const SgRule& r : rules) {
-    rboxes.push_back(rule_boxes(r, peers));
+    rboxes.push_back(rule_boxes(r, peers, refs));
     key_of.push_back(r.peer.is_cidr() ? Key{true, r.peer.cidr.family, kNoMember}
                                       : Key{false, Family::V4, peers.member(r.peer.type, r.peer.ref)});
   }
@@ -763,7 +766,7 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
     // beyond what the CIDR rules allow there, and may hold any service its members get.
     const Membership& who = peers.member_info(k.member);
     std::vector<Family> families;
-    const ReferenceInfo* info = snapshot ? snapshot->references.find(who.type, who.id) : nullptr;
+    const ReferenceInfo* info = open.find(who.type, who.id);
     for (Family f : {Family::V4, Family::V6})
       if (!(info && info->family && *info->family != f)) families.push_back(f);
     Service needed, allowed_here;
@@ -819,10 +822,10 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
     out.rules = rules;
     return out;
   }
-  auto [proof, note] = prove(sg_set(result, peers) == allowed, options, [&](z3::context& ctx) {
+  auto [proof, note] = prove(sg_set(result, peers, refs) == allowed, options, [&](z3::context& ctx) {
     Encoder enc(ctx, peers);
     Prover prover(enc, options.z3_timeout_ms);
-    return prover.equal(enc.sg(rules), enc.sg(result));
+    return prover.equal(enc.sg(rules, refs), enc.sg(result, refs));
   });
   out.proof = proof;
   if (proof == Proof::Failed) {

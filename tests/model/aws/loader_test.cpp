@@ -107,6 +107,75 @@ TEST(LoaderTest, PrefixListsGiveQuotaWeightAndFamily) {
   EXPECT_EQ(rule_family(rules[1], &s), Family::V4);
 }
 
+TEST(LoaderTest, InterfacesKeepDelegatedPrefixes) {
+  Snapshot s = load_text(R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "Groups": [{"GroupId": "sg-1"}],
+      "PrivateIpAddress": "10.0.0.5", "Ipv4Prefixes": [{"Ipv4Prefix": "10.0.0.16/28"}],
+      "Ipv6Prefixes": [{"Ipv6Prefix": "2001:db8:1::/80"}]}]})");
+  const NetworkInterface& n = s.interfaces.at(0);
+  ASSERT_EQ(n.prefixes.size(), 2u);
+  EXPECT_EQ(n.prefixes[0].str(), "10.0.0.16/28");
+  EXPECT_EQ(n.prefixes[1].str(), "2001:db8:1::/80");
+  Diagnostic d = testing::load_error(
+      R"({"NetworkInterfaces": [{"NetworkInterfaceId": "eni-1", "Ipv4Prefixes": [{"Ipv4Prefix": "10.0.0.16"}]}]})");
+  EXPECT_EQ(d.where.json_pointer, "/NetworkInterfaces/0/Ipv4Prefixes/0/Ipv4Prefix");
+}
+
+TEST(LoaderTest, GroupReferencesKeepTheirPeering) {
+  Snapshot s = load_text(R"({"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "tcp",
+      "FromPort": 22, "ToPort": 22, "UserIdGroupPairs": [{"GroupId": "sg-9", "VpcPeeringConnectionId": "pcx-1",
+      "PeeringStatus": "deleted", "UserId": "999988887777"}]}]}]})");
+  const Peer& p = s.groups.at(0).ingress.at(0).peer;
+  EXPECT_EQ(p.peering_connection, "pcx-1");
+  EXPECT_EQ(p.peering_status, "deleted");
+  Snapshot rows = load_text(R"({"SecurityGroupRules": [{"GroupId": "sg-1", "IsEgress": false, "IpProtocol": "tcp",
+      "FromPort": 22, "ToPort": 22, "ReferencedGroupInfo": {"GroupId": "sg-9", "PeeringStatus": "active",
+      "VpcPeeringConnectionId": "pcx-2"}}]})");
+  EXPECT_EQ(rows.groups.at(0).ingress.at(0).peer.peering_status, "active");
+}
+
+TEST(LoaderTest, PrefixListEntriesNameTheirListByKeyOrFileName) {
+  // The plain get-managed-prefix-list-entries output, named after its list, then the list itself.
+  Snapshot s;
+  load_document(s, R"({"Entries": [{"Cidr": "10.0.0.0/8", "Description": "a"}], "NextToken": "x"})",
+                "exports/pl-0123abcd.json");
+  load_document(s, R"({"Entries": [{"Cidr": "192.0.2.0/24"}]})", "exports/pl-0123abcd.page2.json");
+  load_document(s, R"({"PrefixLists": [{"PrefixListId": "pl-0123abcd", "AddressFamily": "IPv4", "MaxEntries": 10}]})",
+                "lists.json");
+  ASSERT_EQ(s.prefix_lists.size(), 1u);
+  const PrefixList& pl = s.prefix_lists[0];
+  EXPECT_TRUE(pl.entries_loaded);
+  EXPECT_TRUE(pl.described);
+  EXPECT_EQ(pl.max_entries, 10);
+  ASSERT_EQ(pl.entries.size(), 2u);
+  EXPECT_EQ(pl.entries[1].str(), "192.0.2.0/24");
+  EXPECT_TRUE(s.warnings.empty()) << s.warnings[0].str();
+  // A "PrefixListId" beside the entries names the list, whatever the file is called.
+  Snapshot k = load_text(R"({"PrefixListId": "pl-77", "Entries": [{"Cidr": "2001:db8::/32"}]})", "entries.json");
+  ASSERT_EQ(k.prefix_lists.size(), 1u);
+  EXPECT_EQ(k.prefix_lists[0].id, "pl-77");
+  EXPECT_EQ(k.prefix_lists[0].entries.at(0).family, Family::V6);
+  EXPECT_TRUE(k.warnings.empty());
+  // Without either, and with an entry of the wrong family, the error says what is wrong.
+  Diagnostic d = testing::load_error(R"({"Entries": [{"Cidr": "10.0.0.0/8"}]})", "entries.json");
+  EXPECT_NE(d.message.find("PrefixListId"), std::string::npos);
+  Snapshot mixed;
+  load_document(mixed, R"({"PrefixLists": [{"PrefixListId": "pl-1", "AddressFamily": "IPv6"}]})", "l.json");
+  EXPECT_THROW(load_document(mixed, R"({"PrefixListId": "pl-1", "Entries": [{"Cidr": "10.0.0.0/8"}]})", "e.json"),
+               InputError);
+}
+
+TEST(LoaderTest, StaleGroupsListTheReferencesTheyMark) {
+  Snapshot s = load_text(R"({"StaleSecurityGroupSet": [{"GroupId": "sg-1", "VpcId": "vpc-1",
+      "StaleIpPermissions": [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+          "UserIdGroupPairs": [{"GroupId": "sg-9", "PeeringStatus": "active"}]}],
+      "StaleIpPermissionsEgress": [{"IpProtocol": "-1", "UserIdGroupPairs": [{"GroupId": "sg-8"}]}]}]})");
+  ASSERT_EQ(s.stale.size(), 2u);
+  EXPECT_EQ(s.stale[0].group_id, "sg-1");
+  EXPECT_EQ(s.stale[0].referenced_id, "sg-9");
+  EXPECT_EQ(s.stale[1].referenced_id, "sg-8");
+  EXPECT_EQ(s.stale[1].where.json_pointer, "/StaleSecurityGroupSet/0/StaleIpPermissionsEgress/0/UserIdGroupPairs/0");
+}
+
 // ----- describe-security-group-rules -----
 
 constexpr const char* kRows = R"({"SecurityGroupRules": [

@@ -4,6 +4,7 @@
 
 #include "model/match.h"
 #include "model/protocol.h"
+#include "model/rule_text.h"
 #include "tests/model/aws/load_helpers.h"
 #include "tests/support/builders.h"
 
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -170,6 +172,42 @@ TEST(WriterTest, GroupsBuiltFromRuleRowsAreWrittenInDescribeShape) {
   ASSERT_EQ(g.ingress.size(), 1u);
   EXPECT_EQ(g.ingress[0].source.description, "ssh");
   EXPECT_EQ(sg_rule_match(g.egress.at(0)), sg_rule_match(s.groups[0].egress.at(0)));
+}
+
+// What AWS prints: no name, description or VPC the rows did not give, and no ports on "-1".
+TEST(WriterTest, GroupsFromRuleRowsHoldOnlyWhatTheInputSaid) {
+  Snapshot s = load_text(R"({"SecurityGroupRules": [
+    {"SecurityGroupRuleId": "sgr-1", "GroupId": "sg-1", "GroupOwnerId": "111122223333", "IsEgress": false,
+     "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "ReferencedGroupInfo": {"GroupId": "sg-1"}},
+    {"SecurityGroupRuleId": "sgr-2", "GroupId": "sg-1", "GroupOwnerId": "111122223333", "IsEgress": true,
+     "IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "CidrIpv4": "0.0.0.0/0"},
+    {"SecurityGroupRuleId": "sgr-3", "GroupId": "sg-1", "GroupOwnerId": "111122223333", "IsEgress": true,
+     "IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "CidrIpv4": "10.0.0.0/8"}]})");
+  SgRule fresh;  // a rule a rewrite made: "-1" with no ports at all
+  fresh.peer = test_support::peer("::/0");
+  s.groups[0].egress.push_back(fresh);
+  json g = json::parse(write_security_groups(s.groups))["SecurityGroups"][0];
+  EXPECT_FALSE(g.contains("GroupName"));
+  EXPECT_FALSE(g.contains("Description"));
+  EXPECT_FALSE(g.contains("VpcId"));
+  EXPECT_EQ(g["OwnerId"], "111122223333");
+  ASSERT_EQ(g["IpPermissions"].size(), 1u);
+  EXPECT_FALSE(g["IpPermissions"][0].contains("FromPort"));
+  EXPECT_FALSE(g["IpPermissions"][0].contains("ToPort"));
+  // Both "-1" egress rules share one permission; icmp keeps its -1 type and code.
+  ASSERT_EQ(g["IpPermissionsEgress"].size(), 2u);
+  EXPECT_EQ(g["IpPermissionsEgress"][0]["IpProtocol"], "-1");
+  EXPECT_FALSE(g["IpPermissionsEgress"][0].contains("FromPort"));
+  EXPECT_EQ(g["IpPermissionsEgress"][0]["IpRanges"].size(), 1u);
+  EXPECT_EQ(g["IpPermissionsEgress"][0]["Ipv6Ranges"].size(), 1u);
+  EXPECT_EQ(g["IpPermissionsEgress"][1]["FromPort"], -1);
+  // And it reads back as the same rules.
+  Snapshot back = load_text(write_security_groups(s.groups));
+  ASSERT_EQ(back.groups[0].egress.size(), 3u);
+  for (const SgRule& r : s.groups[0].egress)
+    EXPECT_TRUE(std::any_of(back.groups[0].egress.begin(), back.groups[0].egress.end(), [&](const SgRule& b) {
+      return b.peer == r.peer && sg_rule_match(b) == sg_rule_match(r);
+    })) << sg_rule_text(r);
 }
 
 TEST(WriterTest, AclEntriesAreWrittenEgressFirstByRuleNumber) {

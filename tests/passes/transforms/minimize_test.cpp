@@ -6,6 +6,7 @@
 #include "model/aws/loader.h"
 #include "model/packet.h"
 #include "model/protocol.h"
+#include "model/rule_text.h"
 #include "solver/rule_sets.h"
 #include "tests/support/builders.h"
 #include "tests/support/corpus.h"
@@ -126,6 +127,62 @@ TEST(MinimizeTest, ReferencesStayAndCountInTheirBucket) {
   EXPECT_EQ(m.buckets[0].before, 2);
   EXPECT_EQ(m.buckets[0].after, 1);
   EXPECT_EQ(m.buckets[1].after, 1);
+}
+
+// References are sets of addresses (model/references.h): a reference rule goes when CIDR rules
+// allow its services to every address of both families, and stays when they do not.
+TEST(MinimizeTest, AReferenceRuleCoveredOnBothFamiliesIsDropped) {
+  std::vector<SgRule> rules{test_support::sg_rule(kTcp, 443, 443, "sg-lb"), tcp(443, 443, "0.0.0.0/0"),
+                            tcp(443, 443, "::/0")};
+  auto m = minimize_sg_rules(rules, "sg-1", nullptr);
+  EXPECT_EQ(m.proof, Proof::Proved);
+  ASSERT_EQ(m.rules.size(), 2u);
+  for (const SgRule& r : m.rules) EXPECT_TRUE(r.peer.is_cidr()) << sg_rule_text(r);
+  EXPECT_TRUE(m.buckets[0].optimal());
+  expect_same_decisions(rules, m.rules);
+  // IPv4 alone does not cover the members that reach over IPv6: the reference stays.
+  std::vector<SgRule> v4_only{test_support::sg_rule(kTcp, 443, 443, "sg-lb"), tcp(443, 443, "0.0.0.0/0")};
+  auto kept = minimize_sg_rules(v4_only, "sg-1", nullptr);
+  EXPECT_FALSE(kept.changed);
+  EXPECT_EQ(kept.rules.size(), 2u);
+}
+
+TEST(MinimizeTest, AReferenceKeepsOnlyTheServicesNoCidrRuleGivesEveryone) {
+  // Members get 80-443 in all; everyone gets 80 already, so the reference needs 81-443 and may
+  // hold 80 too: one rule 80-443 (the widest service inside what members get).
+  std::vector<SgRule> rules{test_support::sg_rule(kTcp, 80, 100, "sg-app"),
+                            test_support::sg_rule(kTcp, 101, 443, "sg-app"), tcp(80, 80, "0.0.0.0/0"),
+                            tcp(80, 80, "::/0")};
+  auto m = minimize_sg_rules(rules, "sg-1", nullptr);
+  EXPECT_EQ(m.proof, Proof::Proved);
+  ASSERT_EQ(m.rules.size(), 3u);
+  const SgRule& ref = m.rules[0];
+  EXPECT_EQ(ref.peer.ref, "sg-app");
+  EXPECT_EQ(ref.from_port, 80);
+  EXPECT_EQ(ref.to_port, 443);
+  EXPECT_NE(ref.source.description.find("merged"), std::string::npos);
+  EXPECT_TRUE(m.buckets[0].optimal());
+  expect_same_decisions(rules, m.rules);
+}
+
+TEST(MinimizeTest, AnIpv4PrefixListIsCoveredByIpv4RulesAlone) {
+  Snapshot s;
+  PrefixList pl;
+  pl.id = "pl-office";
+  pl.family = Family::V4;
+  s.prefix_lists.push_back(pl);
+  s.groups.push_back(
+      test_support::group("sg-1", {test_support::sg_rule(kTcp, 22, 22, "pl-office"), tcp(22, 22, "0.0.0.0/0")}));
+  s.resolve_references(ReferenceMode::Resolve);
+  auto m = minimize_sg_rules(s.groups[0].ingress, "sg-1", &s);
+  EXPECT_EQ(m.proof, Proof::Proved);
+  ASSERT_EQ(m.rules.size(), 1u);
+  EXPECT_EQ(m.rules[0].peer.cidr.str(), "0.0.0.0/0");
+  // Not knowing the list's family, its members might reach over IPv6: it stays.
+  Snapshot unknown = s;
+  unknown.prefix_lists.clear();
+  unknown.resolve_references(ReferenceMode::Resolve);
+  EXPECT_EQ(minimize_sg_rules(unknown.groups[0].ingress, "sg-1", &unknown).rules.size(), 2u);
 }
 
 TEST(MinimizeTest, MergedDescriptionStaysWithinAwsLimits) {
