@@ -91,25 +91,6 @@ TEST(DiffCliTest, InterfacesAreComparedWhenBothSidesCarryThem) {
   EXPECT_NE(r.out.find("judged through its network interfaces"), std::string::npos) << r.out;
 }
 
-// Runs z3 on every file of dir; returns how many there were.
-std::size_t expect_all_unsat(const std::string& dir) {
-  std::size_t files = 0;
-  for (const auto& f : std::filesystem::directory_iterator(dir)) {
-    ++files;
-    std::string cmd = "z3 " + f.path().string();
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) {
-      ADD_FAILURE() << "cannot run " << cmd;
-      continue;
-    }
-    char buf[64] = {0};
-    std::string answer = fgets(buf, sizeof buf, pipe) ? buf : "";
-    pclose(pipe);
-    EXPECT_EQ(answer, "unsat\n") << f.path();
-  }
-  return files;
-}
-
 TEST(DiffCliTest, EmittedObligationsAreUnsatForZ3) {
   if (std::system("z3 -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "z3 binary not installed";
   std::string same = temp_dir();

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace sgopt {
@@ -98,6 +99,14 @@ TEST_F(ReferencesCliTest, HardeningIsTighterWhenTheMembersAreLoadedWithoutIpv6) 
   EXPECT_EQ(d["open_world"]["proof"], "proved");
   EXPECT_EQ(d["no_longer_allowed"]["count"], "4294967295");  // every IPv4 address but the member's
   EXPECT_EQ(out["references"]["new"][0]["world"], "closed");
+  // Each obligation, of the closed and of the open world, is unsat for z3 alone.
+  std::string smt2 = testing::temp_dir();
+  auto e = run_sgopt({"diff", "--old", file("old.json", groups(kFromIpv4Internet)), "--old", enis, "--new",
+                      file("new.json", groups(kFromGroup)), "--new", enis, "--no-interfaces", "--emit-smt2", smt2});
+  ASSERT_EQ(e.status, 1) << e.err;
+  EXPECT_GE(testing::expect_all_unsat(smt2), 4u);
+  EXPECT_TRUE(std::filesystem::exists(smt2 + "/sg-1-ingress-new-within-old.smt2"));
+  EXPECT_TRUE(std::filesystem::exists(smt2 + "/sg-1-ingress-open-world-gained-regions-exact.smt2"));
   // With an IPv6 member the change gains that address: incomparable again, for the loaded members.
   std::string v6 = file("enis6.json", members(true));
   auto r6 = run_sgopt({"diff", "--old", file("old.json", groups(kFromIpv4Internet)), "--old", v6, "--new",

@@ -1,6 +1,7 @@
 // Process runner for CLI tests.
 #include "tests/tool/run_cli.h"
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -61,6 +62,24 @@ bool schema_valid(const std::string& schema, const std::vector<std::string>& fil
   std::string cmd = "python3 " + quote(SGOPT_SOURCE_DIR "/tests/tool/validate_json.py") + " " + quote(schema);
   for (const auto& f : files) cmd += " " + quote(f);
   return std::system(cmd.c_str()) == 0;
+}
+
+std::size_t expect_all_unsat(const std::string& dir) {
+  std::size_t files = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir)) {
+    ++files;
+    std::string cmd = "z3 " + f.path().string();
+    FILE* pipe = popen(cmd.c_str(), "r");
+    if (!pipe) {
+      ADD_FAILURE() << "cannot run " << cmd;
+      continue;
+    }
+    char buf[64] = {0};
+    std::string answer = fgets(buf, sizeof buf, pipe) ? buf : "";
+    pclose(pipe);
+    EXPECT_EQ(answer, "unsat\n") << f.path();
+  }
+  return files;
 }
 
 }  // namespace sgopt::testing

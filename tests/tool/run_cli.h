@@ -1,6 +1,7 @@
 // Runs the real sgopt binary for CLI tests and captures its exit status and output.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,8 @@ std::string temp_dir();
 void write_text(const std::string& path, const std::string& content);
 /// Reads a whole file ("" when missing).
 std::string read_text(const std::string& path);
+/// Runs z3 on every file of dir and expects each to answer unsat; returns how many there were.
+std::size_t expect_all_unsat(const std::string& dir);
 /// True when python3 with jsonschema can run tests/tool/validate_json.py.
 bool have_schema_validator();
 /// True when every file validates against docs/SCHEMA (e.g. "diff.schema.json"); the validator
