@@ -45,8 +45,11 @@ struct Finding {
   std::optional<Packet> witness;  // a packet that shows the claim, checked by the reference evaluator
   std::string exposure;           // exact addresses x ports count, when the finding is about exposure
   std::string exposed_addresses;  // exact number of distinct peer addresses in that exposure
-  std::string fix;                // one-line suggested fix
-  Location where;                 // primary location (for SARIF)
+  /// Open references whose members the same services are open to beyond those addresses ("plus
+  /// the members of sg-2": their addresses are not counted, as they are not known).
+  std::vector<std::string> exposure_members;
+  std::string fix;  // one-line suggested fix
+  Location where;   // primary location (for SARIF)
   /// Open: the claim holds for every membership of referenced groups and prefix lists. Closed:
   /// it holds for the members the snapshot holds, and rests on the snapshot being complete.
   World world = World::Open;

@@ -74,7 +74,9 @@ nlohmann::json finding_json(const Finding& f) {
   for (const auto& r : f.causes) j["causes"].push_back(cli::rule_json(r));
   if (f.witness) j["witness"] = cli::packet_json(*f.witness);
   j["world"] = world_name(f.world);
-  if (!f.exposure.empty()) j["exposure"] = {{"packets", f.exposure}, {"addresses", f.exposed_addresses}};
+  if (!f.exposure.empty())
+    j["exposure"] = {
+        {"packets", f.exposure}, {"addresses", f.exposed_addresses}, {"plus_members_of", f.exposure_members}};
   return j;
 }
 
@@ -131,7 +133,9 @@ nlohmann::json findings_sarif(const std::vector<Finding>& findings, const Report
                          {"world", world_name(f.world)}};
     if (!f.controls.empty()) props["controls"] = f.controls;
     if (f.witness) props["witness"] = f.witness->str();
-    if (!f.exposure.empty()) props["exposure"] = {{"packets", f.exposure}, {"addresses", f.exposed_addresses}};
+    if (!f.exposure.empty())
+      props["exposure"] = {
+          {"packets", f.exposure}, {"addresses", f.exposed_addresses}, {"plus_members_of", f.exposure_members}};
     res.properties = props;
     results.push_back(std::move(res));
   }
@@ -175,8 +179,11 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
     for (const auto& r : f.causes) out += fmt::format("           because: {}\n", ref_line(r));
     if (f.witness) out += fmt::format("           witness: {}\n", f.witness->str());
     if (!f.exposure.empty())
-      out += fmt::format("           exposed: {} packets (address x protocol/port) from {} addresses\n", f.exposure,
-                         f.exposed_addresses);
+      out += fmt::format("           exposed: {} packets (address x protocol/port) from {} addresses{}\n", f.exposure,
+                         f.exposed_addresses,
+                         f.exposure_members.empty()
+                             ? ""
+                             : fmt::format(", plus the members of {}", fmt::join(f.exposure_members, ", ")));
     if (!f.controls.empty()) out += fmt::format("           controls: {}\n", fmt::join(f.controls, ", "));
     if (f.world == World::Closed)
       out +=

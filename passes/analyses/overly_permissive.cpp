@@ -190,6 +190,10 @@ struct Subject {
   Direction direction = Direction::Ingress;
   std::function<std::vector<RuleRef>(const PacketSet&)> rules_for;
   std::function<bool(const Packet&)> allows;
+  /// The open references whose members get more of the exposure's services (none for ACLs).
+  std::function<std::vector<std::string>(const PacketSet&)> members_for = [](const PacketSet&) {
+    return std::vector<std::string>{};
+  };
   Location where;
 };
 
@@ -203,6 +207,7 @@ Finding exposure_finding(const Subject& subj, const FindingKind& kind, Severity 
   f.rules = subj.rules_for(exposure);
   f.exposure = exposure.count().str();
   f.exposed_addresses = address_count(exposure).str();
+  f.exposure_members = subj.members_for(exposure);
   f.message = std::move(message);
   f.fix = std::move(fix);
   f.where = f.rules.empty() ? subj.where : f.rules.front().where;
@@ -357,6 +362,18 @@ Subject sg_subject(const SecurityGroup& g, Direction d, PeerTable& peers, const 
     return out;
   };
   s.allows = [rules, refs](const Packet& p) { return sg_allows(*rules, p, refs); };
+  auto allowed = std::make_shared<PacketSet>(PacketSet::unite_all(*sets));
+  s.members_for = [allowed, &peers](const PacketSet& exposure) {
+    // The exposure's services at every address of its family, for every membership.
+    std::vector<Box> services;
+    for (const Box& b : exposure.boxes())
+      services.push_back(
+          address_box(b.family(), 0, max_address(b.family()), b.proto_lo, b.proto_hi, b.port_lo, b.port_hi));
+    std::vector<std::string> out;
+    for (PeerKind m : allowed->intersect(PacketSet::from_boxes(services)).extra_members(peers))
+      out.push_back(peers.member_info(m).id);
+    return out;
+  };
   return s;
 }
 

@@ -186,6 +186,32 @@ TEST_F(ReferencesCliTest, PrefixListEntriesAreAddresses) {
   EXPECT_NE(bad.err.find("PrefixListId"), std::string::npos) << bad.err;
 }
 
+TEST_F(ReferencesCliTest, ExposureNamesTheGroupsWhoseMembersGetTheSameServices) {
+  const char* wide_from_net =
+      R"({"IpProtocol": "tcp", "FromPort": 1000, "ToPort": 9000, "IpRanges": [{"CidrIp": "203.0.113.0/24"}]})";
+  const char* wide_from_group =
+      R"({"IpProtocol": "tcp", "FromPort": 1000, "ToPort": 9000, "UserIdGroupPairs": [{"GroupId": "sg-2"}]})";
+  std::string sgs = file("sgs.json", groups(std::string(wide_from_net) + ", " + wide_from_group));
+  auto r = run_sgopt({"analyze", sgs, "--format", "json", "--passes", "overly-permissive"});
+  ASSERT_EQ(r.status, 0) << r.err;  // a low finding only
+  json report = json::parse(r.out);
+  ASSERT_EQ(report["findings"].size(), 1u);
+  json f = report["findings"][0];
+  EXPECT_EQ(f["kind"], "large-port-range");
+  EXPECT_EQ(f["exposure"]["addresses"], "256");  // the members' addresses are not known: not counted
+  EXPECT_EQ(f["exposure"]["plus_members_of"], json::array({"sg-2"}));
+  auto text = run_sgopt({"analyze", sgs, "--passes", "overly-permissive"});
+  EXPECT_NE(text.out.find("from 256 addresses, plus the members of sg-2"), std::string::npos) << text.out;
+  // With the IPv4 internet open as well, IPv4 members add nothing to an IPv4 exposure.
+  std::string everyone = file(
+      "everyone.json",
+      groups(std::string(wide_from_group) +
+             R"(, {"IpProtocol": "tcp", "FromPort": 1000, "ToPort": 9000, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]})"));
+  auto e = run_sgopt({"analyze", everyone, "--format", "json", "--passes", "overly-permissive"});
+  for (const auto& finding : json::parse(e.out)["findings"])
+    EXPECT_TRUE(finding["exposure"]["plus_members_of"].empty()) << finding;
+}
+
 TEST_F(ReferencesCliTest, StaleReferencesAreReportedAndStayOpen) {
   std::string sgs = file("sgs.json", R"({"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [
       {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "UserIdGroupPairs": [{"GroupId": "sg-gone"}]},
