@@ -1,5 +1,5 @@
 // sgopt: the command-line tool. Maps outcomes to exit statuses: 0 clean/equivalent,
-// 1 findings/different, 2 error.
+// 1 findings/different, 2 error (3: a query that depends on membership).
 #include "model/diagnostic.h"
 #include "tool/cli.h"
 
@@ -12,7 +12,9 @@ int main(int argc, char** argv) {
   CLI::App app{
       "sgopt: exact analysis and optimization of AWS security groups and network ACLs.\n"
       "Reads the JSON that `aws ec2 describe-security-groups`, `describe-security-group-rules`,\n"
-      "`describe-network-acls` and `describe-network-interfaces` print, and proves what it claims.",
+      "`describe-network-acls`, `describe-network-interfaces`, `describe-managed-prefix-lists`,\n"
+      "`get-managed-prefix-list-entries` and `describe-stale-security-groups` print, and proves what\n"
+      "it claims. A referenced group stands for its members' addresses, a prefix list for its entries.",
       "sgopt"};
   app.set_version_flag("--version", "sgopt " SGOPT_VERSION);
   app.require_subcommand(1);
@@ -22,7 +24,8 @@ int main(int argc, char** argv) {
       "  sgopt query samples/web-sprawl.json --group sg-0a1b2c3d4e5f60001 --proto tcp --port 22 "
       "--peer 203.0.113.9\n"
       "Run `sgopt COMMAND --help` for the options of one command.\n"
-      "Exit status: 0 clean or equivalent, 1 findings or different, 2 error.");
+      "Exit status: 0 clean or equivalent, 1 findings or different, 2 error (query: 3 when the answer\n"
+      "depends on what a referenced group or prefix list holds).");
   sgopt::cli::Runner run;
 #define SGOPT_COMMAND(name) sgopt::register_##name(app, run);
 #include "tool/commands.def"
