@@ -70,13 +70,15 @@ void run_passes(const AnalysisContext& ctx, const std::vector<const Pass*>& pass
   }
 }
 
-// Two findings make the same claim when pass, kind and direction agree and they are about the
-// same rule (its first) or say the same (exposure findings list every contributing rule, which a
-// resolved reference can lengthen without changing what is claimed).
+// Two findings of one resource make the same claim when pass and kind agree and they say the same
+// (exposure findings list every contributing rule, which a resolved reference can lengthen without
+// changing what is claimed; a message names its direction wherever the direction matters, and a
+// claim about the whole group, such as the default group allowing traffic, may take its witness
+// from either direction), or when the direction agrees and they are about the same rule (its first).
 bool same_claim(const Finding& a, const Finding& b) {
-  if (a.pass != b.pass || a.kind != b.kind || a.direction != b.direction) return false;
+  if (a.pass != b.pass || a.kind != b.kind) return false;
   if (a.message == b.message) return true;
-  return !a.rules.empty() && !b.rules.empty() &&
+  return a.direction == b.direction && !a.rules.empty() && !b.rules.empty() &&
          a.rules.front().where.json_pointer == b.rules.front().where.json_pointer &&
          a.rules.front().text == b.rules.front().text;
 }

@@ -5,6 +5,7 @@
 #include "passes/analyses/redundant_rules.h"
 
 #include "model/packet.h"
+#include "model/references.h"
 #include "model/rule_text.h"
 #include "passes/pass.h"
 #include "solver/coverage.h"
@@ -148,9 +149,18 @@ std::string rule_list_text(const std::vector<SgRule>& rules, const std::vector<s
   return s;
 }
 
+// Why a rule matches no packet: only a resolved reference without addresses does.
+std::string why_nothing(const Peer& peer, const References* refs) {
+  const ReferenceInfo* info = refs && !peer.is_cidr() ? refs->find(peer.type, peer.ref) : nullptr;
+  if (!info || !info->resolved) return "it matches no packet";
+  if (info->type == PeerType::PrefixList) return fmt::format("the loaded entries of {} are empty", info->id);
+  if (info->interfaces == 0) return fmt::format("no loaded network interface carries {}", info->id);
+  return fmt::format("the interfaces that carry {} have no private address", info->id);
+}
+
 void redundancy_findings(const SecurityGroup& g, Direction d, const References* refs, std::vector<Finding>& out) {
   const auto& rules = g.rules(d);
-  if (rules.size() < 2) return;
+  if (rules.empty()) return;  // one rule alone is redundant only when it allows nothing
   RedundancyAnalysis a = analyze_redundancy(rules, refs);
   PeerTable peers;
   for (const auto& red : a.redundant) {
@@ -168,6 +178,9 @@ void redundancy_findings(const SecurityGroup& g, Direction d, const References* 
       f.message =
           fmt::format("{} {} allows exactly what {} (permission {}) allows", direction_name(d), sg_rule_text(rule),
                       sg_rule_text(rules[*red.duplicate_of]), rules[*red.duplicate_of].source.permission_index);
+    } else if (red.cover.empty()) {
+      f.message =
+          fmt::format("{} {} allows nothing: {}", direction_name(d), sg_rule_text(rule), why_nothing(rule.peer, refs));
     } else {
       f.message = fmt::format("{} {} is redundant: {} {} everything it allows", direction_name(d), sg_rule_text(rule),
                               rule_list_text(rules, red.cover),
@@ -177,6 +190,9 @@ void redundancy_findings(const SecurityGroup& g, Direction d, const References* 
     if (f.witness) require_confirmed(rule_matches(rule, *f.witness, refs) && sg_allows(cover, *f.witness, refs), f);
     f.fix = fmt::format("remove the rule for {} from permission {} ({} {})", f.rules[0].peer,
                         rule.source.permission_index, direction_name(d), sg_rule_text(rule));
+    if (red.cover.empty() && !rule.peer.is_cidr())
+      f.fix += fmt::format(" only if {} is to stay empty: the rule allows traffic again once it has {}", rule.peer.ref,
+                           rule.peer.type == PeerType::PrefixList ? "entries" : "members");
     f.where = rule.source.where;
     out.push_back(std::move(f));
   }

@@ -142,6 +142,28 @@ TEST(PassRegistryTest, DriverStampsThePassOnEveryFinding) {
   }
 }
 
+// A default group whose self-reference resolves to no member allows nothing inbound in the closed
+// world; the claim that it allows traffic (shown through its egress there) is still one finding.
+TEST(PassRegistryTest, AClaimAboutTheWholeGroupIsReportedOnceInBothWorlds) {
+  Snapshot s;
+  s.groups.push_back(test_support::group("sg-d", {test_support::sg_rule("-1", std::nullopt, std::nullopt, "sg-d")},
+                                         {test_support::sg_rule("-1", std::nullopt, std::nullopt, "0.0.0.0/0")},
+                                         "default"));
+  s.groups.push_back(test_support::group("sg-other", {}));
+  s.interfaces.push_back(eni("eni-1", {"sg-other"}));
+  s.resolve_references(ReferenceMode::Resolve);
+  ASSERT_TRUE(s.references.resolved(s.groups[0].ingress[0].peer));
+  auto fs = run_analyses(s, {find_pass("overly-permissive")}, AnalysisOptions{});
+  std::size_t n = 0;
+  for (const auto& f : fs)
+    if (f.kind == "default-group-open") {
+      ++n;
+      EXPECT_EQ(f.world, World::Open);
+      EXPECT_EQ(f.direction, Direction::Ingress);
+    }
+  EXPECT_EQ(n, 1u);
+}
+
 class UndeclaredKindPass final : public Pass {
  public:
   std::span<const FindingKind* const> kinds() const override { return {}; }

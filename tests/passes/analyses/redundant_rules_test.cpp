@@ -194,5 +194,36 @@ TEST(RedundancyTest, PassReportsDuplicatesCoversAndTheRemovableSetWithConfirmedW
   EXPECT_EQ(sets, 1);
 }
 
+// Closed world: a reference whose loaded members or entries are none allows nothing, alone in its
+// direction too, and the finding says why; in the open world the same rule is not redundant.
+TEST(RedundancyTest, AResolvedReferenceWithoutMembersAllowsNothing) {
+  Snapshot s;
+  s.groups.push_back(test_support::group("sg-1", {tcp(22, 22, "sg-2")}, {tcp(443, 443, "pl-1")}));
+  s.groups.push_back(test_support::group("sg-2", {}));
+  NetworkInterface eni;
+  eni.id = "eni-1";
+  eni.group_ids = {"sg-1"};
+  eni.private_ipv4 = {0x0a000005};
+  s.interfaces.push_back(eni);
+  PrefixList list;
+  list.id = "pl-1";
+  list.entries_loaded = true;
+  s.prefix_lists.push_back(list);
+  s.resolve_references(ReferenceMode::Resolve);
+  auto findings = run_analyses(s, {find_pass("redundant-rules")}, AnalysisOptions{});
+  ASSERT_EQ(findings.size(), 2u);
+  for (const auto& f : findings) {
+    EXPECT_EQ(f.kind, "redundant");
+    EXPECT_EQ(f.world, World::Closed);
+    EXPECT_TRUE(f.causes.empty());
+    EXPECT_FALSE(f.witness);  // there is no packet it allows
+  }
+  EXPECT_EQ(findings[0].message, "ingress tcp 22 sg-2 allows nothing: no loaded network interface carries sg-2");
+  EXPECT_NE(findings[0].fix.find("once it has members"), std::string::npos) << findings[0].fix;
+  EXPECT_EQ(findings[1].message, "egress tcp 443 pl-1 allows nothing: the loaded entries of pl-1 are empty");
+  s.resolve_references(ReferenceMode::Open);
+  EXPECT_TRUE(run_analyses(s, {find_pass("redundant-rules")}, AnalysisOptions{}).empty());
+}
+
 }  // namespace
 }  // namespace sgopt
