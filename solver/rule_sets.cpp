@@ -47,6 +47,32 @@ PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers, const Refer
   return PacketSet::from_boxes(boxes);
 }
 
+namespace {
+// The no-membership boxes of a rule: open references add member kinds only, which are dropped.
+void append_address_boxes(const SgRule& rule, const References* refs, std::vector<Box>& out) {
+  PeerTable unused;
+  for (Box b : rule_boxes(rule, unused, refs)) {
+    PeerKind none = kind_of(b.family());
+    if (b.kind_lo > none || b.kind_hi < none) continue;
+    b.kind_lo = b.kind_hi = none;
+    out.push_back(b);
+  }
+}
+}  // namespace
+
+PacketSet rule_address_set(const SgRule& rule, const References* refs) {
+  std::vector<Box> boxes;
+  append_address_boxes(rule, refs, boxes);
+  return PacketSet::from_boxes(boxes);
+}
+
+PacketSet sg_address_set(const std::vector<SgRule>& rules, const References* refs) {
+  std::vector<Box> boxes;
+  boxes.reserve(rules.size());
+  for (const auto& r : rules) append_address_boxes(r, refs, boxes);
+  return PacketSet::from_boxes(boxes);
+}
+
 std::vector<PacketSet> nacl_decided_sets(const std::vector<NaclEntry>& entries) {
   // First match: walk in rule-number order, keeping what earlier entries already decided.
   std::vector<PacketSet> out;

@@ -21,6 +21,12 @@ Box entry_box(const NaclEntry& entry);
 PacketSet rule_set(const SgRule& rule, PeerTable& peers, const References* refs = nullptr);
 /// Everything a list of SG rules allows together (their union).
 PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers, const References* refs = nullptr);
+/// What a list of SG rules allows packets with no membership (the no-membership slice of sg_set):
+/// the traffic it allows whoever the members of its open references are. Cheaper than sg_set when
+/// rules name open references, as no member's packets are built.
+PacketSet sg_address_set(const std::vector<SgRule>& rules, const References* refs = nullptr);
+/// The no-membership slice of rule_set.
+PacketSet rule_address_set(const SgRule& rule, const References* refs = nullptr);
 /// What each entry of a NACL direction decides under first match (entries sorted by rule number):
 /// the packets it matches that no earlier entry matches.
 std::vector<PacketSet> nacl_decided_sets(const std::vector<NaclEntry>& entries);

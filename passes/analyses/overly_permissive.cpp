@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace sgopt {
 
@@ -347,14 +348,15 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj, const Anal
   }
 }
 
-Subject sg_subject(const SecurityGroup& g, Direction d, PeerTable& peers, const References* refs) {
+Subject sg_subject(const SecurityGroup& g, Direction d, const References* refs) {
   Subject s;
   s.resource_id = g.id;
   s.direction = d;
   s.where = g.where;
   const auto* rules = &g.rules(d);
+  // Exposures have no membership, so each rule's no-membership slice tells whether it takes part.
   auto sets = std::make_shared<std::vector<PacketSet>>();
-  for (const auto& r : *rules) sets->push_back(rule_set(r, peers, refs));
+  for (const auto& r : *rules) sets->push_back(rule_address_set(r, refs));
   s.rules_for = [&g, d, rules, sets](const PacketSet& exposure) {
     std::vector<RuleRef> out;
     for (std::size_t i = 0; i < rules->size(); ++i)
@@ -362,29 +364,52 @@ Subject sg_subject(const SecurityGroup& g, Direction d, PeerTable& peers, const 
     return out;
   };
   s.allows = [rules, refs](const Packet& p) { return sg_allows(*rules, p, refs); };
-  auto allowed = std::make_shared<PacketSet>(PacketSet::unite_all(*sets));
-  s.members_for = [allowed, &peers](const PacketSet& exposure) {
-    // The exposure's services at every address of its family, for every membership.
+  // Each open reference's packets as no-membership boxes (its services at every address), in the
+  // order the rules first name it: a member gets more of an exposure's services when these reach
+  // past what the direction allows every address.
+  PeerTable members;
+  auto open_boxes = std::make_shared<std::vector<std::vector<Box>>>();
+  for (const auto& r : *rules) {
+    if (r.peer.is_cidr() || (refs && refs->resolved(r.peer))) continue;
+    for (Box b : rule_boxes(r, members, refs)) {
+      const PeerKind m = member_of(b.kind_lo);
+      if (open_boxes->size() < m) open_boxes->resize(m);
+      b.kind_lo = b.kind_hi = kind_of(b.family());
+      (*open_boxes)[m - 1].push_back(b);
+    }
+  }
+  if (open_boxes->empty()) return s;
+  std::vector<std::string> ids;
+  for (PeerKind m = 1; m <= members.members(); ++m) ids.push_back(members.member_info(m).id);
+  auto everyone = std::make_shared<std::optional<PacketSet>>();  // what every address gets; built once
+  s.members_for = [sets, open_boxes, everyone, ids = std::move(ids)](const PacketSet& exposure) {
+    if (!*everyone) *everyone = PacketSet::unite_all(*sets);
+    // The exposure's services at every address of its family.
     std::vector<Box> services;
     for (const Box& b : exposure.boxes())
       services.push_back(
           address_box(b.family(), 0, max_address(b.family()), b.proto_lo, b.proto_hi, b.port_lo, b.port_hi));
+    const PacketSet wanted = PacketSet::from_boxes(services);
     std::vector<std::string> out;
-    for (PeerKind m : allowed->intersect(PacketSet::from_boxes(services)).extra_members(peers))
-      out.push_back(peers.member_info(m).id);
+    for (std::size_t i = 0; i < open_boxes->size(); ++i)
+      if (!PacketSet::from_boxes((*open_boxes)[i]).intersect(wanted).subset_of(**everyone)) out.push_back(ids[i]);
     return out;
   };
   return s;
 }
 
 void run_group(const SecurityGroup& g, const AnalysisOptions& opt, const References* refs, std::vector<Finding>& out) {
+  // Exposure is judged on the packets with no membership (what is open whoever the members are);
+  // only the default-group check looks at members' packets.
   PeerTable peers;
-  const PacketSet in = sg_set(g.ingress, peers, refs);
-  const PacketSet eg = sg_set(g.egress, peers, refs);
-  Subject sin = sg_subject(g, Direction::Ingress, peers, refs);
-  sg_ingress_checks(in, sin, opt, peers, out);
+  const PacketSet in_addresses = sg_address_set(g.ingress, refs);
+  const PacketSet eg_addresses = sg_address_set(g.egress, refs);
+  Subject sin = sg_subject(g, Direction::Ingress, refs);
+  sg_ingress_checks(in_addresses, sin, opt, peers, out);
+  const PacketSet in = g.is_default() ? sg_set(g.ingress, peers, refs) : PacketSet{};
+  const PacketSet eg = g.is_default() ? sg_set(g.egress, peers, refs) : PacketSet{};
   if (g.is_default() && (!in.empty() || !eg.empty())) {
-    Subject s = in.empty() ? sg_subject(g, Direction::Egress, peers, refs) : sin;
+    Subject s = in.empty() ? sg_subject(g, Direction::Egress, refs) : sin;
     const PacketSet& allowed = in.empty() ? eg : in;
     Finding f = exposure_finding(
         s, kDefaultGroupOpen, Severity::Medium, {"CIS 5.4 (v1.5.0-v3.0.0)", "CIS 5.5 (v4.0.0)", "EC2.2"}, allowed,
@@ -400,10 +425,10 @@ void run_group(const SecurityGroup& g, const AnalysisOptions& opt, const Referen
     set_witness(f, s, allowed, peers);
     out.push_back(std::move(f));
   }
-  Subject seg = sg_subject(g, Direction::Egress, peers, refs);
+  Subject seg = sg_subject(g, Direction::Egress, refs);
   for (Family fam : {Family::V4, Family::V6}) {
     const PacketSet everything = family_region(fam, {MatchBox{}});
-    if (!everything.subset_of(eg)) continue;
+    if (!everything.subset_of(eg_addresses)) continue;
     Finding f =
         exposure_finding(seg, kUnrestrictedEgress, Severity::Low, {}, everything,
                          fmt::format("egress allows every protocol and port to every {} address", family_words(fam)),

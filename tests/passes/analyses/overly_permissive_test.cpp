@@ -149,6 +149,19 @@ TEST(OverlyPermissiveTest, UnrestrictedEgressIsLowPerFamily) {
   EXPECT_TRUE(analyze_group(test_support::group("sg-1", {}, {tcp(443, 443, "0.0.0.0/0")})).empty());
 }
 
+TEST(OverlyPermissiveTest, ExposureNamesTheOpenReferencesWithMoreOfItsServicesInRuleOrder) {
+  // Egress names sg-c and pl-a too; the ingress finding lists its own references in its rule order.
+  auto fs = analyze_group(test_support::group(
+      "sg-1",
+      {tcp(1000, 9000, "203.0.113.0/24"), tcp(1000, 2000, "sg-b"), sg_rule("udp", 1000, 9000, "sg-c"),
+       tcp(4000, 4001, "pl-a"), tcp(5000, 5001, "sg-d"), tcp(5000, 5001, "0.0.0.0/0")},
+      {tcp(22, 22, "pl-a"), tcp(22, 22, "sg-c")}));
+  auto wide = of_kind(fs, "large-port-range");
+  ASSERT_EQ(wide.size(), 1u);
+  // sg-c has udp only; sg-d's ports are open to every address already.
+  EXPECT_EQ(wide[0]->exposure_members, (std::vector<std::string>{"sg-b", "pl-a"}));
+}
+
 TEST(OverlyPermissiveTest, AclAdminPortRespectsEntryOrder) {
   // Earlier denies close SSH (tcp and udp); RDP stays open through the broad allow.
   auto fs = analyze_acl(test_support::acl(
