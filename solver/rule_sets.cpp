@@ -4,6 +4,10 @@
 #include "model/match.h"
 #include "solver/coverage.h"
 
+#include <map>
+#include <string>
+#include <utility>
+
 namespace sgopt {
 
 std::vector<Box> rule_boxes(const SgRule& rule, PeerTable& peers, const References* refs) {
@@ -71,6 +75,47 @@ PacketSet sg_address_set(const std::vector<SgRule>& rules, const References* ref
   boxes.reserve(rules.size());
   for (const auto& r : rules) append_address_boxes(r, refs, boxes);
   return PacketSet::from_boxes(boxes);
+}
+
+namespace {
+// A rule list split by membership: what every address gets, and each open reference's own packets
+// as no-membership boxes (its services at every address of its families).
+struct MembershipSlices {
+  PacketSet addresses;
+  std::map<std::pair<PeerType, std::string>, std::vector<Box>> open;
+};
+
+MembershipSlices membership_slices(const std::vector<SgRule>& rules, const References* refs) {
+  MembershipSlices out;
+  std::vector<Box> addresses;
+  PeerTable unused;
+  for (const auto& r : rules)
+    for (Box b : rule_boxes(r, unused, refs)) {
+      const bool member_only = b.kind_lo == b.kind_hi && member_of(b.kind_lo) != kNoMember;
+      b.kind_lo = b.kind_hi = kind_of(b.family());
+      (member_only ? out.open[{r.peer.type, r.peer.ref}] : addresses).push_back(b);
+    }
+  out.addresses = PacketSet::from_boxes(addresses);
+  return out;
+}
+}  // namespace
+
+bool sg_equivalent(const std::vector<SgRule>& a, const std::vector<SgRule>& b, const References* refs) {
+  // Equal sets have equal slices of every membership: no membership (address rules only), and each
+  // open reference's members (address rules plus the rules naming it); other memberships equal the
+  // no-membership slice. So the sets with every membership are never built.
+  const MembershipSlices sa = membership_slices(a, refs), sb = membership_slices(b, refs);
+  if (!(sa.addresses == sb.addresses)) return false;
+  auto members_of = [](const MembershipSlices& s, const std::pair<PeerType, std::string>& key) {
+    auto it = s.open.find(key);
+    return it == s.open.end() ? PacketSet{} : PacketSet::from_boxes(it->second);
+  };
+  for (const auto* s : {&sa, &sb})
+    for (const auto& [key, boxes] : s->open) {
+      const PacketSet ma = members_of(sa, key), mb = members_of(sb, key);
+      if (!ma.subtract(mb).subset_of(sa.addresses) || !mb.subtract(ma).subset_of(sa.addresses)) return false;
+    }
+  return true;
 }
 
 std::vector<PacketSet> nacl_decided_sets(const std::vector<NaclEntry>& entries) {

@@ -25,6 +25,9 @@ PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers, const Refer
 /// the traffic it allows whoever the members of its open references are. Cheaper than sg_set when
 /// rules name open references, as no member's packets are built.
 PacketSet sg_address_set(const std::vector<SgRule>& rules, const References* refs = nullptr);
+/// Whether two rule lists allow exactly the same packets, for every membership (sg_set(a) ==
+/// sg_set(b)), judged slice by slice without building the sets of every membership.
+bool sg_equivalent(const std::vector<SgRule>& a, const std::vector<SgRule>& b, const References* refs = nullptr);
 /// The no-membership slice of rule_set.
 PacketSet rule_address_set(const SgRule& rule, const References* refs = nullptr);
 /// What each entry of a NACL direction decides under first match (entries sorted by rule number):

@@ -39,39 +39,66 @@ PacketSet covered_twice(const std::vector<PacketSet>& sets) {
 }
 
 RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules, const References* refs) {
+  // Each rule is judged on the packets of its own membership. A CIDR rule (or a resolved
+  // reference) matches every membership at its addresses alike, so it is covered exactly when it
+  // is covered on the packets with no membership, where only such address rules reach. An open
+  // reference's rule matches its members only, so it is covered exactly when the address rules and
+  // the rules naming the same reference cover it on its members' packets, which have the shape of
+  // address packets. So every set below is a no-membership set: one per family, whatever the
+  // number of references (the sets with every membership grow with it).
   const std::size_t n = rules.size();
   PeerTable peers;
-  std::vector<std::vector<Box>> boxes;
-  std::vector<PacketSet> sets;
+  std::vector<std::vector<Box>> boxes;         // as the rules match, memberships included
+  std::vector<std::vector<Box>> slice;         // the rule's own membership, as no-membership boxes
+  std::vector<PacketSet> sets;                 // of `slice`
+  std::vector<PeerKind> member(n, kNoMember);  // the open reference a rule names, if any
   boxes.reserve(n);
+  slice.reserve(n);
   sets.reserve(n);
-  for (const auto& r : rules) {
-    boxes.push_back(rule_boxes(r, peers, refs));
-    sets.push_back(PacketSet::from_boxes(boxes.back()));
+  for (std::size_t i = 0; i < n; ++i) {
+    boxes.push_back(rule_boxes(rules[i], peers, refs));
+    slice.emplace_back();
+    for (Box b : boxes.back()) {
+      if (b.kind_lo == b.kind_hi && member_of(b.kind_lo) != kNoMember) member[i] = member_of(b.kind_lo);
+      b.kind_lo = b.kind_hi = kind_of(b.family());
+      slice.back().push_back(b);
+    }
+    sets.push_back(PacketSet::from_boxes(slice.back()));
   }
+  // The rules that can take part in covering rule i: address rules, and rules naming its reference.
+  auto same_membership = [&](std::size_t i, std::size_t j) { return member[j] == kNoMember || member[j] == member[i]; };
   auto overlap = [&](std::size_t i, std::size_t j) {
-    for (const Box& a : boxes[i])
-      for (const Box& b : boxes[j])
+    for (const Box& a : slice[i])
+      for (const Box& b : slice[j])
         if (boxes_overlap(a, b)) return true;
     return false;
   };
   auto neighbours = [&](std::size_t i) {
     std::vector<std::size_t> nb;
     for (std::size_t j = 0; j < n; ++j)
-      if (j != i && overlap(i, j)) nb.push_back(j);
+      if (j != i && same_membership(i, j) && overlap(i, j)) nb.push_back(j);
     return nb;
+  };
+  auto covered_by = [&](std::size_t i, const std::vector<std::size_t>& nb) {
+    std::vector<PacketSet> pieces;
+    pieces.reserve(nb.size());
+    for (std::size_t j : nb) pieces.push_back(sets[j].intersect(sets[i]));
+    return sets[i].subset_of(PacketSet::unite_all(std::move(pieces)));
   };
 
   RedundancyAnalysis out;
-  const PacketSet twice = covered_twice(sets);
+  std::vector<PacketSet> address_sets;  // what a packet with no membership meets
+  for (std::size_t i = 0; i < n; ++i)
+    if (member[i] == kNoMember) address_sets.push_back(sets[i]);
+  const PacketSet twice = covered_twice(address_sets);
   std::vector<std::vector<std::size_t>> nbs(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (!sets[i].subset_of(twice)) continue;
+    if (member[i] == kNoMember ? !sets[i].subset_of(twice) : !covered_by(i, neighbours(i))) continue;
     RuleRedundancy red;
     red.rule = i;
     nbs[i] = neighbours(i);
     for (std::size_t j : nbs[i])
-      if (sets[j] == sets[i]) {
+      if (member[j] == member[i] && sets[j] == sets[i]) {
         red.duplicate_of = j;
         red.cover = {j};
         break;
@@ -112,10 +139,10 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules, const Re
     for (std::size_t j : it->cover) cover_kept = cover_kept && kept[j];
     bool removable = cover_kept;
     if (!removable) {
-      std::vector<PacketSet> pieces;
+      std::vector<std::size_t> kept_nbs;
       for (std::size_t j : nbs[i])
-        if (kept[j]) pieces.push_back(sets[j].intersect(sets[i]));
-      removable = sets[i].subset_of(PacketSet::unite_all(std::move(pieces)));
+        if (kept[j]) kept_nbs.push_back(j);
+      removable = covered_by(i, kept_nbs);
     }
     if (removable) kept[i] = false;
   }
@@ -203,8 +230,7 @@ void redundancy_findings(const SecurityGroup& g, Direction d, const References* 
   for (std::size_t i : a.removable) drop[i] = true;
   for (std::size_t i = 0; i < rules.size(); ++i)
     if (!drop[i]) kept.push_back(rules[i]);
-  if (!(sg_set(kept, peers, refs) == sg_set(rules, peers, refs)))
-    throw std::logic_error("internal error: removable set changes group " + g.id);
+  if (!sg_equivalent(kept, rules, refs)) throw std::logic_error("internal error: removable set changes group " + g.id);
   Finding f = finding_of(kRemovableSet);
   f.resource_id = g.id;
   f.direction = d;

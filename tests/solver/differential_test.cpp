@@ -239,6 +239,44 @@ TEST(DifferentialTest, RandomGroupsWithReferencesAgreeOpenAndClosed) {
   EXPECT_GT(resolved, 40);
 }
 
+// Equivalence judged slice by slice agrees with the sets of every membership, and every
+// difference it reports has a witness the reference evaluator decides differently.
+TEST(DifferentialTest, SliceEquivalenceAgreesWithTheSetsOfEveryMembership) {
+  std::mt19937_64 rng(1717);
+  int equal = 0, different = 0;
+  for (int round = 0; round < 150; ++round) {
+    auto a = test_support::random_sg_rules(rng, 1 + static_cast<std::size_t>(round % 9));
+    auto b = test_support::equivalent_sg_rules(a, rng);
+    if (round % 3 == 1 && b.size() > 1) b.erase(b.begin() + static_cast<long>(rng() % b.size()));
+    if (round % 3 == 2) {  // one rule names another reference, or the same services of a CIDR
+      SgRule& r = b[rng() % b.size()];
+      if (rng() % 2) {
+        r.peer = Peer{};
+        r.peer.type = PeerType::Group;
+        r.peer.ref = "sg-z";
+      } else {
+        r.peer = cidr_peer(Cidr{Family::V4, u128{10} << 24, 8});
+      }
+    }
+    for (ReferenceMode mode : {ReferenceMode::Open, ReferenceMode::Resolve}) {
+      std::vector<SgRule> both = a;
+      both.insert(both.end(), b.begin(), b.end());
+      Snapshot s = with_members(both, rng, mode);
+      PeerTable peers;
+      const PacketSet sa = sg_set(a, peers, &s.references), sb = sg_set(b, peers, &s.references);
+      const bool same = sa == sb;
+      ASSERT_EQ(sg_equivalent(a, b, &s.references), same) << "round " << round << " " << reference_mode_name(mode);
+      (same ? equal : different) += 1;
+      if (same) continue;
+      auto w = sa.subtract(sb).unite(sb.subtract(sa)).witness(peers);
+      ASSERT_TRUE(w);
+      EXPECT_NE(sg_allows(a, *w, &s.references), sg_allows(b, *w, &s.references)) << "round " << round;
+    }
+  }
+  EXPECT_GT(equal, 60);
+  EXPECT_GT(different, 60);
+}
+
 TEST(DifferentialTest, SamplesAgree) { check_folder(SGOPT_SOURCE_DIR "/samples"); }
 
 // Each real export with its own interfaces, so that references resolve (closed world), and open.
