@@ -1,9 +1,9 @@
 // `sgopt analyze`: runs the registered analyses over the inputs and reports findings as text, JSON
 // or SARIF, with an exit status for CI.
-#include "model/aws/writer.h"
 #include "passes/pass.h"
 #include "tool/cli.h"
 #include "tool/findings_output.h"
+#include "tool/outputs.h"
 
 #include <fmt/format.h>
 
@@ -55,6 +55,8 @@ int run_analyze(const AnalyzeOptions& o) {
   if (o.fail_on != "none") fail_on = parse_severity(o.fail_on);
   auto passes = select_passes(o.passes);
   Snapshot s = cli::load(o.files, o.format != cli::Format::Text);
+  cli::OutputFiles outputs(o.files, s.files);
+  if (!o.out.empty()) outputs.claim(o.out, "--out");
   std::vector<Finding> findings = run_analyses(s, passes, o.analysis, o.threads);
 
   ReportInfo info;
@@ -73,7 +75,8 @@ int run_analyze(const AnalyzeOptions& o) {
   if (o.out.empty()) {
     fmt::print("{}", text);
   } else {
-    write_file_atomic(o.out, text);
+    outputs.set(o.out, std::move(text));
+    outputs.write_all();
   }
   return info.failed ? cli::kExitFindings : cli::kExitOk;
 }

@@ -1,9 +1,9 @@
 // `sgopt diff`: proves that a change to groups and ACLs preserves behaviour, or shows exactly what
 // traffic it gains and loses, as text, JSON or SARIF.
-#include "model/aws/writer.h"
 #include "passes/compare/diff.h"
 #include "tool/cli.h"
 #include "tool/json_shapes.h"
+#include "tool/outputs.h"
 #include "tool/sarif.h"
 
 #include <fmt/format.h>
@@ -253,6 +253,15 @@ int run_diff(const DiffCliOptions& opts) {
   bool quiet = opts.format != cli::Format::Text;
   Snapshot before = cli::load(old_files, quiet);
   Snapshot after = cli::load(new_files, quiet);
+  std::vector<std::string> given = old_files, read = before.files;
+  given.insert(given.end(), new_files.begin(), new_files.end());
+  read.insert(read.end(), after.files.begin(), after.files.end());
+  cli::OutputFiles outputs(given, read);
+  if (!opts.smt2_dir.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(opts.smt2_dir, ec) && !std::filesystem::is_directory(opts.smt2_dir, ec))
+      throw InputError(Diagnostic{Location{opts.smt2_dir, "", 0}, "--emit-smt2 names a file; give a folder"});
+  }
   DiffOptions dopts;
   dopts.match = opts.match == "name" ? MatchBy::Name : MatchBy::Id;
   dopts.left = opts.left;
@@ -271,8 +280,8 @@ int run_diff(const DiffCliOptions& opts) {
   o.proving = prove.prove;
   const PeerTable& peers = o.report.peers;
 
+  std::vector<std::pair<std::string, std::string>> pending;  // --emit-smt2 files and their text
   if (!opts.smt2_dir.empty()) {
-    std::filesystem::create_directories(opts.smt2_dir);
     for (const auto& r : o.report.resources)
       for (const auto& d : r.directions)
         for (const DirectionDiff* dd :
@@ -280,9 +289,14 @@ int run_diff(const DiffCliOptions& opts) {
           if (!dd) continue;
           for (const auto& ob : dd->smt2) {
             std::string name = dd == &d ? ob.name : "open-world-" + ob.name;
-            write_file_atomic((std::filesystem::path(opts.smt2_dir) / file_stem(r, d, name)).string(), ob.text);
+            std::string path = (std::filesystem::path(opts.smt2_dir) / file_stem(r, d, name)).string();
+            pending.emplace_back(path, ob.text);
           }
         }
+    std::filesystem::create_directories(opts.smt2_dir);
+    for (const auto& [path, text] : pending) outputs.claim(path, "--emit-smt2");
+    for (auto& [path, text] : pending) outputs.set(path, std::move(text));
+    outputs.write_all();
   }
 
   switch (opts.format) {

@@ -8,6 +8,7 @@
 #include "passes/transforms/minimize_snapshot.h"
 #include "tool/cli.h"
 #include "tool/json_shapes.h"
+#include "tool/outputs.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -97,19 +98,14 @@ void advice_lines(std::vector<std::string>& lines, Json& jq, const QuotaAdvice& 
                                 count_text(plans.front().extra)));
 }
 
-bool refers_to_input(const std::string& out, const Snapshot& s) {
-  std::error_code ec;
-  if (!fs::exists(out, ec)) return false;
-  for (const auto& f : s.files)
-    if (f != "-" && fs::exists(f, ec) && fs::equivalent(out, f, ec)) return true;
-  return false;
-}
-
 int run_minimize(const MinimizeCmdOptions& o) {
   Snapshot s = cli::load(o.files);
-  for (const std::string& target : {o.out, o.plan, o.plan.empty() ? std::string() : o.plan + ".json"})
-    if (!target.empty() && refers_to_input(target, s))
-      throw InputError(Diagnostic{Location{target, "", 0}, "is one of the input files; choose another output"});
+  cli::OutputFiles outputs(o.files, s.files);
+  outputs.claim(o.out, "--output");
+  if (!o.plan.empty()) {
+    outputs.claim(o.plan, "--plan");
+    outputs.claim(o.plan + ".json", "--plan (its JSON twin)");
+  }
 
   SnapshotMinimizeOptions mo;
   mo.proof.z3_timeout_ms = o.proof_timeout_ms;
@@ -182,11 +178,12 @@ int run_minimize(const MinimizeCmdOptions& o) {
   }
 
   CliPlan plan = aws_cli_plan(r.group_changes, r.acl_changes);
-  write_file_atomic(o.out, write_snapshot(r.groups, r.acls));
+  outputs.set(o.out, write_snapshot(r.groups, r.acls));
   if (!o.plan.empty()) {
-    write_file_atomic(o.plan, plan.script);
-    write_file_atomic(o.plan + ".json", plan.json);
+    outputs.set(o.plan, plan.script);
+    outputs.set(o.plan + ".json", plan.json);
   }
+  outputs.write_all();
   int total_before = r.rules_before, total_after = r.rules_after;
   int acl_before = r.entries_before, acl_after = r.entries_after;
   std::string ratio = total_before > 0 ? fmt::format(" (ratio {:.2f})", double(total_after) / total_before) : "";

@@ -317,7 +317,7 @@ std::string write_network_acls(const std::vector<NetworkAcl>& acls) {
   return dump(Json{{"NetworkAcls", std::move(list)}});
 }
 
-void write_file_atomic(const std::string& path, const std::string& content) {
+StagedFile stage_file(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -357,13 +357,29 @@ void write_file_atomic(const std::string& path, const std::string& content) {
   int closed = ::close(fd);
   fd = -1;
   if (closed != 0) abandon("close failed");
-  if (::rename(name.c_str(), path.c_str()) != 0) abandon("rename failed");
+  return StagedFile{path, name};
+}
+
+void commit_staged(const StagedFile& f) {
+  namespace fs = std::filesystem;
+  if (::rename(f.temporary.c_str(), f.path.c_str()) != 0) {
+    int err = errno;
+    ::unlink(f.temporary.c_str());
+    throw std::runtime_error(fmt::format("cannot write {}: rename failed: {}", f.path, std::strerror(err)));
+  }
   // Make the rename itself durable; a failure here leaves a complete file, so it is not an error.
+  fs::path dir = fs::path(f.path).parent_path().empty() ? fs::path(".") : fs::path(f.path).parent_path();
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dfd >= 0) {
     ::fsync(dfd);
     ::close(dfd);
   }
+}
+
+void discard_staged(const StagedFile& f) noexcept { ::unlink(f.temporary.c_str()); }
+
+void write_file_atomic(const std::string& path, const std::string& content) {
+  commit_staged(stage_file(path, content));
 }
 
 }  // namespace sgopt

@@ -23,4 +23,19 @@ std::string ip_permissions_json(const std::vector<SgRule>& rules, bool with_desc
 /// reader never sees a partial file. Throws std::runtime_error on failure.
 void write_file_atomic(const std::string& path, const std::string& content);
 
+/// The two halves of write_file_atomic, for a run that writes several files all or none: stage
+/// every file (complete, synced temporary files beside their targets), then commit each.
+struct StagedFile {
+  std::string path;       // the destination
+  std::string temporary;  // the complete temporary file beside it
+};
+/// Writes content to a temporary file beside path (with the mode a replaced file had). Throws
+/// std::runtime_error, leaving nothing behind.
+StagedFile stage_file(const std::string& path, const std::string& content);
+/// Renames the staged file over its destination. Throws std::runtime_error (and removes the
+/// temporary file) when the rename fails.
+void commit_staged(const StagedFile& f);
+/// Removes a staged file that is not to be committed.
+void discard_staged(const StagedFile& f) noexcept;
+
 }  // namespace sgopt

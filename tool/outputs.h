@@ -1,0 +1,36 @@
+// The files one run writes, all or none: every destination is checked before anything is
+// computed or written (never an input, never another destination, never a folder), and the files
+// are then staged beside their destinations and renamed into place together.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace sgopt::cli {
+
+class OutputFiles {
+ public:
+  /// `given`: what the user named (files, folders or "-"); `read`: every file read from them.
+  OutputFiles(const std::vector<std::string>& given, const std::vector<std::string>& read);
+
+  /// Claims a destination for the option `option` ("--out", "--plan", ...). Throws InputError when
+  /// the path is (or resolves to, through symlinks, hard links or another spelling) an input or a
+  /// destination already claimed, is a folder, or its folder does not exist.
+  void claim(const std::string& path, const std::string& option);
+  /// The content of a claimed destination.
+  void set(const std::string& path, std::string content);
+  /// Writes every destination that has content: all staged first, then renamed; when any staging
+  /// fails, nothing is written. Throws std::runtime_error.
+  void write_all();
+
+ private:
+  struct Output {
+    std::string path, option;
+    std::string content;
+    bool has_content = false;
+  };
+  std::vector<std::string> inputs_;
+  std::vector<Output> outputs_;
+};
+
+}  // namespace sgopt::cli
