@@ -8,6 +8,7 @@
 #include <exception>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
 
 namespace sgopt {
@@ -103,7 +104,8 @@ bool involves_resolved(const Snapshot& s, const SecurityGroup& g) {
 }  // namespace
 
 std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes,
-                                  const AnalysisOptions& options, unsigned threads) {
+                                  const AnalysisOptions& options, unsigned threads,
+                                  std::pair<unsigned, unsigned>* threads_used) {
   // One work item per resource; each worker takes the next item, results land in the item's slot,
   // so the output order never depends on scheduling. Every resource is judged in the open world;
   // one that a resolved reference touches is judged again in the closed world, and what only that
@@ -146,9 +148,14 @@ std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<co
     }
   };
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  std::size_t n_threads = std::min<std::size_t>(threads, std::max<std::size_t>(n_items, 1));
+  std::size_t n_threads = std::min<std::size_t>({threads, kMaxAnalysisThreads, std::max<std::size_t>(n_items, 1)});
   std::vector<std::thread> workers;
-  for (std::size_t t = 1; t < n_threads; ++t) workers.emplace_back(work);
+  try {
+    for (std::size_t t = 1; t < n_threads; ++t) workers.emplace_back(work);
+  } catch (const std::system_error&) {
+    // No more threads to be had (a process limit): the ones started and this one do the work.
+  }
+  if (threads_used) *threads_used = {static_cast<unsigned>(n_threads), static_cast<unsigned>(workers.size() + 1)};
   work();
   for (auto& w : workers) w.join();
   if (error) std::rethrow_exception(error);

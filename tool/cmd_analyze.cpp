@@ -57,7 +57,11 @@ int run_analyze(const AnalyzeOptions& o) {
   Snapshot s = cli::load(o.files, o.format != cli::Format::Text);
   cli::OutputFiles outputs(o.files, s.files);
   if (!o.out.empty()) outputs.claim(o.out, "--out");
-  std::vector<Finding> findings = run_analyses(s, passes, o.analysis, o.threads);
+  std::pair<unsigned, unsigned> threads{0, 0};
+  std::vector<Finding> findings = run_analyses(s, passes, o.analysis, o.threads, &threads);
+  if (threads.second < threads.first)
+    fmt::print(stderr, "sgopt: warning: the system allowed only {} of {} worker threads; the analysis ran on {}\n",
+               threads.second, threads.first, threads.second);
 
   ReportInfo info;
   info.inputs = o.files;
@@ -115,7 +119,10 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
   cmd->add_option("--large-exposure-v6", o->analysis.large_exposure_v6_prefix,
                   "overly-permissive: the same for IPv6 (a /N worth of global unicast addresses)")
       ->default_str(std::to_string(o->analysis.large_exposure_v6_prefix));
-  cmd->add_option("--threads", o->threads, "Worker threads (default 0: one per core); output order never changes")
+  cmd->add_option("--threads", o->threads,
+                  fmt::format("Worker threads (default 0: one per core; at most {}); output order never changes",
+                              kMaxAnalysisThreads))
+      ->check(CLI::Range(0u, kMaxAnalysisThreads))
       ->default_str("0");
   cmd->callback([&run, o] { run = [o] { return run_analyze(*o); }; });
 }

@@ -1,10 +1,15 @@
 // `sgopt analyze` through the real binary: the samples' findings, formats, exit statuses and errors.
 #include "tests/tool/run_cli.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
 namespace sgopt::testing {
@@ -125,6 +130,61 @@ TEST(AnalyzeCliTest, ListPassesSelectionAndOut) {
   EXPECT_EQ(r.status, 1);
   EXPECT_TRUE(r.out.empty());
   EXPECT_FALSE(nlohmann::json::parse(read_text(out))["findings"].empty());
+}
+
+}  // namespace
+}  // namespace sgopt::testing
+
+namespace sgopt::testing {
+namespace {
+
+// Threads of this user, which RLIMIT_NPROC counts.
+std::size_t threads_of_user(uid_t uid) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& proc : std::filesystem::directory_iterator("/proc", ec)) {
+    struct stat st {};
+    if (::stat(proc.path().c_str(), &st) != 0 || st.st_uid != uid) continue;
+    for (const auto& t : std::filesystem::directory_iterator(proc.path() / "task", ec)) {
+      (void)t;
+      ++n;
+    }
+  }
+  return n;
+}
+
+TEST(AnalyzeCliTest, AThreadLimitMeansFewerWorkersNeverACrash) {
+  // Root is exempt from the process limit: run as nobody then.
+  std::string as;
+  std::size_t limit = 0;
+  if (::geteuid() == 0) {
+    if (std::system("command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1") != 0)
+      GTEST_SKIP() << "needs runuser and the user nobody when run as root";
+    as = "runuser -u nobody -- ";
+    limit = threads_of_user(65534) + 6;
+  } else {
+    limit = threads_of_user(::geteuid()) + 6;
+  }
+  std::string dir = temp_dir();
+  std::filesystem::permissions(dir, std::filesystem::perms::all);
+  std::string groups;
+  for (int i = 0; i < 300; ++i)
+    groups += fmt::format(R"({}{{"GroupId": "sg-{:05d}", "IpPermissions": [{{"IpProtocol": "tcp", "FromPort": 22,
+        "ToPort": 22, "IpRanges": [{{"CidrIp": "0.0.0.0/0"}}]}}]}})",
+                          i ? ", " : "", i);
+  write_text(dir + "/many.json", R"({"SecurityGroups": [)" + groups + "]}");
+  std::filesystem::permissions(dir + "/many.json", std::filesystem::perms::all);
+  std::string cmd = fmt::format(
+      "{}bash -c 'ulimit -u {} && exec {} analyze {}/many.json --threads 200 --format json' >{}/out 2>{}/err", as,
+      limit, SGOPT_BINARY, dir, dir, dir);
+  int raw = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(raw)) << read_text(dir + "/err");
+  EXPECT_EQ(WEXITSTATUS(raw), 1) << read_text(dir + "/err");  // findings: SSH open to the internet
+  EXPECT_NE(read_text(dir + "/err").find("worker threads"), std::string::npos) << read_text(dir + "/err");
+  EXPECT_EQ(nlohmann::json::parse(read_text(dir + "/out"))["findings"].size(), 300u);
+  std::filesystem::remove_all(dir);
+  // And a sane cap on what may be asked.
+  EXPECT_EQ(run_sgopt({"analyze", sample("web-sprawl.json"), "--threads", "100000"}).status, 2);
 }
 
 }  // namespace
