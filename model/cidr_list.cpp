@@ -1,6 +1,8 @@
 // Plain-text address lists.
 #include "model/cidr_list.h"
 
+#include "model/diagnostic.h"
+
 #include <fmt/format.h>
 
 namespace sgopt {
@@ -24,9 +26,9 @@ std::string parse_entry(std::string_view s, AddressRange& out, std::string* cano
     Family fa, fb;
     auto a = parse_address(a_text, &fa);
     auto b = parse_address(b_text, &fb);
-    if (!a || !b) return fmt::format("'{}' is not an address range like 192.0.2.10-192.0.2.20", s);
-    if (fa != fb) return fmt::format("'{}' mixes IPv4 and IPv6", s);
-    if (*b < *a) return fmt::format("'{}' ends before it starts", s);
+    if (!a || !b) return fmt::format("'{}' is not an address range like 192.0.2.10-192.0.2.20", echo(s));
+    if (fa != fb) return fmt::format("'{}' mixes IPv4 and IPv6", echo(s));
+    if (*b < *a) return fmt::format("'{}' ends before it starts", echo(s));
     out = AddressRange{fa, *a, *b};
     return "";
   }
@@ -34,7 +36,8 @@ std::string parse_entry(std::string_view s, AddressRange& out, std::string* cano
   if (s.find('/') == std::string_view::npos) {
     Family f;
     auto a = parse_address(s, &f);
-    if (!a) return fmt::format("'{}' is not an IPv4 or IPv6 address or CIDR (like 192.0.2.0/24 or 2001:db8::/32)", s);
+    if (!a)
+      return fmt::format("'{}' is not an IPv4 or IPv6 address or CIDR (like 192.0.2.0/24 or 2001:db8::/32)", echo(s));
     out = AddressRange{f, *a, *a};
     return "";
   }
@@ -70,7 +73,7 @@ CidrList parse_cidr_list(std::string_view text, const std::string& file) {
     }
     if (!canonical.empty())
       list.warnings.push_back({Location{file, "", line_no},
-                               fmt::format("'{}' has host bits set; read as {} (as AWS does)", line, canonical)});
+                               fmt::format("'{}' has host bits set; read as {} (as AWS does)", echo(line), canonical)});
     list.ranges.push_back(r);
   }
   return list;

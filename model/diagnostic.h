@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sgopt {
@@ -23,6 +24,14 @@ struct Diagnostic {
 
   std::string str() const;  // "file: /path: message"
 };
+
+/// Text from the input made safe for a terminal: control bytes (C0, DEL, C1) and bytes that are not
+/// UTF-8 become \xNN (\u00NN for C1), so no input can move the cursor, ring or recolour a
+/// terminal. Newlines and tabs are escaped too: input is always shown on one line.
+std::string printable(std::string_view s);
+/// Input echoed in a message: printable, and cut after `max` characters ("...", then how long the
+/// whole was), so that a bad 20 MB line gives a one-line message.
+std::string echo(std::string_view s, std::size_t max = 40);
 
 /// The one error type for bad input. main() maps it to exit status 2.
 class InputError : public std::runtime_error {

@@ -1,6 +1,8 @@
 // IPv4/IPv6 parsing and printing.
 #include "model/ip.h"
 
+#include "model/diagnostic.h"
+
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
@@ -99,20 +101,21 @@ std::optional<CidrParse> parse_cidr(std::string_view text, Family family, std::s
   };
   const char* expect = family == Family::V4 ? "an IPv4 CIDR like 10.0.0.0/16" : "an IPv6 CIDR like 2001:db8::/32";
   auto slash = text.find('/');
-  if (slash == std::string_view::npos) return fail(fmt::format("'{}' is not {} (no prefix length)", text, expect));
+  if (slash == std::string_view::npos)
+    return fail(fmt::format("'{}' is not {} (no prefix length)", echo(text), expect));
   auto addr_text = text.substr(0, slash);
   auto len_text = text.substr(slash + 1);
   Family seen;
   auto a = parse_address(addr_text, &seen);
-  if (!a) return fail(fmt::format("'{}' is not {}", text, expect));
+  if (!a) return fail(fmt::format("'{}' is not {}", echo(text), expect));
   if (seen != family)
-    return fail(fmt::format("'{}' is an {} block where {} was expected", text, family_name(seen), expect));
+    return fail(fmt::format("'{}' is an {} block where {} was expected", echo(text), family_name(seen), expect));
   int len = -1;
   auto [p, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), len);
   if (ec != std::errc() || p != len_text.data() + len_text.size() || len_text.empty() || len_text.size() > 3)
-    return fail(fmt::format("'{}' has a bad prefix length", text));
+    return fail(fmt::format("'{}' has a bad prefix length", echo(text)));
   if (len < 0 || len > address_bits(family))
-    return fail(fmt::format("'{}' has prefix length {}, more than {} allows", text, len, family_name(family)));
+    return fail(fmt::format("'{}' has prefix length {}, more than {} allows", echo(text), len, family_name(family)));
   CidrParse r;
   r.cidr.family = family;
   r.cidr.len = len;

@@ -1,6 +1,8 @@
 // Protocol names and numbers.
 #include "model/protocol.h"
 
+#include "model/diagnostic.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,12 +34,13 @@ std::optional<int> parse_protocol(std::string_view text, std::string* why) {
     int n = 0;
     auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), n);
     if (ec == std::errc() && p == t.data() + t.size() && n >= 0 && n <= 255) return n;
-    if (why) *why = fmt::format("protocol number '{}' is outside 0-255", text);
+    if (why) *why = fmt::format("protocol number '{}' is outside 0-255", echo(text));
     return std::nullopt;
   }
   for (const auto& np : kNames)
     if (t == np.name) return np.number;
-  if (why) *why = fmt::format("unknown protocol '{}' (expected tcp, udp, icmp, icmpv6, -1 or a number 0-255)", text);
+  if (why)
+    *why = fmt::format("unknown protocol '{}' (expected tcp, udp, icmp, icmpv6, -1 or a number 0-255)", echo(text));
   return std::nullopt;
 }
 

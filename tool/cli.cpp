@@ -52,7 +52,7 @@ void add_global_options(CLI::App& app) {
 Snapshot load(const std::vector<std::string>& files, bool quiet) {
   Snapshot s = load_inputs(files, g_load_options);
   if (!quiet)
-    for (const auto& w : s.warnings) fmt::print(stderr, "sgopt: warning: {}\n", w.str());
+    for (const auto& w : s.warnings) fmt::print(stderr, "sgopt: warning: {}\n", terminal_text(w.str()));
   return s;
 }
 
@@ -62,6 +62,25 @@ std::string references_text(const References& refs) {
   for (const ReferenceInfo& r : refs.all()) out += "  " + r.note() + "\n";
   return out;
 }
+
+namespace {
+std::string each_line(std::string_view text, std::size_t max) {
+  std::string out;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t end = text.find('\n', pos);
+    std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    out += max ? echo(line, max) : printable(line);
+    if (end == std::string_view::npos) break;
+    out += '\n';
+    pos = end + 1;
+  }
+  return out;
+}
+}  // namespace
+
+std::string terminal_text(std::string_view message) { return each_line(message, 1000); }
+std::string terminal_safe(std::string_view text) { return each_line(text, 0); }
 
 bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 

@@ -5,9 +5,12 @@
 #include "model/snapshot.h"
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sgopt::cli {
@@ -29,6 +32,17 @@ std::string references_text(const References& refs);
 /// Loads the inputs (leniently when --lenient was given) and prints each warning to stderr unless
 /// quiet.
 Snapshot load(const std::vector<std::string>& files, bool quiet = false);
+/// A message for the terminal: each line printable (model/diagnostic.h) and at most 1,000
+/// characters, whatever input it quotes.
+std::string terminal_text(std::string_view message);
+/// Text output made safe for a terminal: every line printable (model/diagnostic.h), newlines kept.
+std::string terminal_safe(std::string_view text);
+/// fmt::print to standard output through terminal_safe: every text output of a command goes through
+/// it, as its names, descriptions and ids come from the input.
+template <typename... T>
+void print(fmt::format_string<T...> format, T&&... args) {
+  fmt::print("{}", terminal_safe(fmt::format(format, std::forward<T>(args)...)));
+}
 /// True when standard output is a terminal and NO_COLOR is not set.
 bool use_color();
 

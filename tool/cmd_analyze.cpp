@@ -44,9 +44,9 @@ std::vector<const Pass*> select_passes(const std::string& list) {
 int run_analyze(const AnalyzeOptions& o) {
   if (o.list_passes) {
     for (const Pass* p : all_passes()) {
-      fmt::print("{:<24} {}\n", p->name(), p->description());
+      cli::print("{:<24} {}\n", p->name(), p->description());
       for (const FindingKind* k : p->kinds())
-        fmt::print("  {:<32} {:<8} {}\n", k->id, severity_name(k->severity), k->help);
+        cli::print("  {:<32} {:<8} {}\n", k->id, severity_name(k->severity), k->help);
     }
     return cli::kExitOk;
   }
@@ -77,7 +77,7 @@ int run_analyze(const AnalyzeOptions& o) {
     case cli::Format::Sarif: text = findings_sarif(findings, info).dump(2) + "\n"; break;
   }
   if (o.out.empty()) {
-    fmt::print("{}", text);
+    fmt::print("{}", text);  // findings_text makes the input it quotes safe; JSON and SARIF escape it
   } else {
     outputs.set(o.out, std::move(text));
     outputs.write_all();
@@ -112,13 +112,16 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
   cmd->add_option("--out", o->out, "Write the report to this new file (atomically) instead of standard output");
   cmd->add_option("--max-port-range", o->analysis.max_port_range,
                   "overly-permissive: report open tcp/udp port ranges wider than this many ports")
-      ->default_str(std::to_string(o->analysis.max_port_range));
+      ->default_str(std::to_string(o->analysis.max_port_range))
+      ->check(CLI::Range(0, 65535));
   cmd->add_option("--large-exposure-v4", o->analysis.large_exposure_v4_prefix,
                   "overly-permissive: report high-risk ports open to at least a /N worth of public IPv4 addresses")
-      ->default_str(std::to_string(o->analysis.large_exposure_v4_prefix));
+      ->default_str(std::to_string(o->analysis.large_exposure_v4_prefix))
+      ->check(CLI::Range(0, 32));
   cmd->add_option("--large-exposure-v6", o->analysis.large_exposure_v6_prefix,
                   "overly-permissive: the same for IPv6 (a /N worth of global unicast addresses)")
-      ->default_str(std::to_string(o->analysis.large_exposure_v6_prefix));
+      ->default_str(std::to_string(o->analysis.large_exposure_v6_prefix))
+      ->check(CLI::Range(0, 128));
   cmd->add_option("--threads", o->threads,
                   fmt::format("Worker threads (default 0: one per core; at most {}); output order never changes",
                               kMaxAnalysisThreads))

@@ -99,44 +99,44 @@ std::string resource_title(const ResourceDiff& r) {
 void print_regions(const char* what, const PacketSet& set, const std::vector<Region>& regions, const PeerTable& peers,
                    std::size_t max_regions) {
   if (regions.empty()) {
-    fmt::print("    {}: nothing\n", what);
+    cli::print("    {}: nothing\n", what);
     return;
   }
-  fmt::print("    {} ({} region{}, {}):\n", what, regions.size(), regions.size() == 1 ? "" : "s",
+  cli::print("    {} ({} region{}, {}):\n", what, regions.size(), regions.size() == 1 ? "" : "s",
              count_text(set, peers));
   for (std::size_t i = 0; i < regions.size() && i < max_regions; ++i) {
-    fmt::print("      {}\n", region_text(regions[i], peers));
-    fmt::print("        e.g. {}\n", region_witness(regions[i], peers).str());
+    cli::print("      {}\n", region_text(regions[i], peers));
+    cli::print("        e.g. {}\n", region_witness(regions[i], peers).str());
   }
   if (regions.size() > max_regions)
-    fmt::print("      ... and {} more (--max-regions, or --format json for all)\n", regions.size() - max_regions);
+    cli::print("      ... and {} more (--max-regions, or --format json for all)\n", regions.size() - max_regions);
 }
 
 void print_text(const Outcome& o, const PeerTable& peers, std::size_t max_regions) {
   for (const auto& r : o.report.resources) {
-    fmt::print("{}\n", resource_title(r));
+    cli::print("{}\n", resource_title(r));
     for (const auto& d : r.directions) {
-      fmt::print("  {:<7} {:<12} ({})\n", direction_name(d.direction), verdict_name(d.verdict()), proof_text(d));
+      cli::print("  {:<7} {:<12} ({})\n", direction_name(d.direction), verdict_name(d.verdict()), proof_text(d));
       if (d.gained.empty() && d.lost.empty()) continue;
       print_regions("newly allowed", d.gained, d.gained_regions, peers, max_regions);
       print_regions("no longer allowed", d.lost, d.lost_regions, peers, max_regions);
     }
   }
-  for (const auto& n : o.report.notes) fmt::print("note: {}\n", n);
+  for (const auto& n : o.report.notes) cli::print("note: {}\n", n);
   auto n = tally(o);
   std::size_t directions = 0;
   for (const auto& r : o.report.resources) directions += r.directions.size();
-  fmt::print("{} resource{}, {} directions: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown\n",
+  cli::print("{} resource{}, {} directions: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown\n",
              o.report.resources.size(), o.report.resources.size() == 1 ? "" : "s", directions, n["equivalent"],
              n["tighter"], n["looser"], n["incomparable"], n["unknown"]);
-  fmt::print("{}: {}\n", o.expect ? fmt::format("expected {}", expectation_name(*o.expect)) : "expected equivalent",
+  cli::print("{}: {}\n", o.expect ? fmt::format("expected {}", expectation_name(*o.expect)) : "expected equivalent",
              all_met(o) ? "met" : "not met");
   std::string old_text = cli::references_text(*o.old_refs), new_text = cli::references_text(*o.new_refs);
   if (old_text == new_text) {
-    fmt::print("{}", old_text);
+    cli::print("{}", old_text);
   } else {
-    if (!old_text.empty()) fmt::print("old side {}", old_text);
-    if (!new_text.empty()) fmt::print("new side {}", new_text);
+    if (!old_text.empty()) cli::print("old side {}", old_text);
+    if (!new_text.empty()) cli::print("new side {}", new_text);
   }
 }
 
@@ -180,7 +180,7 @@ void print_json(const Outcome& o, const PeerTable& peers) {
   out["met"] = all_met(o);
   out["notes"] = o.report.notes;
   out["references"] = {{"old", cli::references_json(*o.old_refs)}, {"new", cli::references_json(*o.new_refs)}};
-  fmt::print("{}\n", out.dump(2));
+  cli::print("{}\n", out.dump(2));
 }
 
 // One SARIF result per difference region, and one per verdict Z3 could not confirm.
@@ -229,7 +229,7 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
       rule("sgopt.diff.newly-allowed", "NewlyAllowed", "The new rules allow traffic the old ones did not"),
       rule("sgopt.diff.no-longer-allowed", "NoLongerAllowed", "The new rules no longer allow traffic the old ones did"),
       rule("sgopt.diff.unproved", "Unproved", "Z3 could not confirm the verdict in time")};
-  fmt::print("{}\n", sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results).dump(2));
+  cli::print("{}\n", sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results).dump(2));
 }
 
 std::string file_stem(const ResourceDiff& r, const DirectionDiff& d, const std::string& obligation) {
@@ -345,8 +345,9 @@ void register_diff(CLI::App& app, cli::Runner& run) {
                   "Write every proof obligation to DIR as SMT-LIB2; `z3 FILE` prints unsat for each claim that holds");
   cli::add_format_option(*cmd, opts->format, true);
   cmd->add_flag("--no-prove", opts->no_prove, "Skip the Z3 proofs (verdicts then rest on the native engine alone)");
-  cmd->add_option("--timeout", opts->timeout_ms, "Z3 time limit per proof obligation, in milliseconds")
-      ->capture_default_str();
+  cmd->add_option("--timeout", opts->timeout_ms, "Z3 time limit per proof obligation, in milliseconds (1 to 3600000)")
+      ->capture_default_str()
+      ->check(CLI::Range(1u, 3600000u));
   cmd->add_flag("--no-interfaces", opts->no_interfaces,
                 "Do not compare network interfaces; judge every group on its own");
   cmd->add_option("--max-regions", opts->max_regions, "Regions printed per difference in text output")

@@ -6,7 +6,10 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -23,13 +26,22 @@ struct FitOptions {
 
 std::string read_all(const std::string& file) {
   if (file == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw InputError(
+        Diagnostic{Location{file, "", 0}, "is a folder; fit-cidrs reads one text file (or - for standard input)"});
   std::FILE* f = std::fopen(file.c_str(), "rb");
-  if (!f) throw InputError(Diagnostic{Location{file, "", 0}, "cannot open the file"});
+  if (!f)
+    throw InputError(Diagnostic{Location{file, "", 0}, fmt::format("cannot open the file: {}", std::strerror(errno))});
   std::string text;
   char buf[1 << 16];
   std::size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  const bool failed = std::ferror(f) != 0;
+  const int err = errno;
   std::fclose(f);
+  if (failed)
+    throw InputError(Diagnostic{Location{file, "", 0}, fmt::format("cannot read the file: {}", std::strerror(err))});
   return text;
 }
 
@@ -72,9 +84,9 @@ std::string adds_text(const CoverPrefix& p, const std::vector<Cidr>& exact) {
 int run_fit(const FitOptions& o) {
   std::string text = read_all(o.file);
   CidrList list = parse_cidr_list(text, o.file == "-" ? "<stdin>" : o.file);
-  for (const auto& w : list.warnings) fmt::print(stderr, "sgopt: warning: {}\n", w.str());
+  for (const auto& w : list.warnings) fmt::print(stderr, "sgopt: warning: {}\n", cli::terminal_text(w.str()));
   if (!list.errors.empty()) {
-    for (const auto& e : list.errors) fmt::print(stderr, "sgopt: error: {}\n", e.str());
+    for (const auto& e : list.errors) fmt::print(stderr, "sgopt: error: {}\n", cli::terminal_text(e.str()));
     return cli::kExitError;
   }
   std::vector<Cidr> cover = exact_cover(std::move(list.ranges));

@@ -205,9 +205,9 @@ int run_minimize(const MinimizeCmdOptions& o) {
     report["output"] = o.out;
     if (!o.plan.empty()) report["plan"] = {{"commands", o.plan}, {"json", o.plan + ".json"}, {"steps", plan.steps}};
     report["notes"] = plan.notes;
-    fmt::print("{}\n", report.dump(2));
+    cli::print("{}\n", report.dump(2));
   } else {
-    fmt::print("{}", text);
+    cli::print("{}", text);
   }
   return r.over_quota > 0 || r.unproven > 0 ? cli::kExitFindings : cli::kExitOk;
 }
@@ -223,20 +223,21 @@ void register_minimize(CLI::App& app, cli::Runner& run) {
   cmd->add_option("--plan", opts->plan,
                   "Also write the change as AWS CLI commands to PLAN and as JSON to PLAN.json; new rules are "
                   "authorized before old ones are revoked, so traffic is never dropped midway");
-  cmd->add_option("--quota", opts->quota, "Rules per group, direction and family to fit (AWS default 60)")
+  cmd->add_option("--quota", opts->quota, "Rules per group, direction and family to fit (AWS default 60, at most 1000)")
       ->default_val(kSgRuleQuota)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1000));
   cmd->add_option("--nacl-quota", opts->nacl_quota,
                   "Entries per ACL, direction and family to fit, default denies included (AWS default 20, at most 40)")
       ->default_val(kNaclEntryQuota)
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 40));
   cmd->add_flag("--widen-to-fit", opts->widen_to_fit,
                 "Apply the smallest widening that fits a bucket whose minimum exceeds --quota (never done without "
                 "this flag)");
   cmd->add_option("--proof-timeout", opts->proof_timeout_ms,
                   "Milliseconds Z3 may take to prove one group direction equivalent; a rewrite whose proof does "
-                  "not finish is not used")
-      ->default_val(2000);
+                  "not finish is not used (1 to 3600000)")
+      ->default_val(2000)
+      ->check(CLI::Range(1, 3600000));
   cli::add_format_option(*cmd, opts->format, false);
   cmd->footer(
       "Each group direction becomes the fewest rules AWS would count (IPv4 and IPv6 buckets apart) that\n"

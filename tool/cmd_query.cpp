@@ -120,27 +120,27 @@ int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
                        {"rules", rules},
                        {"conditions", conditions},
                        {"references", cli::references_json(asked_references(s, o.groups))}};
-    fmt::print("{}\n", out.dump(2));
+    cli::print("{}\n", out.dump(2));
     return exit_status(d);
   }
   const char* word = d.decision == Decision::Allow ? "ALLOW" : d.decision == Decision::Deny ? "DENY" : "DEPENDS";
-  fmt::print("{} {}: {} {}\n", resources, direction_name(dir), word, p.str());
+  cli::print("{} {}: {} {}\n", resources, direction_name(dir), word, p.str());
   if (d.decision == Decision::Allow) {
-    fmt::print("matched by {} rule{}:\n", d.matched.size(), d.matched.size() == 1 ? "" : "s");
-    for (const auto& m : d.matched) fmt::print("{}\n", rule_line(o, m.group_id, *m.rule));
+    cli::print("matched by {} rule{}:\n", d.matched.size(), d.matched.size() == 1 ? "" : "s");
+    for (const auto& m : d.matched) cli::print("{}\n", rule_line(o, m.group_id, *m.rule));
   } else if (d.decision == Decision::Depends) {
     std::string addr = format_address(p.family, p.addr);
     for (const auto& c : d.conditions) {
-      fmt::print("allowed if {} is {} {}, by:\n", addr, member_words(c.member), c.member.id);
-      for (const auto& m : c.matched) fmt::print("{}\n", rule_line(o, m.group_id, *m.rule));
+      cli::print("allowed if {} is {} {}, by:\n", addr, member_words(c.member), c.member.id);
+      for (const auto& m : c.matched) cli::print("{}\n", rule_line(o, m.group_id, *m.rule));
     }
-    fmt::print("denied otherwise: no rule allows the address itself\n");
+    cli::print("denied otherwise: no rule allows the address itself\n");
   } else {
-    fmt::print("no rule matches: security groups deny what no rule allows\n");
+    cli::print("no rule matches: security groups deny what no rule allows\n");
   }
   if (d.world == World::Closed)
-    fmt::print("closed world: this rests on the loaded members of the referenced groups and lists being complete\n");
-  fmt::print("{}", cli::references_text(asked_references(s, o.groups)));
+    cli::print("closed world: this rests on the loaded members of the referenced groups and lists being complete\n");
+  cli::print("{}", cli::references_text(asked_references(s, o.groups)));
   return exit_status(d);
 }
 
@@ -160,13 +160,13 @@ int query_acl(const Snapshot& s, const QueryOptions& o, const Packet& p) {
                        {"rules", rules},
                        {"conditions", nlohmann::json::array()},
                        {"references", nlohmann::json::array()}};
-    fmt::print("{}\n", out.dump(2));
+    cli::print("{}\n", out.dump(2));
   } else {
-    fmt::print("{} {}: {} {}\n", o.acl, direction_name(dir), allowed ? "ALLOW" : "DENY", p.str());
+    cli::print("{} {}: {} {}\n", o.acl, direction_name(dir), allowed ? "ALLOW" : "DENY", p.str());
     if (decider)
-      fmt::print("decided by entry {}  ({})\n", nacl_entry_text(*decider), decider->source.where.str());
+      cli::print("decided by entry {}  ({})\n", nacl_entry_text(*decider), decider->source.where.str());
     else
-      fmt::print("no entry matches: denied by the implicit default\n");
+      cli::print("no entry matches: denied by the implicit default\n");
   }
   return allowed ? cli::kExitOk : cli::kExitFindings;
 }

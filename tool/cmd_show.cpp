@@ -45,52 +45,52 @@ std::array<int, 4> sg_used(const SecurityGroup& g, const Snapshot& s) { return c
 void print_text(const Snapshot& s) {
   bool first = true;
   for (const auto& g : s.groups) {
-    if (!first) fmt::print("\n");
+    if (!first) cli::print("\n");
     first = false;
-    fmt::print("security group {}{}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name),
+    cli::print("security group {}{}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name),
                g.vpc_id.empty() ? "" : fmt::format(" in {}", g.vpc_id));
-    fmt::print("  quota: {}\n", quota_line(sg_used(g, s), kSgRuleQuota));
-    for (const auto& w : over_quota(sg_used(g, s), kSgRuleQuota, 0)) fmt::print("  warning: {}\n", w);
+    cli::print("  quota: {}\n", quota_line(sg_used(g, s), kSgRuleQuota));
+    for (const auto& w : over_quota(sg_used(g, s), kSgRuleQuota, 0)) cli::print("  warning: {}\n", w);
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       const auto& rules = g.rules(d);
       if (rules.empty()) {
-        fmt::print("  {:<7} (no rules: nothing allowed)\n", direction_name(d));
+        cli::print("  {:<7} (no rules: nothing allowed)\n", direction_name(d));
         continue;
       }
       for (const auto& r : rules)
-        fmt::print("  {:<7} {:<7} {:<18} {:<28} {}\n", direction_name(d), protocol_name(r.protocol),
+        cli::print("  {:<7} {:<7} {:<18} {:<28} {}\n", direction_name(d), protocol_name(r.protocol),
                    ports_text(r.protocol, r.from_port, r.to_port), r.peer.str(), r.source.description);
     }
   }
   for (const auto& acl : s.acls) {
-    if (!first) fmt::print("\n");
+    if (!first) cli::print("\n");
     first = false;
-    fmt::print("network ACL {}{}{}\n", acl.id, acl.is_default ? " (default)" : "",
+    cli::print("network ACL {}{}{}\n", acl.id, acl.is_default ? " (default)" : "",
                acl.vpc_id.empty() ? "" : fmt::format(" in {}", acl.vpc_id));
-    if (!acl.subnet_ids.empty()) fmt::print("  subnets: {}\n", fmt::join(acl.subnet_ids, ", "));
+    if (!acl.subnet_ids.empty()) cli::print("  subnets: {}\n", fmt::join(acl.subnet_ids, ", "));
     auto used = count_nacl_quota(acl).used;
-    fmt::print("  entries: {}\n", quota_line(used, kNaclEntryQuota));
-    for (const auto& w : over_quota(used, kNaclEntryQuota, kNaclEntryQuotaMax)) fmt::print("  warning: {}\n", w);
+    cli::print("  entries: {}\n", quota_line(used, kNaclEntryQuota));
+    for (const auto& w : over_quota(used, kNaclEntryQuota, kNaclEntryQuotaMax)) cli::print("  warning: {}\n", w);
     for (Direction d : {Direction::Ingress, Direction::Egress})
       for (const auto& e : acl.entries(d))
-        fmt::print("  {:<7} {:>5} {:<5} {:<7} {:<18} {}\n", direction_name(d),
+        cli::print("  {:<7} {:>5} {:<5} {:<7} {:<18} {}\n", direction_name(d),
                    e.is_default_deny() ? "*" : std::to_string(e.rule_number), e.allow ? "allow" : "deny",
                    protocol_name(e.protocol), nacl_ports_text(e), e.cidr.str());
   }
   if (!s.interfaces.empty()) {
-    if (!first) fmt::print("\n");
-    fmt::print("network interfaces\n");
+    if (!first) cli::print("\n");
+    cli::print("network interfaces\n");
     for (const auto& eni : s.interfaces) {
       std::vector<std::string> ips;
       for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
       for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
       for (const Cidr& c : eni.prefixes) ips.push_back(c.str());
-      fmt::print("  {:<24} groups: {:<44} addresses: {}\n", eni.id, fmt::format("{}", fmt::join(eni.group_ids, ",")),
+      cli::print("  {:<24} groups: {:<44} addresses: {}\n", eni.id, fmt::format("{}", fmt::join(eni.group_ids, ",")),
                  fmt::format("{}", fmt::join(ips, ",")));
     }
   }
   std::string refs = cli::references_text(s.references);
-  if (!refs.empty()) fmt::print("\n{}", refs);
+  if (!refs.empty()) cli::print("\n{}", refs);
 }
 
 nlohmann::json bucket_json(const std::array<int, 4>& used) {
@@ -141,7 +141,7 @@ void print_json(const Snapshot& s) {
   out["references"] = cli::references_json(s.references);
   out["warnings"] = nlohmann::json::array();
   for (const auto& w : s.warnings) out["warnings"].push_back(w.str());
-  fmt::print("{}\n", out.dump(2));
+  cli::print("{}\n", out.dump(2));
 }
 
 }  // namespace

@@ -170,26 +170,29 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
       }
       if (!out.empty()) out += "\n";
       std::string file = f.where.file.empty() ? "" : "  " + f.where.file;
-      out += paint(fmt::emphasis::bold, label) + file + "\n";
+      out += paint(fmt::emphasis::bold, printable(label)) + cli::terminal_safe(file) + "\n";
     }
     out += fmt::format("  {} {}{}\n", paint(sev_color(f.severity), fmt::format("{:<8}", severity_name(f.severity))),
                        finding_rule_id(f), f.direction ? fmt::format(" [{}]", direction_name(*f.direction)) : "");
-    out += fmt::format("           {}\n", f.message);
-    for (const auto& r : f.rules) out += fmt::format("           rule:    {}\n", ref_line(r));
-    for (const auto& r : f.causes) out += fmt::format("           because: {}\n", ref_line(r));
-    if (f.witness) out += fmt::format("           witness: {}\n", f.witness->str());
+    // The rest of a finding quotes the input (ids, names, descriptions): made safe as a whole.
+    std::string rest;
+    rest += fmt::format("           {}\n", f.message);
+    for (const auto& r : f.rules) rest += fmt::format("           rule:    {}\n", ref_line(r));
+    for (const auto& r : f.causes) rest += fmt::format("           because: {}\n", ref_line(r));
+    if (f.witness) rest += fmt::format("           witness: {}\n", f.witness->str());
     if (!f.exposure.empty())
-      out += fmt::format("           exposed: {} packets (address x protocol/port) from {} addresses{}\n", f.exposure,
-                         f.exposed_addresses,
-                         f.exposure_members.empty()
-                             ? ""
-                             : fmt::format(", plus the members of {}", fmt::join(f.exposure_members, ", ")));
-    if (!f.controls.empty()) out += fmt::format("           controls: {}\n", fmt::join(f.controls, ", "));
+      rest += fmt::format("           exposed: {} packets (address x protocol/port) from {} addresses{}\n", f.exposure,
+                          f.exposed_addresses,
+                          f.exposure_members.empty()
+                              ? ""
+                              : fmt::format(", plus the members of {}", fmt::join(f.exposure_members, ", ")));
+    if (!f.controls.empty()) rest += fmt::format("           controls: {}\n", fmt::join(f.controls, ", "));
     if (f.world == World::Closed)
-      out +=
+      rest +=
           "           world:   closed: holds for the loaded members of the referenced groups and lists, and "
           "rests on that input being complete\n";
-    if (!f.fix.empty()) out += fmt::format("           fix:     {}\n", f.fix);
+    if (!f.fix.empty()) rest += fmt::format("           fix:     {}\n", f.fix);
+    out += cli::terminal_safe(rest);
   }
   // What each kind reported means, from the kinds the passes declare.
   std::vector<std::string> legend;
@@ -211,7 +214,7 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
       info.fail_on ? fmt::format("; {} at or above {}", info.failed ? "some" : "none", severity_name(*info.fail_on))
                    : "");
   out += "\n";
-  if (info.references) out += cli::references_text(*info.references);
+  if (info.references) out += cli::terminal_safe(cli::references_text(*info.references));
   return out;
 }
 

@@ -34,15 +34,15 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? sgopt::cli::kExitOk : sgopt::cli::kExitError;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // CLI11's own words, with the arguments they quote made safe for the terminal.
+    fmt::print(stderr, "{}\nRun with --help for more information.\n", sgopt::cli::terminal_text(e.what()));
+    return sgopt::cli::kExitError;
   }
   try {
     return run ? run() : sgopt::cli::kExitError;
-  } catch (const sgopt::InputError& e) {
-    fmt::print(stderr, "sgopt: error: {}\n", e.what());
   } catch (const std::exception& e) {
-    fmt::print(stderr, "sgopt: error: {}\n", e.what());
+    fmt::print(stderr, "sgopt: error: {}\n", sgopt::cli::terminal_text(e.what()));
   }
   return sgopt::cli::kExitError;
 }

@@ -79,13 +79,15 @@ void DocLoader::load(const Json& root) {
     if (!listed && !names_the_list && key != "ResponseMetadata" && key != "NextToken") others.push_back(key);
   }
   if (!known) {
-    std::string found = others.empty() ? "an empty object" : "keys " + fmt::format("{}", fmt::join(others, ", "));
-    if (found.size() > 200) found = found.substr(0, 197) + "...";
+    std::vector<std::string> shown;
+    for (const auto& k : others) shown.push_back(echo(k));
+    std::string found =
+        others.empty() ? "an empty object" : "keys " + echo(fmt::format("{}", fmt::join(shown, ", ")), 200);
     fail("",
          fmt::format("not a describe-* document sgopt reads: expected a top-level key {}, found {}", kKindList, found));
   }
   for (const auto& key : others)
-    warn("/" + pointer_segment(key), fmt::format("top-level key \"{}\" is not one sgopt reads; ignored", key));
+    warn("/" + pointer_segment(key), fmt::format("top-level key \"{}\" is not one sgopt reads; ignored", echo(key)));
 }
 
 Tags DocLoader::tags(const Json& obj, const std::string& ptr) const {

@@ -62,7 +62,7 @@ NaclEntry DocLoader::load_entry(const Json& value, const std::string& ep, const 
   e.protocol = protocol(o, ep, "Protocol");
   std::string action = lower(req_string(o, ep, "RuleAction", R"("allow" or "deny")"));
   if (action != "allow" && action != "deny")
-    fail(child(ep, "RuleAction"), fmt::format("expected \"allow\" or \"deny\", found \"{}\"", action));
+    fail(child(ep, "RuleAction"), fmt::format("expected \"allow\" or \"deny\", found \"{}\"", echo(action)));
   e.allow = action == "allow";
   e.direction = req_bool(o, ep, "Egress") ? Direction::Egress : Direction::Ingress;
   bool v4 = find(o, "CidrBlock") != nullptr, v6 = find(o, "Ipv6CidrBlock") != nullptr;

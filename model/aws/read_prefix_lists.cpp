@@ -25,7 +25,7 @@ void DocLoader::load_prefix_lists(const Json& list, const std::string& ptr) {
     if (auto family = opt_string(o, lp, "AddressFamily", R"("IPv4" or "IPv6")")) {
       std::string f = lower(*family);
       if (f != "ipv4" && f != "ipv6")
-        fail(child(lp, "AddressFamily"), fmt::format("expected \"IPv4\" or \"IPv6\", found \"{}\"", *family));
+        fail(child(lp, "AddressFamily"), fmt::format("expected \"IPv4\" or \"IPv6\", found \"{}\"", echo(*family)));
       pl.family = f == "ipv4" ? Family::V4 : Family::V6;
     }
     pl.described = true;

@@ -1,6 +1,7 @@
 // Typed reading of JSON input, shared by every loader.
 #include "model/json/reader.h"
 
+#include "model/diagnostic.h"
 #include "model/json/lines.h"
 #include "model/protocol.h"
 
@@ -10,6 +11,7 @@
 #include <cctype>
 #include <climits>
 #include <cstdint>
+#include <functional>
 
 namespace sgopt::json {
 
@@ -30,8 +32,31 @@ std::string syntax_message(const char* what, int column) {
   if (pos != std::string::npos && dash != std::string::npos) detail = detail.substr(dash + 3);
   for (char& c : detail)
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-  return fmt::format("not valid JSON (column {}): {}", column, detail);
+  return fmt::format("not valid JSON (column {}): {}", column, echo(detail, 200));
 }
+
+// A SAX handler that accepts everything and records where the parser gave up.
+struct ErrorPlace : nlohmann::json_sax<Json> {
+  std::size_t byte = 0;
+  std::string token;
+  bool null() override { return true; }
+  bool boolean(bool) override { return true; }
+  bool number_integer(number_integer_t) override { return true; }
+  bool number_unsigned(number_unsigned_t) override { return true; }
+  bool number_float(number_float_t, const string_t&) override { return true; }
+  bool string(string_t&) override { return true; }
+  bool binary(binary_t&) override { return true; }
+  bool start_object(std::size_t) override { return true; }
+  bool key(string_t&) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t) override { return true; }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t position, const std::string& last_token, const nlohmann::detail::exception&) override {
+    byte = position;
+    token = last_token;
+    return false;
+  }
+};
 
 }  // namespace
 
@@ -93,17 +118,34 @@ Json parse_document(std::string_view text, const std::string& file, std::string_
       --depth;
     }
   }
-  try {
-    return Json::parse(text.begin(), text.end());
-  } catch (const Json::parse_error& e) {
-    std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+  auto fail_at_byte = [&](std::size_t byte, const std::function<std::string(int)>& message) {
+    std::size_t offset = byte > 0 ? byte - 1 : 0;
     if (offset > text.size()) offset = text.size();
     Location where = location_at(text, offset, file);
     std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
     int column = static_cast<int>(offset - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
     if (offset > 0 && text[offset - 1] == '\n') column = 1;
-    throw InputError(Diagnostic{where, syntax_message(e.what(), column)});
+    throw InputError(Diagnostic{where, message(column)});
+  };
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    fail_at_byte(e.byte, [&](int column) { return syntax_message(e.what(), column); });
+  } catch (const Json::exception& e) {
+    // A value the library cannot hold (a number past the double range): found again, with its
+    // place, by a parse that only records where it stopped.
+    ErrorPlace place;
+    Json::sax_parse(text.begin(), text.end(), &place);
+    std::string what = e.what();
+    if (auto close = what.find("] "); what.rfind("[json.exception.", 0) == 0 && close != std::string::npos)
+      what = what.substr(close + 2);
+    fail_at_byte(place.byte, [&](int column) {
+      return fmt::format("not a value sgopt can read (column {}): {}{}", column,
+                         place.token.empty() ? "" : fmt::format("{}: ", echo(place.token)),
+                         e.id == 406 ? "the number is out of range" : echo(what, 200));
+    });
   }
+  return Json();  // not reached: fail_at_byte throws
 }
 
 void Reader::fail(const std::string& ptr, std::string message) const {

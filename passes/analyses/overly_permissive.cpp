@@ -108,7 +108,7 @@ std::vector<Box> wide_port_ranges(const PacketSet& allowed, Family f, int max_po
   std::vector<Box> out;
   for (const auto& b : allowed.intersect(region).boxes()) {
     int width = b.port_hi - b.port_lo + 1;
-    if (width > max_ports && width <= kMaxPortKey) out.push_back(b);
+    if (width > max_ports) out.push_back(b);
   }
   return out;
 }
@@ -268,7 +268,9 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj, const Anal
   for (Family fam : {Family::V4, Family::V6}) {
     const PacketSet everything = family_region(fam, {MatchBox{}});
     const PacketSet open_all = open_to_everyone(allowed, fam, {MatchBox{}});
+    PacketSet all_ports_to_everyone;  // reported as open-all-traffic or open-all-ports, not again as a wide range
     if (!open_all.empty() && open_all == everything) {
+      all_ports_to_everyone = open_all;
       Finding f =
           exposure_finding(subj, kOpenAllTraffic, Severity::Critical, {"EC2.18", "EC2.19"}, open_all,
                            fmt::format("every protocol and port is open to every {} address", family_words(fam)),
@@ -285,6 +287,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj, const Anal
         PacketSet line = family_region(fam, {MatchBox{proto, proto, 0, kMaxPortKey}});
         if (line.subset_of(all_ports)) full = full.unite(line);
       }
+      all_ports_to_everyone = full;
       if (!full.empty()) {
         Finding f = exposure_finding(
             subj, kOpenAllPorts, Severity::High, {"EC2.18", "EC2.19"}, full,
@@ -333,7 +336,7 @@ void sg_ingress_checks(const PacketSet& allowed, const Subject& subj, const Anal
     }
     // Wide port ranges, one finding per (protocol, range).
     std::map<std::tuple<int, int, int, int>, std::vector<Box>> wide;
-    for (const auto& b : wide_port_ranges(allowed, fam, opt.max_port_range))
+    for (const auto& b : wide_port_ranges(allowed.subtract(all_ports_to_everyone), fam, opt.max_port_range))
       wide[{b.proto_lo, b.proto_hi, b.port_lo, b.port_hi}].push_back(b);
     for (const auto& [key, boxes] : wide) {
       PacketSet part = PacketSet::from_boxes(boxes);

@@ -126,6 +126,19 @@ TEST(OverlyPermissiveTest, WidePortRangeRespectsTheThreshold) {
   EXPECT_TRUE(of_kind(analyze_group(g, opt), "large-port-range").empty());
 }
 
+TEST(OverlyPermissiveTest, EveryPortOpenToAPrivateBlockIsAWideRangeButNotTwiceForTheInternet) {
+  for (int top : {65534, 65535}) {
+    auto found = analyze_group(test_support::group("sg-1", {tcp(0, top, "10.0.0.0/8")}));
+    auto wide = of_kind(found, "large-port-range");
+    ASSERT_EQ(wide.size(), 1u) << top;
+    EXPECT_EQ(wide[0]->exposure, dec(BigCount(top + 1) << 24)) << top;
+  }
+  // Every port from everyone is open-all-ports, not also a wide range.
+  auto fs = analyze_group(test_support::group("sg-1", {tcp(0, 65535, "0.0.0.0/0")}));
+  EXPECT_EQ(of_kind(fs, "open-all-ports").size(), 1u);
+  EXPECT_TRUE(of_kind(fs, "large-port-range").empty());
+}
+
 TEST(OverlyPermissiveTest, DefaultGroupWithRulesIsReportedAndEmptyOneIsNot) {
   auto open = test_support::group("sg-0", {sg_rule(-1, std::nullopt, std::nullopt, "sg-0")}, {}, "default");
   auto fs = analyze_group(open);
