@@ -64,6 +64,12 @@ z3::expr Encoder::in_cidr(const Cidr& c) {
   return addr_.extract(kAddrBits - 1, low) == wide_val(ctx_, prefix, kAddrBits - low);
 }
 
+z3::expr any_of(z3::context& ctx, const z3::expr_vector& terms) {
+  if (terms.empty()) return ctx.bool_val(false);
+  if (terms.size() == 1) return terms[0];
+  return z3::mk_or(terms);
+}
+
 // "Incoming traffic is allowed based on the private IP addresses of the instances that are
 // associated with the source security group": resolved, a reference is its members' addresses;
 // open, it is the packets whose membership it is (a prefix list of one family has members of it).
@@ -73,7 +79,7 @@ z3::expr Encoder::peer(const Peer& p, const References* refs) {
   if (info && info->resolved) {
     z3::expr_vector any(ctx_);
     for (const Cidr& c : info->addresses) any.push_back(family_is(c.family) && in_cidr(c));
-    return z3::mk_or(any);
+    return any_of(ctx_, any);
   }
   z3::expr who = kind_.extract(30, 0) == bv(peers_.member(p.type, p.ref), 31);
   if (info && info->family) who = who && family_is(*info->family);
@@ -147,7 +153,7 @@ z3::expr Encoder::box(const Box& b) {
 z3::expr Encoder::sg(const std::vector<SgRule>& rules, const References* refs) {
   z3::expr_vector any(ctx_);
   for (const auto& r : rules) any.push_back(rule(r, refs));
-  return z3::mk_or(any);
+  return any_of(ctx_, any);
 }
 
 z3::expr Encoder::nacl_allows(const std::vector<NaclEntry>& entries) {

@@ -17,6 +17,10 @@
 
 namespace sgopt {
 
+/// The disjunction of the terms: `false` when there are none (z3::mk_or would make a bare `or`,
+/// which SMT-LIB2 readers such as cvc5 reject), the term itself when there is one.
+z3::expr any_of(z3::context& ctx, const z3::expr_vector& terms);
+
 /// Packet variables (DESIGN.md "The packet model"): peer kind (the address family in its top bit,
 /// the membership in the other 31, as in solver/packet_set.h), 128-bit address, 8-bit protocol,
 /// 16-bit port key. A membership is a free value: an open reference's rule matches the packets

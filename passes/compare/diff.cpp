@@ -129,7 +129,7 @@ z3::expr regions_formula(const std::vector<Region>& regions, Encoder& enc) {
   z3::expr_vector any(enc.ctx());
   for (const auto& r : regions)
     for (const auto& b : region_boxes(r)) any.push_back(enc.box(b));
-  return z3::mk_or(any);
+  return any_of(enc.ctx(), any);
 }
 
 /// A formula that must be empty (unsat on the packet domain) for a claim to hold.
@@ -180,7 +180,7 @@ void prove_directions(const std::vector<DirectionDiff*>& ds, PeerTable& peers, u
   z3::expr_vector any(enc.ctx());
   for (const DirectionDiff* d : ds)
     for (const auto& ob : obligations(*d, enc)) any.push_back(ob.formula);
-  if (prover.is_empty(z3::mk_or(any)).status == ProofStatus::Proved) {
+  if (prover.is_empty(any_of(enc.ctx(), any)).status == ProofStatus::Proved) {
     for (DirectionDiff* d : ds) d->proof = ProofState::Proved;
     return;
   }

@@ -91,7 +91,26 @@ TEST(DiffCliTest, InterfacesAreComparedWhenBothSidesCarryThem) {
   EXPECT_NE(r.out.find("judged through its network interfaces"), std::string::npos) << r.out;
 }
 
-TEST(DiffCliTest, EmittedObligationsAreUnsatForZ3) {
+TEST(DiffCliTest, EmptyRuleListsAreFalseForBothSolvers) {
+  // A group without rules on either side, and one that loses every rule: empty disjunctions.
+  std::string dir = temp_dir();
+  auto group = [](const std::string& perms) {
+    return R"({"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [)" + perms +
+           R"(], "IpPermissionsEgress": []}, {"GroupId": "sg-2", "IpPermissions": [], "IpPermissionsEgress": []}]})";
+  };
+  write_text(dir + "/old.json",
+             group(R"({"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]})"));
+  write_text(dir + "/new.json", group(""));
+  std::string smt2 = temp_dir();
+  auto r = run_sgopt({"diff", dir + "/old.json", dir + "/new.json", "--emit-smt2", smt2});
+  ASSERT_EQ(r.status, 1) << r.err;
+  const std::size_t n = expect_all_unsat(smt2);
+  EXPECT_GE(n, 4u);
+  for (const auto& f : std::filesystem::directory_iterator(smt2))
+    EXPECT_EQ(read_text(f.path().string()).find("(or)"), std::string::npos) << f.path();
+}
+
+TEST(DiffCliTest, EmittedObligationsAreUnsatForZ3AndCvc5) {
   if (std::system("z3 -version >/dev/null 2>&1") != 0) GTEST_SKIP() << "z3 binary not installed";
   std::string same = temp_dir();
   auto r = run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after.json"), "--emit-smt2", same});

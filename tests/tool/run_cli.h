@@ -23,7 +23,8 @@ std::string temp_dir();
 void write_text(const std::string& path, const std::string& content);
 /// Reads a whole file ("" when missing).
 std::string read_text(const std::string& path);
-/// Runs z3 on every file of dir and expects each to answer unsat; returns how many there were.
+/// Runs z3 and cvc5 on every file of dir and expects each to answer unsat (a solver that is not
+/// installed is a failure); returns how many files there were.
 std::size_t expect_all_unsat(const std::string& dir);
 /// True when python3 with jsonschema can run tests/tool/validate_json.py.
 bool have_schema_validator();
