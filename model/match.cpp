@@ -24,10 +24,13 @@ MatchBox sg_rule_match(const SgRule& r) {
   if (r.protocol == kAllProtocols) return MatchBox{};
   MatchBox b{r.protocol, r.protocol, 0, kMaxPortKey};
   if (is_port_protocol(r.protocol)) {
+    // -1 at either end (accepted only with --lenient) is every port: the widest reading.
     int from = r.from_port.value_or(-1);
     int to = r.to_port.value_or(-1);
-    if (from >= 0) b.port_lo = from;
-    if (to >= 0) b.port_hi = to;
+    if (from >= 0 && to >= 0) {
+      b.port_lo = from;
+      b.port_hi = to;
+    }
     return b;
   }
   if (is_icmp_protocol(r.protocol)) return icmp_box(r.protocol, r.from_port.value_or(-1), r.to_port.value_or(-1));

@@ -48,9 +48,9 @@ bool rule_matches(const SgRule& r, const Packet& p, const References* refs) {
   if (r.protocol == kAllProtocols) return true;
   if (p.protocol != r.protocol) return false;
   if (r.protocol == kTcp || r.protocol == kUdp) {
-    int lo = r.from_port && *r.from_port >= 0 ? *r.from_port : 0;
-    int hi = r.to_port && *r.to_port >= 0 ? *r.to_port : 65535;
-    return lo <= p.port_key && p.port_key <= hi;
+    // Both ends or none: a -1 at either end (accepted only with --lenient) reads as every port.
+    const bool range = r.from_port && r.to_port && *r.from_port >= 0 && *r.to_port >= 0;
+    return !range || (*r.from_port <= p.port_key && p.port_key <= *r.to_port);
   }
   if (r.protocol == kIcmp || r.protocol == kIcmpv6)
     return icmp_matches(r.from_port.value_or(-1), r.to_port.value_or(-1), p.port_key);

@@ -9,8 +9,8 @@ namespace sgopt {
 
 std::string ports_text(int protocol, std::optional<int> from, std::optional<int> to) {
   if (is_port_protocol(protocol)) {
-    int lo = from && *from >= 0 ? *from : 0;
-    int hi = to && *to >= 0 ? *to : 65535;
+    if (!from || !to || *from < 0 || *to < 0) return "all";  // -1 at either end: every port
+    int lo = *from, hi = *to;
     if (lo == 0 && hi == 65535) return "all";
     return lo == hi ? std::to_string(lo) : fmt::format("{}-{}", lo, hi);
   }

@@ -115,8 +115,9 @@ z3::expr Encoder::rule(const SgRule& r, const References* refs) {
   z3::expr what = who && proto_ == bv(r.protocol, kProtoBits);
   int from = r.from_port.value_or(-1);
   int to = r.to_port.value_or(-1);
-  // TCP/UDP: FromPort..ToPort; a -1 or absent end is open (-1/-1 read defensively as all ports).
-  if (r.protocol == kTcp || r.protocol == kUdp) return what && port_range(from < 0 ? 0 : from, to < 0 ? kMaxPort : to);
+  // TCP/UDP: FromPort..ToPort; -1 at either end (or none given) is every port.
+  if (r.protocol == kTcp || r.protocol == kUdp)
+    return what && (from < 0 || to < 0 ? port_range(0, kMaxPort) : port_range(from, to));
   // ICMP/ICMPv6: FromPort is the type, ToPort the code; icmpv6 without ports allows all.
   if (r.protocol == kIcmp || r.protocol == kIcmpv6) return what && icmp_type_code(from, to);
   // "a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports".

@@ -68,9 +68,10 @@ class DocLoader : public json::Reader {
   void add_group(SecurityGroup g);
   void add_row(const std::string& group_id, const std::string& owner_id, Direction d, SgRule rule);
   void attach_row(SecurityGroup& g, Direction d, const SgRule& row) const;
-  /// Appends an object with a new id; a repeated id is an error (a warning with --lenient).
+  /// Appends an object with a new id and returns true. A repeated id is an error; with --lenient,
+  /// a warning, and the first definition is the one used everywhere (the later one is ignored).
   template <class T>
-  void add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item, const char* what);
+  bool add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item, const char* what);
 
   Snapshot& snap_;
   const Json* root_ = nullptr;  // the document being loaded
@@ -81,16 +82,19 @@ class DocLoader : public json::Reader {
 };
 
 template <class T>
-inline void DocLoader::add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item,
+inline bool DocLoader::add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item,
                                   const char* what) {
   auto [it, added] = index.emplace(item.id, items.size());
   if (!added) {
     const T& first = items[it->second];
-    std::string msg = fmt::format("{} {} is defined twice; the first is at {}", what, item.id, place(first.where));
-    if (!options_.lenient) fail_at(item.where, msg);
-    warn(item.where.json_pointer, msg + "; both are kept");
+    std::string head = fmt::format("{} {} is defined twice; the first is at ", what, echo(item.id));
+    if (!options_.lenient) fail_at(item.where, head + place(first.where));
+    warn_naming(item.where.json_pointer, std::move(head), first.where,
+                "; that first definition is used everywhere and this one is ignored");
+    return false;
   }
   items.push_back(std::move(item));
+  return true;
 }
 
 }  // namespace sgopt::aws

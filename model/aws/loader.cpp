@@ -132,11 +132,13 @@ PortFields DocLoader::sg_ports(int proto, const Json& obj, const std::string& pt
       if (v < -1 || v > 65535) fail(*vp, fmt::format("port {} is outside 0-65535", v));
     if (*p.from == -1 && *p.to == -1)
       warn(ptr, fmt::format("{} ports -1 to -1 are read as every port (0-65535)", name));
-    else if (*p.from == -1)
-      warn(from_ptr, fmt::format("FromPort -1 is read as 0 (ports 0-{})", *p.to));
-    else if (*p.to == -1)
-      warn(to_ptr, fmt::format("ToPort -1 is read as 65535 (ports {}-65535)", *p.from));
-    else if (*p.from > *p.to)
+    else if (*p.from == -1 || *p.to == -1) {
+      // AWS exports -1 only as both ends (every port) and documents no other reading of it.
+      std::string msg = fmt::format("{} ports {} to {}: -1 means every port only when FromPort and ToPort are both -1",
+                                    name, *p.from, *p.to);
+      if (!options_.lenient) fail(*p.from == -1 ? from_ptr : to_ptr, msg + "; give both ends of the range");
+      warn(*p.from == -1 ? from_ptr : to_ptr, msg + "; read as every port (0-65535), the widest reading");
+    } else if (*p.from > *p.to)
       fail(from_ptr, fmt::format("FromPort {} is greater than ToPort {}", *p.from, *p.to));
     return p;
   }
@@ -170,7 +172,9 @@ void DocLoader::resolve() {
   for (std::size_t i = eni_start_; i < snap_.interfaces.size(); ++i) want(snap_.interfaces[i].where);
   for (std::size_t i = prefix_list_start_; i < snap_.prefix_lists.size(); ++i) want(snap_.prefix_lists[i].where);
   for (std::size_t i = warning_start_; i < snap_.warnings.size(); ++i) want(snap_.warnings[i].where);
+  for (Location* l : named_places()) locations.push_back(l);
   resolve_lines(text(), locations);
+  complete_warnings();
 }
 
 }  // namespace aws

@@ -87,8 +87,8 @@ void DocLoader::add_group(SecurityGroup g) {
     touched_groups_.push_back(it->second);
     return;
   }
-  add_unique(snap_.groups, group_index_, std::move(g), "security group");
-  touched_groups_.push_back(snap_.groups.size() - 1);
+  if (add_unique(snap_.groups, group_index_, std::move(g), "security group"))
+    touched_groups_.push_back(snap_.groups.size() - 1);
 }
 
 }  // namespace sgopt::aws

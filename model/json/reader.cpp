@@ -173,6 +173,29 @@ void Reader::warn(const std::string& ptr, std::string message) {
   warnings_.push_back(Diagnostic{Location{file_, ptr, 0}, std::move(message)});
 }
 
+void Reader::warn_naming(const std::string& ptr, std::string before, Location other, std::string after) {
+  named_.push_back(NamedPlace{warnings_.size(), std::move(before), std::move(after), std::move(other)});
+  warnings_.push_back(Diagnostic{Location{file_, ptr, 0}, ""});
+}
+
+std::vector<Location*> Reader::named_places() {
+  std::vector<Location*> out;
+  for (NamedPlace& n : named_)
+    if (n.other.file == file_ && n.other.line == 0) out.push_back(&n.other);
+  return out;
+}
+
+void Reader::complete_warnings() {
+  for (NamedPlace& n : named_) {
+    const Location& o = n.other;
+    std::string where = o.file != file_ ? o.str()
+                        : o.line > 0    ? fmt::format("line {}, {}", o.line, o.json_pointer)
+                                        : o.json_pointer;
+    warnings_[n.warning].message = n.before + where + n.after;
+  }
+  named_.clear();
+}
+
 const Json* Reader::find(const Json& obj, const char* key) {
   auto it = obj.find(key);
   return it == obj.end() || it->is_null() ? nullptr : &*it;

@@ -39,6 +39,12 @@ class Reader {
   /// A location for a message: "line 12, /SecurityGroups/3" in this file, else file, line and pointer.
   std::string place(Location where) const;
   void warn(const std::string& ptr, std::string message);
+  /// A warning "BEFORE PLACE AFTER" naming another place of this document, whose line is found
+  /// later together with every other location (complete_warnings), not by a walk per warning.
+  void warn_naming(const std::string& ptr, std::string before, Location other, std::string after);
+  /// The locations the deferred warnings name, to be given lines; then complete_warnings().
+  std::vector<Location*> named_places();
+  void complete_warnings();
 
   // Structure.
   static const Json* find(const Json& obj, const char* key);
@@ -67,6 +73,12 @@ class Reader {
   u128 address(const Json& obj, const std::string& ptr, const char* key, Family family) const;
 
  private:
+  struct NamedPlace {
+    std::size_t warning;  // index in warnings_
+    std::string before, after;
+    Location other;
+  };
+  std::vector<NamedPlace> named_;
   std::string_view text_;
   const std::string& file_;
   std::vector<Diagnostic>& warnings_;

@@ -2,6 +2,7 @@
 // (solver/encoding.h), the native packet sets (solver/rule_sets.h) and the reference evaluator
 // (model/packet.h), on random rule sets and on every group and ACL of the samples and real data.
 #include "model/aws/loader.h"
+#include "model/protocol.h"
 #include "model/rule_text.h"
 #include "solver/encoding.h"
 #include "solver/rule_sets.h"
@@ -275,6 +276,33 @@ TEST(DifferentialTest, SliceEquivalenceAgreesWithTheSetsOfEveryMembership) {
   }
   EXPECT_GT(equal, 60);
   EXPECT_GT(different, 60);
+}
+
+// A -1 at one end of a tcp/udp range (read, with --lenient, as every port) means the same to the
+// three engines.
+TEST(DifferentialTest, AHalfOpenPortRangeIsEveryPortToEveryEngine) {
+  z3::context ctx;
+  std::vector<SgRule> rules;
+  for (auto [from, to] : {std::pair{-1, 80}, std::pair{5000, -1}}) {
+    SgRule r;
+    r.protocol = from < 0 ? kTcp : kUdp;
+    r.from_port = from;
+    r.to_port = to;
+    r.peer = cidr_peer(Cidr{Family::V4, u128{10} << 24, 8});
+    rules.push_back(r);
+  }
+  std::vector<Packet> probes;
+  for (int proto : {kTcp, kUdp})
+    for (int port : {0, 80, 81, 4999, 5000, 65535}) {
+      Packet p;
+      p.family = Family::V4;
+      p.addr = (u128{10} << 24) | 5;
+      p.protocol = proto;
+      p.port_key = port;
+      probes.push_back(p);
+      EXPECT_TRUE(sg_allows(rules, p)) << p.str();
+    }
+  check(ctx, rules, probes, "half-open ranges", true);
 }
 
 TEST(DifferentialTest, SamplesAgree) { check_folder(SGOPT_SOURCE_DIR "/samples"); }

@@ -1,7 +1,9 @@
 // Bad input: each case throws one InputError that names the file, the JSON pointer and the line,
 // with a message a person understands; nothing crashes or hangs, whatever the bytes.
+#include "model/match.h"
 #include "model/packet.h"
 #include "model/protocol.h"
+#include "model/rule_text.h"
 #include "tests/model/aws/load_helpers.h"
 
 #include <gtest/gtest.h>
@@ -266,14 +268,43 @@ TEST(BadInputTest, DuplicateIdsAcrossFiles) {
   EXPECT_THROW(load_document(s, R"({"NetworkAcls": [{"NetworkAclId": "acl-1"}]})", "c.json"), InputError);
 }
 
-TEST(BadInputTest, LenientModeKeepsDuplicateIdsWithAWarning) {
-  Snapshot s =
-      load_text(R"({"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "a"}, {"GroupId": "sg-1", "GroupName": "b"}]})",
-                "lenient.json", LoadOptions{true});
-  ASSERT_EQ(s.groups.size(), 2u);
-  EXPECT_EQ(s.find_group("sg-1")->name, "a");
-  ASSERT_EQ(s.warnings.size(), 1u);
+TEST(BadInputTest, LenientModeUsesTheFirstOfTwoDefinitionsEverywhere) {
+  Snapshot s = load_text(R"({"SecurityGroups": [
+      {"GroupId": "sg-1", "GroupName": "a"},
+      {"GroupId": "sg-1", "GroupName": "b", "IpPermissions": [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]}],
+    "NetworkAcls": [{"NetworkAclId": "acl-1"}, {"NetworkAclId": "acl-1", "IsDefault": true}]})",
+                         "lenient.json", LoadOptions{true});
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_EQ(s.groups[0].name, "a");
+  EXPECT_TRUE(s.groups[0].ingress.empty());
+  ASSERT_EQ(s.acls.size(), 1u);
+  ASSERT_EQ(s.warnings.size(), 2u);
   EXPECT_EQ(s.warnings[0].where.json_pointer, "/SecurityGroups/1");
+  EXPECT_EQ(s.warnings[0].where.line, 3);
+  EXPECT_NE(s.warnings[0].message.find("the first is at line 2, /SecurityGroups/0; that first definition is used"),
+            std::string::npos)
+      << s.warnings[0].message;
+  EXPECT_NE(s.warnings[1].message.find("network ACL acl-1 is defined twice"), std::string::npos);
+}
+
+TEST(BadInputTest, AMinusOneAtOneEndOfAPortRangeIsAnErrorAndEveryPortWhenLenient) {
+  for (const char* ports : {R"("FromPort": -1, "ToPort": 80)", R"("FromPort": 5000, "ToPort": -1)"}) {
+    std::string doc =
+        std::string(R"({"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "tcp", )") + ports +
+        R"(, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}]}]})";
+    Diagnostic d = load_error(doc);
+    EXPECT_NE(d.message.find("-1 means every port only when FromPort and ToPort are both -1"), std::string::npos)
+        << d.str();
+    EXPECT_NE(d.where.json_pointer.find("/SecurityGroups/0/IpPermissions/0/"), std::string::npos) << d.str();
+    Snapshot s = load_text(doc, "lenient.json", LoadOptions{true});
+    ASSERT_EQ(s.warnings.size(), 1u);
+    EXPECT_NE(s.warnings[0].message.find("read as every port (0-65535)"), std::string::npos);
+    const SgRule& r = s.groups.at(0).ingress.at(0);
+    MatchBox m = sg_rule_match(r);
+    EXPECT_EQ(m.port_lo, 0);
+    EXPECT_EQ(m.port_hi, kMaxPortKey);
+    EXPECT_EQ(ports_text(r.protocol, r.from_port, r.to_port), "all");
+  }
 }
 
 TEST(BadInputTest, DuplicateRuleNumberInOneDirection) {
