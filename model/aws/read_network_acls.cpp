@@ -60,9 +60,10 @@ NaclEntry DocLoader::load_entry(const Json& value, const std::string& ep, const 
                                               "default denies)",
                                               e.rule_number));
   e.protocol = protocol(o, ep, "Protocol");
-  std::string action = lower(req_string(o, ep, "RuleAction", R"("allow" or "deny")"));
+  const std::string written = req_string(o, ep, "RuleAction", R"("allow" or "deny")");
+  std::string action = lower(written);
   if (action != "allow" && action != "deny")
-    fail(child(ep, "RuleAction"), fmt::format("expected \"allow\" or \"deny\", found \"{}\"", echo(action)));
+    fail(child(ep, "RuleAction"), fmt::format("expected \"allow\" or \"deny\", found \"{}\"", echo(written)));
   e.allow = action == "allow";
   e.direction = req_bool(o, ep, "Egress") ? Direction::Egress : Direction::Ingress;
   bool v4 = find(o, "CidrBlock") != nullptr, v6 = find(o, "Ipv6CidrBlock") != nullptr;
