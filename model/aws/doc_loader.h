@@ -45,6 +45,9 @@ class DocLoader : public json::Reader {
 
   // One reader per describe kind (model/aws/read_<kind>.cpp).
   void load_groups(const Json& list, const std::string& ptr);
+  /// One element of a SecurityGroups array (loaded while the document is parsed, so that the
+  /// document's groups never all sit in memory as JSON at once).
+  void load_group(const Json& value, const std::string& ptr);
   void load_rule_rows(const Json& list, const std::string& ptr);
   void load_acls(const Json& list, const std::string& ptr);
   void load_interfaces(const Json& list, const std::string& ptr);

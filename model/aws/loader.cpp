@@ -200,9 +200,28 @@ void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& opti
 }  // namespace
 
 void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options) {
-  aws::Json root = json::parse_document(
-      text, file, "a describe-* JSON document such as the output of `aws ec2 describe-security-groups`");
   aws::DocLoader loader(snapshot, text, file, options);
+  // Each element of the top-level SecurityGroups array is loaded as soon as it is parsed and then
+  // dropped from the document, which keeps the rest (the other kinds, loaded after the parse).
+  std::string top_key;
+  bool in_groups = false;
+  std::size_t index = 0;
+  auto stream = [&](int depth, aws::Json::parse_event_t event, aws::Json& parsed) {
+    using E = aws::Json::parse_event_t;
+    if (depth == 1) {
+      if (event == E::key) top_key = parsed.get<std::string>();
+      if (event == E::array_start) in_groups = top_key == "SecurityGroups", index = 0;
+      if (event == E::array_end) in_groups = false;
+      return true;
+    }
+    if (in_groups && depth == 2 && (event == E::object_end || event == E::array_end || event == E::value)) {
+      loader.load_group(parsed, "/SecurityGroups/" + std::to_string(index++));
+      return false;
+    }
+    return true;
+  };
+  aws::Json root = json::parse_document(
+      text, file, "a describe-* JSON document such as the output of `aws ec2 describe-security-groups`", stream);
   loader.load(root);
   loader.resolve();
   snapshot.files.push_back(file);

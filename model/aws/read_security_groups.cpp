@@ -7,31 +7,76 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
+#include <utility>
 
 namespace sgopt::aws {
 
-void DocLoader::load_groups(const Json& list, const std::string& ptr) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    std::string gp = child(ptr, i);
-    const Json& o = object_at(list[i], gp, "a security group object");
-    SecurityGroup g;
-    g.id = req_string(o, gp, "GroupId", kLikeGroupId);
-    g.name = opt_text(o, gp, "GroupName");
-    g.description = opt_text(o, gp, "Description");
-    g.vpc_id = opt_text(o, gp, "VpcId");
-    g.owner_id = opt_text(o, gp, "OwnerId");
-    g.tags = tags(o, gp);
-    g.where = Location{file(), gp, 0};
-    g.raw_json = o.dump();
-    for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      const char* key = aws::permissions_key(d);
-      const Json* perms = opt_array(o, gp, key);
-      if (!perms) continue;
-      for (std::size_t j = 0; j < perms->size(); ++j)
-        load_permission(g, d, (*perms)[j], child(child(gp, key), j), static_cast<int>(j));
+namespace {
+
+// The group object without its peer elements, which every rule keeps (or the writer rebuilds):
+// what the writer needs of it is the group's own fields and each permission's.
+Json group_skeleton(const Json& group) {
+  Json out = group;
+  for (Direction d : {Direction::Ingress, Direction::Egress}) {
+    auto perms = out.find(aws::permissions_key(d));
+    if (perms == out.end() || !perms->is_array()) continue;
+    for (Json& perm : *perms) {
+      if (!perm.is_object()) continue;
+      for (const aws::PeerList& pl : aws::kPeerLists)
+        if (auto list = perm.find(pl.list); list != perm.end() && list->is_array()) *list = Json::array();
     }
-    add_group(std::move(g));
   }
+  return out;
+}
+
+// True when the writer rebuilds this peer element exactly from the rule (peer_element with no
+// original): then its text need not be kept. Any other field, or a value written otherwise than
+// the model writes it, keeps the element as it was.
+bool rebuilt_exactly(const Json& e, const aws::PeerList& pl, const SgRule& r) {
+  // The writer's fields, in the order it writes them (documents keep their key order).
+  const std::pair<const char*, const std::string*> fields[] = {
+      {pl.key, nullptr}, {"UserId", &r.peer.user_id}, {"Description", &r.source.description}};
+  std::size_t next = 0;
+  for (const auto& [key, value] : e.items()) {
+    while (next < std::size(fields) && key != fields[next].first) ++next;
+    if (next == std::size(fields) || !value.is_string()) return false;
+    const std::string& text = value.get_ref<const std::string&>();
+    const std::string* model = fields[next].second;
+    if (model ? text.empty() || text != *model : text != r.peer.str()) return false;
+    if (model == &r.peer.user_id && r.peer.type != PeerType::Group) return false;
+    ++next;
+  }
+  return next > 0 && std::string_view(e.begin().key()) == pl.key;
+}
+
+}  // namespace
+
+void DocLoader::load_groups(const Json& list, const std::string& ptr) {
+  for (std::size_t i = 0; i < list.size(); ++i) load_group(list[i], child(ptr, i));
+}
+
+void DocLoader::load_group(const Json& value, const std::string& gp) {
+  const Json& o = object_at(value, gp, "a security group object");
+  SecurityGroup g;
+  g.id = req_string(o, gp, "GroupId", kLikeGroupId);
+  g.name = opt_text(o, gp, "GroupName");
+  g.description = opt_text(o, gp, "Description");
+  g.vpc_id = opt_text(o, gp, "VpcId");
+  g.owner_id = opt_text(o, gp, "OwnerId");
+  g.tags = tags(o, gp);
+  g.where = Location{file(), gp, 0};
+  g.raw_json = group_skeleton(o).dump();
+  for (Direction d : {Direction::Ingress, Direction::Egress}) {
+    const char* key = aws::permissions_key(d);
+    const Json* perms = opt_array(o, gp, key);
+    if (!perms) continue;
+    for (std::size_t j = 0; j < perms->size(); ++j)
+      load_permission(g, d, (*perms)[j], child(child(gp, key), j), static_cast<int>(j));
+    g.rules(d).shrink_to_fit();  // rules are the bulk of a large account: no spare capacity
+  }
+  add_group(std::move(g));
 }
 
 void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_value, const std::string& pp,
@@ -68,7 +113,7 @@ void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_
       r.source.permission_index = index;
       r.source.peer_index = static_cast<int>(k);
       r.source.description = opt_text(e, ep, "Description");
-      r.source.raw_json = e.dump();
+      if (!rebuilt_exactly(e, pl, r)) r.source.raw_json = e.dump();
       g.rules(d).push_back(std::move(r));
     }
   }

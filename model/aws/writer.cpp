@@ -291,18 +291,30 @@ std::string ip_permissions_json(const std::vector<SgRule>& rules, bool with_desc
 }
 
 std::string write_snapshot(const std::vector<SecurityGroup>& groups, const std::vector<NetworkAcl>& acls) {
-  Json doc = Json::object();
-  if (!groups.empty()) {
-    Json list = Json::array();
-    for (const SecurityGroup& g : groups) list.push_back(group_object(g));
-    doc["SecurityGroups"] = std::move(list);
-  }
-  if (!acls.empty()) {
-    Json list = Json::array();
-    for (const NetworkAcl& a : acls) list.push_back(acl_object(a));
-    doc["NetworkAcls"] = std::move(list);
-  }
-  return dump(doc);
+  // Written one object at a time, byte for byte as dump() of the whole document would write it,
+  // so that a large account's output never sits in memory as one JSON tree.
+  std::string out;
+  bool first_key = true;
+  auto list = [&](const char* key, std::size_t n, const auto& object_at) {
+    if (n == 0) return;
+    out += first_key ? "{\n" : ",\n";
+    first_key = false;
+    out += fmt::format("    \"{}\": [\n", key);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i) out += ",\n";
+      const std::string text = object_at(i).dump(4, ' ', false, Json::error_handler_t::replace);
+      out += "        ";
+      for (char c : text) {
+        out += c;
+        if (c == '\n') out += "        ";
+      }
+    }
+    out += "\n    ]";
+  };
+  list("SecurityGroups", groups.size(), [&](std::size_t i) { return group_object(groups[i]); });
+  list("NetworkAcls", acls.size(), [&](std::size_t i) { return acl_object(acls[i]); });
+  out += first_key ? "{}\n" : "\n}\n";
+  return out;
 }
 
 std::string write_security_groups(const std::vector<SecurityGroup>& groups) {

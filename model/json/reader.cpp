@@ -83,7 +83,8 @@ std::string lower(std::string s) {
   return s;
 }
 
-Json parse_document(std::string_view text, const std::string& file, std::string_view expected) {
+Json parse_document(std::string_view text, const std::string& file, std::string_view expected,
+                    const Json::parser_callback_t& callback) {
   if (std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
     throw InputError(Diagnostic{Location{file, "", 0}, fmt::format("the file is empty: expected {}", expected)});
   char first =
@@ -128,7 +129,7 @@ Json parse_document(std::string_view text, const std::string& file, std::string_
     throw InputError(Diagnostic{where, message(column)});
   };
   try {
-    return Json::parse(text.begin(), text.end());
+    return Json::parse(text.begin(), text.end(), callback);
   } catch (const Json::parse_error& e) {
     fail_at_byte(e.byte, [&](int column) { return syntax_message(e.what(), column); });
   } catch (const Json::exception& e) {

@@ -21,7 +21,8 @@ std::string describe_value(const Json& v);
 /// Parses a document, or throws InputError with the line and the JSON pointer where reading
 /// stopped. `expected` completes "the file is empty: expected ..." (e.g. "a describe-* JSON
 /// document"). Refuses nesting deeper than any real document before it can exhaust the stack.
-Json parse_document(std::string_view text, const std::string& file, std::string_view expected);
+Json parse_document(std::string_view text, const std::string& file, std::string_view expected,
+                    const Json::parser_callback_t& callback = nullptr);
 
 /// Reads values out of one parsed document. Absent and null fields read as "not given".
 class Reader {

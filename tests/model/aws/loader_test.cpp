@@ -68,7 +68,18 @@ TEST(LoaderTest, ObjectsAndRulesKeepFileLineAndPointer) {
   EXPECT_EQ(r.source.peer_index, 1);
   EXPECT_EQ(r.source.peer_text, "10.0.0.0/8");
   EXPECT_EQ(r.source.description, "corp");
-  EXPECT_EQ(r.source.raw_json, R"({"CidrIp":"10.0.0.0/8","Description":"corp"})");
+  // An element the writer rebuilds exactly is not kept as text; one with any other field is.
+  EXPECT_TRUE(r.source.raw_json.empty());
+  Snapshot other = load_text(R"({"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "-1",
+      "IpRanges": [{"CidrIp": "10.0.0.0/8", "Extra": 1}, {"CidrIp": "10.0.0.1/8"}, {"CidrIp": "10.0.0.0/8", "Description": ""}]}]}]})",
+                             "other.json");
+  const auto& kept = other.groups.at(0).ingress;
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].source.raw_json, R"({"CidrIp":"10.0.0.0/8","Extra":1})");
+  EXPECT_EQ(kept[1].source.raw_json, R"({"CidrIp":"10.0.0.1/8"})");  // written with host bits
+  EXPECT_EQ(kept[2].source.raw_json, R"({"CidrIp":"10.0.0.0/8","Description":""})");
+  // The group keeps its own fields and each permission's, not the peer elements again.
+  EXPECT_EQ(other.groups.at(0).raw_json.find("10.0.0.0/8"), std::string::npos) << other.groups.at(0).raw_json;
 }
 
 TEST(LoaderTest, InterfacesCarryGroupsAndAddresses) {
@@ -236,7 +247,7 @@ void expect_merged(const Snapshot& s) {
   EXPECT_EQ(g.ingress[0].source.rule_id, "sgr-2");
   EXPECT_EQ(g.ingress[1].source.rule_id, "sgr-1");
   EXPECT_EQ(g.ingress[1].source.where.file, "groups.json");
-  EXPECT_FALSE(g.ingress[1].source.raw_json.empty());
+  EXPECT_EQ(g.ingress[1].source.where.json_pointer.rfind("/SecurityGroups/0/", 0), 0u);
   EXPECT_EQ(g.egress.at(0).source.rule_id, "sgr-3");
 }
 

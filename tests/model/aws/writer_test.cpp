@@ -86,6 +86,18 @@ TEST(WriterTest, UnchangedOutputKeepsTheInputKeyOrder) {
   EXPECT_EQ(out, nlohmann::ordered_json::parse(kGroups));
 }
 
+TEST(WriterTest, TheCombinedDocumentIsWrittenAsOneDumpWouldWriteIt) {
+  Snapshot s = load_text(kGroups);
+  load_document(s, kAcls, "acls-in.json");
+  for (const auto& [groups, acls] :
+       {std::pair{true, true}, std::pair{true, false}, std::pair{false, true}, std::pair{false, false}}) {
+    std::string text =
+        write_snapshot(groups ? s.groups : std::vector<SecurityGroup>{}, acls ? s.acls : std::vector<NetworkAcl>{});
+    // Written object by object, it is byte for byte the 4-space dump of the whole document.
+    EXPECT_EQ(nlohmann::ordered_json::parse(text).dump(4) + "\n", text) << groups << acls;
+  }
+}
+
 TEST(WriterTest, ChangedRuleKeepsUnknownPeerFields) {
   Snapshot s = load_text(kGroups);
   SgRule& r = s.groups[0].ingress[0];
