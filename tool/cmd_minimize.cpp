@@ -112,7 +112,8 @@ int run_minimize(const MinimizeCmdOptions& o) {
   mo.quota = o.quota;
   mo.nacl_quota = o.nacl_quota;
   mo.widen_to_fit = o.widen_to_fit;
-  SnapshotMinimizeResult r = minimize_snapshot(s, mo);
+  const References references = s.references;  // what the report says of them, once s is minimized
+  SnapshotMinimizeResult r = minimize_snapshot(std::move(s), mo);
 
   std::string text;
   Json report{{"groups", Json::array()}, {"acls", Json::array()}};
@@ -192,12 +193,12 @@ int run_minimize(const MinimizeCmdOptions& o) {
                   total_after, ratio, acl_before, acl_after, o.out,
                   o.plan.empty() ? "" : fmt::format(", plan {} ({} steps) and {}.json", o.plan, plan.steps, o.plan));
   for (const auto& n : plan.notes) text += "note: " + n + "\n";
-  if (!s.references.all().empty())
+  if (!references.all().empty())
     text += "references stay references: every rewrite is proven for every membership (open world)\n" +
-            cli::references_text(s.references);
+            cli::references_text(references);
   if (o.format == cli::Format::Json) {
     report["world"] = "open";
-    report["references"] = cli::references_json(s.references);
+    report["references"] = cli::references_json(references);
     report["total"] = {{"rules_before", total_before},
                        {"rules_after", total_after},
                        {"acl_entries_before", acl_before},

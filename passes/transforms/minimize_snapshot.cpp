@@ -31,8 +31,10 @@ GroupResult minimize_group(SecurityGroup& g, const Snapshot& s, const SnapshotMi
     GroupDirectionResult dr;
     dr.direction = d;
     dr.minimized = minimize_sg_rules(g.rules(d), g.id, &s, o.proof);
-    const MinimizedRules& m = dr.minimized;
-    std::vector<SgRule> rules = m.changed ? m.rules : g.rules(d);
+    MinimizedRules& m = dr.minimized;
+    // The new rules move into the output group: one copy of a large account's rules, not two.
+    std::vector<SgRule> rules = m.changed ? std::move(m.rules) : g.rules(d);
+    m.rules = {};
     bool widened = false;
     for (Family f : {Family::V4, Family::V6}) {
       const BucketCount& b = m.buckets[static_cast<std::size_t>(f)];
@@ -66,7 +68,7 @@ AclResult minimize_acl(NetworkAcl& a, const SnapshotMinimizeOptions& o, Snapshot
     AclDirectionResult dr;
     dr.direction = d;
     dr.minimized = minimize_nacl_entries(a.entries(d), o.proof);
-    const MinimizedEntries& m = dr.minimized;
+    MinimizedEntries& m = dr.minimized;
     out.entries_before += m.before;
     out.entries_after += m.after;
     if (!m.note.empty()) ++out.unproven;
@@ -81,7 +83,8 @@ AclResult minimize_acl(NetworkAcl& a, const SnapshotMinimizeOptions& o, Snapshot
     }
     if (m.changed) {
       out.acl_changes.push_back(AclChange{a.id, d, nacl_plan(a.entries(d), m.entries)});
-      a.entries(d) = m.entries;
+      a.entries(d) = std::move(m.entries);
+      m.entries = {};
     }
     ar.directions.push_back(std::move(dr));
   }
@@ -90,17 +93,19 @@ AclResult minimize_acl(NetworkAcl& a, const SnapshotMinimizeOptions& o, Snapshot
 
 }  // namespace
 
-SnapshotMinimizeResult minimize_snapshot(const Snapshot& snapshot, const SnapshotMinimizeOptions& options) {
+SnapshotMinimizeResult minimize_snapshot(Snapshot snapshot, const SnapshotMinimizeOptions& options) {
   if (snapshot.groups.empty() && snapshot.acls.empty())
     throw InputError(Diagnostic{Location{}, "the input has no security groups or network ACLs to minimize"});
   SnapshotMinimizeOptions o = options;
   ProofSession session;
   if (!o.proof.session) o.proof.session = &session;
   SnapshotMinimizeResult out;
-  out.groups = snapshot.groups;
-  for (SecurityGroup& g : out.groups) out.group_results.push_back(minimize_group(g, snapshot, o, out));
-  out.acls = snapshot.acls;
-  for (NetworkAcl& a : out.acls) out.acl_results.push_back(minimize_acl(a, o, out));
+  // In place: what minimize reads of the snapshot besides the group at hand (prefix lists,
+  // references, which interfaces carry a group) does not change as groups are minimized.
+  for (SecurityGroup& g : snapshot.groups) out.group_results.push_back(minimize_group(g, snapshot, o, out));
+  for (NetworkAcl& a : snapshot.acls) out.acl_results.push_back(minimize_acl(a, o, out));
+  out.groups = std::move(snapshot.groups);
+  out.acls = std::move(snapshot.acls);
   return out;
 }
 

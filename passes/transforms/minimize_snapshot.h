@@ -39,7 +39,7 @@ struct BucketResult {
 
 struct GroupDirectionResult {
   Direction direction = Direction::Ingress;
-  MinimizedRules minimized;           // proof, note and bucket counts
+  MinimizedRules minimized;           // proof, note and bucket counts (its rules are in `groups`)
   std::vector<BucketResult> buckets;  // families with rules, IPv4 first
   bool changed = false;               // minimized or widened
 };
@@ -51,7 +51,7 @@ struct GroupResult {
 
 struct AclDirectionResult {
   Direction direction = Direction::Ingress;
-  MinimizedEntries minimized;
+  MinimizedEntries minimized;                      // counts, proof and note (its entries are in `acls`)
   std::vector<std::pair<Family, int>> over_quota;  // families whose entries exceed nacl_quota
 };
 
@@ -74,6 +74,8 @@ struct SnapshotMinimizeResult {
 };
 
 /// Minimizes every group and ACL of the snapshot. Throws InputError when it has neither.
-SnapshotMinimizeResult minimize_snapshot(const Snapshot& snapshot, const SnapshotMinimizeOptions& options);
+/// The snapshot is taken by value: pass it with std::move to minimize its groups and ACLs in place
+/// (then a large account's rules are held once, not twice).
+SnapshotMinimizeResult minimize_snapshot(Snapshot snapshot, const SnapshotMinimizeOptions& options);
 
 }  // namespace sgopt
