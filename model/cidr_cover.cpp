@@ -34,8 +34,15 @@ void min_plus_row(T* o, const T* b, std::size_t n, T a) {
     o[j] = v < o[j] ? v : o[j];
   }
 }
-__attribute__((target_clones("avx2", "default"), optimize("tree-vectorize", "vect-cost-model=dynamic"))) void
-min_plus_row_u64(std::uint64_t* o, const std::uint64_t* b, std::size_t n, std::uint64_t a) {
+// clang vectorizes at -O2 and has no optimize attribute; g++ needs to be asked.
+#if defined(__clang__)
+#define SGOPT_VECTORIZED_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SGOPT_VECTORIZED_CLONES \
+  __attribute__((target_clones("avx2", "default"), optimize("tree-vectorize", "vect-cost-model=dynamic")))
+#endif
+SGOPT_VECTORIZED_CLONES void min_plus_row_u64(std::uint64_t* o, const std::uint64_t* b, std::size_t n,
+                                              std::uint64_t a) {
   for (std::size_t j = 0; j < n; ++j) {
     std::uint64_t v = a + b[j];
     o[j] = v < o[j] ? v : o[j];

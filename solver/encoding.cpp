@@ -26,6 +26,9 @@ z3::expr wide_val(z3::context& c, u128 v, unsigned width = kAddrBits) {
   return c.bv_val(u128_to_string(v).c_str(), width);
 }
 
+/// A field value as bv() takes it; callers check or clip it to be non-negative first.
+std::uint64_t field(int v) { return static_cast<std::uint64_t>(v); }
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -92,8 +95,8 @@ z3::expr Encoder::port_range(int lo, int hi) {
   hi = std::min(hi, kMaxPort);
   if (lo > hi) return ctx_.bool_val(false);
   if (lo == 0 && hi == kMaxPort) return ctx_.bool_val(true);
-  if (lo == hi) return port_ == bv(lo, kPortBits);
-  return z3::uge(port_, bv(lo, kPortBits)) && z3::ule(port_, bv(hi, kPortBits));
+  if (lo == hi) return port_ == bv(field(lo), kPortBits);
+  return z3::uge(port_, bv(field(lo), kPortBits)) && z3::ule(port_, bv(field(hi), kPortBits));
 }
 
 // "Type: A value of -1 means all types. Code: A value of -1 means all codes for the specified ICMP
@@ -101,10 +104,10 @@ z3::expr Encoder::port_range(int lo, int hi) {
 z3::expr Encoder::icmp_type_code(int type, int code) {
   if (type < 0) return ctx_.bool_val(true);
   if (type > 255) return ctx_.bool_val(false);
-  z3::expr t = port_.extract(15, 8) == bv(type, 8);
+  z3::expr t = port_.extract(15, 8) == bv(field(type), 8);
   if (code < 0) return t;
   if (code > 255) return ctx_.bool_val(false);
-  return t && port_.extract(7, 0) == bv(code, 8);
+  return t && port_.extract(7, 0) == bv(field(code), 8);
 }
 
 z3::expr Encoder::rule(const SgRule& r, const References* refs) {
@@ -112,7 +115,7 @@ z3::expr Encoder::rule(const SgRule& r, const References* refs) {
   // "specifying -1 ... allows traffic on all ports, regardless of any port range you specify."
   if (r.protocol == kAllProtocols) return who;
   if (r.protocol < 0 || r.protocol > 255) return ctx_.bool_val(false);
-  z3::expr what = who && proto_ == bv(r.protocol, kProtoBits);
+  z3::expr what = who && proto_ == bv(field(r.protocol), kProtoBits);
   int from = r.from_port.value_or(-1);
   int to = r.to_port.value_or(-1);
   // TCP/UDP: FromPort..ToPort; -1 at either end (or none given) is every port.
@@ -130,7 +133,7 @@ z3::expr Encoder::entry(const NaclEntry& e) {
   z3::expr who = family_is(e.cidr.family) && in_cidr(e.cidr);
   if (e.protocol == kAllProtocols) return who;
   if (e.protocol < 0 || e.protocol > 255) return ctx_.bool_val(false);
-  z3::expr what = who && proto_ == bv(e.protocol, kProtoBits);
+  z3::expr what = who && proto_ == bv(field(e.protocol), kProtoBits);
   if (e.protocol == kTcp || e.protocol == kUdp)
     return e.port_range ? what && port_range(e.port_range->from, e.port_range->to) : what;
   // "If you specify protocol 58 (ICMPv6) and specify an IPv4 CIDR block, traffic for all ICMP
@@ -147,7 +150,7 @@ z3::expr Encoder::box(const Box& b) {
   if (b.addr_lo > b.addr_hi || proto_lo > proto_hi) return ctx_.bool_val(false);
   z3::expr f = z3::uge(kind_, bv(b.kind_lo, kKindBits)) && z3::ule(kind_, bv(b.kind_hi, kKindBits)) &&
                z3::uge(addr_, wide_val(ctx_, b.addr_lo)) && z3::ule(addr_, wide_val(ctx_, b.addr_hi)) &&
-               z3::uge(proto_, bv(proto_lo, kProtoBits)) && z3::ule(proto_, bv(proto_hi, kProtoBits));
+               z3::uge(proto_, bv(field(proto_lo), kProtoBits)) && z3::ule(proto_, bv(field(proto_hi), kProtoBits));
   return f && port_range(b.port_lo, b.port_hi);
 }
 
@@ -172,7 +175,7 @@ PeerKind Encoder::kind_value(const Packet& p) const { return peers_.kind_of(p); 
 z3::expr Encoder::is_packet(const Packet& p) {
   if (p.protocol < 0 || p.protocol > 255 || p.port_key < 0 || p.port_key > kMaxPort) return ctx_.bool_val(false);
   return kind_ == bv(kind_value(p), kKindBits) && addr_ == wide_val(ctx_, p.addr) &&
-         proto_ == bv(p.protocol, kProtoBits) && port_ == bv(p.port_key, kPortBits);
+         proto_ == bv(field(p.protocol), kProtoBits) && port_ == bv(field(p.port_key), kPortBits);
 }
 
 Packet Encoder::packet_from(const z3::model& m) {

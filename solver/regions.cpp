@@ -334,7 +334,9 @@ std::vector<PeerGroup> region_peer_groups(const Region& r, const PeerTable& peer
   }
   std::vector<PeerGroup> out;
   for (const auto& [key, intervals] : by) {
-    const auto& [f, c] = key;
+    // Named, not bound: clang before 16 cannot capture a structured binding in a lambda.
+    Family f = key.first;
+    const Condition& c = key.second;
     PeerGroup g;
     g.families = {f};
     for (const auto& [lo, hi] : intervals) append_range_cidrs(f, lo, hi, g.cidrs);

@@ -21,8 +21,8 @@ const char* level_name(Level l) {
 
 std::string fingerprint(const std::string& text) {
   std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
+  for (char c : text) {
+    h ^= static_cast<unsigned char>(c);
     h *= 1099511628211ull;
   }
   return fmt::format("{:016x}", h);

@@ -72,7 +72,8 @@ void DocLoader::load(const Json& root) {
     (this->*k.load)(*list, child("", k.key));
   }
   std::vector<std::string> others;
-  for (const auto& [key, value] : root.items()) {
+  for (const auto& item : root.items()) {
+    const std::string& key = item.key();
     bool listed =
         std::any_of(std::begin(kKinds), std::end(kKinds), [&](const DocumentKind& k) { return key == k.key; });
     bool names_the_list = key == "PrefixListId" && root.contains("Entries");

@@ -38,7 +38,7 @@ TEST(ChangePlanTest, NaclStepsKeepEveryDecisionAndEndAtTheTarget) {
   MinimizeOptions o;
   o.prove_with_z3 = false;
   int safe = 0, changed = 0;
-  for (int round = 0; round < 25; ++round) {
+  for (std::size_t round = 0; round < 25; ++round) {
     auto before = test_support::random_nacl_entries(rng, 3 + round % 8);
     auto m = minimize_nacl_entries(before, o);
     if (!m.changed) continue;

@@ -203,14 +203,14 @@ TEST(MinimizeTest, MergedDescriptionStaysWithinAwsLimits) {
 // its own size, idempotently and deterministically.
 TEST(MinimizeTest, RandomSprawlGetsBackToTheKnownSize) {
   std::mt19937_64 rng(17);
-  for (int round = 0; round < 40; ++round) {
+  for (std::size_t round = 0; round < 40; ++round) {
     auto known = test_support::random_sg_rules(rng, 2 + round % 6);
     auto sprawl = test_support::equivalent_sg_rules(known, rng);
     auto m = minimize_sg_rules(sprawl, "sg-1", nullptr, native_only());
     auto k = minimize_sg_rules(known, "sg-1", nullptr, native_only());
     int known_size = k.buckets[0].before + k.buckets[1].before;
     EXPECT_LE(total_after(m), known_size) << "round " << round;
-    for (int b = 0; b < 2; ++b) EXPECT_LE(m.buckets[b].lower_bound, m.buckets[b].after);
+    for (std::size_t b = 0; b < 2; ++b) EXPECT_LE(m.buckets[b].lower_bound, m.buckets[b].after);
     expect_same_decisions(sprawl, m.rules);
     auto again = minimize_sg_rules(m.rules, "sg-1", nullptr, native_only());
     EXPECT_FALSE(again.changed) << "round " << round;
@@ -281,7 +281,7 @@ TEST(MinimizeTest, OptimalClaimsMatchBruteForceInATinySpace) {
 
 TEST(MinimizeTest, RandomRuleSetsStayEquivalentUnderZ3AndTheReference) {
   std::mt19937_64 rng(3);
-  for (int round = 0; round < 30; ++round) {
+  for (std::size_t round = 0; round < 30; ++round) {
     auto rules = test_support::random_sg_rules(rng, 1 + round % 12);
     auto m = minimize_sg_rules(rules, "sg-1", nullptr);
     EXPECT_NE(m.proof, Proof::Failed) << m.note;
@@ -339,7 +339,7 @@ TEST(MinimizeNaclTest, HalvesJoinAcrossAnUnrelatedEntry) {
 
 TEST(MinimizeNaclTest, RandomEntriesKeepEveryDecision) {
   std::mt19937_64 rng(9);
-  for (int round = 0; round < 30; ++round) {
+  for (std::size_t round = 0; round < 30; ++round) {
     auto entries = test_support::random_nacl_entries(rng, 2 + round % 10);
     auto m = minimize_nacl_entries(entries);
     EXPECT_NE(m.proof, Proof::Failed) << m.note;
@@ -360,7 +360,7 @@ void check_corpus(const std::vector<std::string>& files) {
       for (Direction d : {Direction::Ingress, Direction::Egress}) {
         auto m = minimize_sg_rules(g.rules(d), g.id, &s);
         EXPECT_NE(m.proof, Proof::Failed) << g.id << ": " << m.note;
-        for (int b = 0; b < 2; ++b) {
+        for (std::size_t b = 0; b < 2; ++b) {
           EXPECT_LE(m.buckets[b].after, m.buckets[b].before);
           EXPECT_LE(m.buckets[b].lower_bound, m.buckets[b].after);
         }
