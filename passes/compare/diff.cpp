@@ -248,6 +248,10 @@ std::string key_of(const NetworkAcl& a, MatchBy by) {
   std::string n = acl_name(a);
   return n.empty() ? a.id : n;  // an ACL without a Name tag is matched by id
 }
+template <>
+std::string key_of(const NetworkInterface& eni, MatchBy) {
+  return eni.id;  // interfaces are always matched by id
+}
 
 template <class T>
 std::map<std::string, const T*> index_by(const std::vector<T>& items, MatchBy by, const char* side) {
@@ -352,18 +356,18 @@ std::optional<ResourceDiff> compare_interface(const NetworkInterface* before, co
 void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers, const Worlds& w,
                     DiffReport& report) {
   std::set<std::string> carried;  // groups judged through interfaces
-  std::set<std::string> old_ids;
+  // An id given twice (--lenient) is refused as it is for groups and ACLs.
+  auto old_index = index_by(old_s.interfaces, MatchBy::Id, "old");
+  auto new_index = index_by(new_s.interfaces, MatchBy::Id, "new");
   for (const auto& eni : old_s.interfaces) {
-    old_ids.insert(eni.id);
-    const NetworkInterface* after = nullptr;
-    for (const auto& y : new_s.interfaces)
-      if (y.id == eni.id) after = &y;
+    auto it = new_index.find(eni.id);
+    const NetworkInterface* after = it == new_index.end() ? nullptr : it->second;
     if (auto r = compare_interface(&eni, after, old_s, new_s, peers, w, report.notes))
       report.resources.push_back(std::move(*r));
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
   for (const auto& eni : new_s.interfaces) {
-    if (!old_ids.count(eni.id))
+    if (!old_index.count(eni.id))
       if (auto r = compare_interface(nullptr, &eni, old_s, new_s, peers, w, report.notes))
         report.resources.push_back(std::move(*r));
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());

@@ -302,6 +302,28 @@ TEST(DiffTest, MovingRulesBetweenGroupsOfOneInterfaceIsHarmless) {
   EXPECT_EQ(report.resources[2].directions[0].verdict(), Verdict::Equivalent);
 }
 
+// --lenient keeps an interface id given twice. Such interfaces cannot be paired, as two groups or
+// ACLs with one id cannot: pairing each with the last of its id made a snapshot differ from itself.
+TEST(DiffTest, TwoInterfacesWithOneIdAreRefusedAsTwoGroupsAre) {
+  Snapshot s;
+  s.groups = {group("sg-1", "ssh", {rule(kTcp, 22, 22, v4("10.0.0.0/8"))}),
+              group("sg-2", "web", {rule(kTcp, 80, 80, v4("0.0.0.0/0"))})};
+  NetworkInterface first, second;
+  first.id = second.id = "eni-1";
+  first.group_ids = {"sg-1"};
+  second.group_ids = {"sg-2"};
+  s.interfaces = {first, second};
+  try {
+    diff_snapshots(s, s, DiffOptions{});
+    ADD_FAILURE() << "two interfaces eni-1 were paired";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "the old side has two resources with id eni-1");
+  }
+  DiffOptions groups_only;
+  groups_only.interfaces = false;
+  EXPECT_EQ(diff_snapshots(s, s, groups_only).resources.size(), 2u);
+}
+
 // --- Real corpus ---------------------------------------------------------------------------------
 
 // A change that always alters behaviour: a rule for traffic nothing allowed yet, or when all is
