@@ -128,6 +128,11 @@ Json parse_document(std::string_view text, const std::string& file, std::string_
     if (offset > 0 && text[offset - 1] == '\n') column = 1;
     throw InputError(Diagnostic{where, message(column)});
   };
+  // nlohmann's parser reads a NUL byte as the end of the input and would drop what follows.
+  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+    fail_at_byte(nul + 1, [](int column) {
+      return fmt::format("not valid JSON (column {}): a NUL byte (0x00), which JSON text never holds", column);
+    });
   try {
     return Json::parse(text.begin(), text.end(), callback);
   } catch (const Json::parse_error& e) {

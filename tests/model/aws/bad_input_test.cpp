@@ -76,6 +76,17 @@ TEST(BadInputTest, BinaryGarbage) {
   for (char c : d.message) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "message is plain text: " << d.str();
 }
 
+// JSON text holds no NUL byte; one after a complete document used to end the input there, so what
+// followed was dropped without a word.
+TEST(BadInputTest, NulByteIsAnErrorNotTheEndOfTheDocument) {
+  std::string text = std::string("{\"SecurityGroups\": []}\n") + '\0' + "{\"NetworkAcls\": []}";
+  Diagnostic d = load_error(text);
+  EXPECT_EQ(d.where.line, 2) << d.str();
+  EXPECT_NE(d.message.find("not valid JSON (column 1): a NUL byte"), std::string::npos) << d.str();
+  Diagnostic inside = load_error(std::string("{\"SecurityGroups\": [") + '\0' + "]}");
+  EXPECT_NE(inside.message.find("not valid JSON (column 21): a NUL byte"), std::string::npos) << inside.str();
+}
+
 TEST(BadInputTest, InvalidUtf8InAString) {
   Diagnostic d = load_error("{\"SecurityGroups\": [{\"GroupId\": \"sg-\xff\"}]}");
   EXPECT_NE(d.message.find("not valid JSON"), std::string::npos) << d.str();
