@@ -208,7 +208,8 @@ TEST_F(ReferencesCliTest, ExposureNamesTheGroupsWhoseMembersGetTheSameServices) 
       groups(std::string(wide_from_group) +
              R"(, {"IpProtocol": "tcp", "FromPort": 1000, "ToPort": 9000, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]})"));
   auto e = run_sgopt({"analyze", everyone, "--format", "json", "--passes", "overly-permissive"});
-  for (const auto& finding : json::parse(e.out)["findings"])
+  const json report_e = json::parse(e.out);  // kept alive for the loop
+  for (const auto& finding : report_e["findings"])
     EXPECT_TRUE(finding["exposure"]["plus_members_of"].empty()) << finding;
 }
 
