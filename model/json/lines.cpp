@@ -3,6 +3,7 @@
 // broken nor deeply nested input can crash or stall it.
 #include "model/json/lines.h"
 
+#include <string_view>
 #include <unordered_map>
 
 namespace sgopt {
@@ -188,14 +189,15 @@ class Walker {
 
 void resolve_lines(std::string_view text, const std::vector<Location*>& locations) {
   if (locations.empty()) return;
-  std::unordered_map<std::string, std::vector<Location*>> wanted;
-  for (Location* l : locations) wanted[l->json_pointer].push_back(l);
+  // Keyed by views of the locations' own pointers: no copy of a pointer per rule.
+  std::unordered_multimap<std::string_view, Location*> wanted;
+  wanted.reserve(locations.size());
+  for (Location* l : locations) wanted.emplace(l->json_pointer, l);
   Walker w(text);
   w.run(text.size(), [&](const std::string& path, int line) {
-    auto it = wanted.find(path);
-    if (it == wanted.end()) return;
-    for (Location* l : it->second)
-      if (l->line == 0) l->line = line;
+    auto [first, last] = wanted.equal_range(path);
+    for (auto it = first; it != last; ++it)
+      if (it->second->line == 0) it->second->line = line;
   });
 }
 
