@@ -32,6 +32,13 @@ std::vector<Box> rule_boxes(const SgRule& rule, PeerTable& peers, const Referenc
   return out;
 }
 
+PeerKind box_member(const Box& b) { return b.kind_lo == b.kind_hi ? member_of(b.kind_lo) : kNoMember; }
+
+Box as_address_box(Box b) {
+  b.kind_lo = b.kind_hi = kind_of(b.family());
+  return b;
+}
+
 Box entry_box(const NaclEntry& e) {
   MatchBox m = nacl_entry_match(e);
   return address_box(e.cidr.family, e.cidr.first(), e.cidr.last(), m.proto_lo, m.proto_hi, m.port_lo, m.port_hi);
@@ -55,12 +62,8 @@ namespace {
 // The no-membership boxes of a rule: open references add member kinds only, which are dropped.
 void append_address_boxes(const SgRule& rule, const References* refs, std::vector<Box>& out) {
   PeerTable unused;
-  for (Box b : rule_boxes(rule, unused, refs)) {
-    PeerKind none = kind_of(b.family());
-    if (b.kind_lo > none || b.kind_hi < none) continue;
-    b.kind_lo = b.kind_hi = none;
-    out.push_back(b);
-  }
+  for (const Box& b : rule_boxes(rule, unused, refs))
+    if (box_member(b) == kNoMember) out.push_back(as_address_box(b));
 }
 }  // namespace
 
@@ -90,11 +93,8 @@ MembershipSlices membership_slices(const std::vector<SgRule>& rules, const Refer
   std::vector<Box> addresses;
   PeerTable unused;
   for (const auto& r : rules)
-    for (Box b : rule_boxes(r, unused, refs)) {
-      const bool member_only = b.kind_lo == b.kind_hi && member_of(b.kind_lo) != kNoMember;
-      b.kind_lo = b.kind_hi = kind_of(b.family());
-      (member_only ? out.open[{r.peer.type, r.peer.ref}] : addresses).push_back(b);
-    }
+    for (const Box& b : rule_boxes(r, unused, refs))
+      (box_member(b) != kNoMember ? out.open[{r.peer.type, r.peer.ref}] : addresses).push_back(as_address_box(b));
   out.addresses = PacketSet::from_boxes(addresses);
   return out;
 }

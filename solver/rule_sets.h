@@ -19,6 +19,12 @@ std::vector<Box> rule_boxes(const SgRule& rule, PeerTable& peers, const Referenc
 Box entry_box(const NaclEntry& entry);
 /// Everything one rule allows.
 PacketSet rule_set(const SgRule& rule, PeerTable& peers, const References* refs = nullptr);
+/// The membership a box of rule_boxes is limited to: an open reference's member id, or kNoMember
+/// for a box of addresses (which holds every membership alike).
+PeerKind box_member(const Box& b);
+/// The box at its family's no-membership kind: an address box's no-membership slice, or an open
+/// reference's packets in the shape of address packets.
+Box as_address_box(Box b);
 /// Everything a list of SG rules allows together (their union).
 PacketSet sg_set(const std::vector<SgRule>& rules, PeerTable& peers, const References* refs = nullptr);
 /// What a list of SG rules allows packets with no membership (the no-membership slice of sg_set):

@@ -280,8 +280,8 @@ int run_diff(const DiffCliOptions& opts) {
   o.proving = prove.prove;
   const PeerTable& peers = o.report.peers;
 
-  std::vector<std::pair<std::string, std::string>> pending;  // --emit-smt2 files and their text
   if (!opts.smt2_dir.empty()) {
+    std::filesystem::create_directories(opts.smt2_dir);  // its files are claimed in it
     for (const auto& r : o.report.resources)
       for (const auto& d : r.directions)
         for (const DirectionDiff* dd :
@@ -290,12 +290,10 @@ int run_diff(const DiffCliOptions& opts) {
           for (const auto& ob : dd->smt2) {
             std::string name = dd == &d ? ob.name : "open-world-" + ob.name;
             std::string path = (std::filesystem::path(opts.smt2_dir) / file_stem(r, d, name)).string();
-            pending.emplace_back(path, ob.text);
+            outputs.claim(path, "--emit-smt2");
+            outputs.set(path, ob.text);
           }
         }
-    std::filesystem::create_directories(opts.smt2_dir);
-    for (const auto& [path, text] : pending) outputs.claim(path, "--emit-smt2");
-    for (auto& [path, text] : pending) outputs.set(path, std::move(text));
     outputs.write_all();
   }
 

@@ -211,7 +211,10 @@ void load_document(Snapshot& snapshot, std::string_view text, const std::string&
     using E = aws::Json::parse_event_t;
     if (depth == 1) {
       if (event == E::key) top_key = parsed.get<std::string>();
-      if (event == E::array_start) in_groups = top_key == "SecurityGroups", index = 0;
+      if (event == E::array_start) {
+        in_groups = top_key == "SecurityGroups";
+        index = 0;
+      }
       if (event == E::array_end) in_groups = false;
       return true;
     }

@@ -372,15 +372,13 @@ Subject sg_subject(const SecurityGroup& g, Direction d, const References* refs) 
   // past what the direction allows every address.
   PeerTable members;
   auto open_boxes = std::make_shared<std::vector<std::vector<Box>>>();
-  for (const auto& r : *rules) {
-    if (r.peer.is_cidr() || (refs && refs->resolved(r.peer))) continue;
-    for (Box b : rule_boxes(r, members, refs)) {
-      const PeerKind m = member_of(b.kind_lo);
+  for (const auto& r : *rules)
+    for (const Box& b : rule_boxes(r, members, refs)) {
+      const PeerKind m = box_member(b);
+      if (m == kNoMember) continue;  // an address rule
       if (open_boxes->size() < m) open_boxes->resize(m);
-      b.kind_lo = b.kind_hi = kind_of(b.family());
-      (*open_boxes)[m - 1].push_back(b);
+      (*open_boxes)[m - 1].push_back(as_address_box(b));
     }
-  }
   if (open_boxes->empty()) return s;
   std::vector<std::string> ids;
   for (PeerKind m = 1; m <= members.members(); ++m) ids.push_back(members.member_info(m).id);

@@ -58,10 +58,9 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules, const Re
   for (std::size_t i = 0; i < n; ++i) {
     boxes.push_back(rule_boxes(rules[i], peers, refs));
     slice.emplace_back();
-    for (Box b : boxes.back()) {
-      if (b.kind_lo == b.kind_hi && member_of(b.kind_lo) != kNoMember) member[i] = member_of(b.kind_lo);
-      b.kind_lo = b.kind_hi = kind_of(b.family());
-      slice.back().push_back(b);
+    for (const Box& b : boxes.back()) {
+      if (box_member(b) != kNoMember) member[i] = box_member(b);
+      slice.back().push_back(as_address_box(b));
     }
     sets.push_back(PacketSet::from_boxes(slice.back()));
   }
