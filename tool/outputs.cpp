@@ -5,6 +5,7 @@
 #include "model/diagnostic.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -14,20 +15,21 @@ namespace sgopt::cli {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// One spelling per file: absolute, with symlinks of the existing part resolved.
-std::string path_key(const std::string& path) {
+// Who a path is: one spelling (absolute, symlinks of the existing part resolved) and, when the file
+// exists, its device and inode (hard links).
+OutputFiles::Identity OutputFiles::identity_of(const std::string& path) {
+  Identity id;
   std::error_code ec;
   fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
-  return ec ? fs::absolute(path).lexically_normal().string() : p.string();
+  id.key = ec ? fs::absolute(path).lexically_normal().string() : p.string();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) id.inode = {st.st_dev, st.st_ino};
+  return id;
 }
 
-bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ec;
-  if (path_key(a) == path_key(b)) return true;
-  return fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec) && !ec;
-}
+bool OutputFiles::Identity::same(const Identity& o) const { return key == o.key || (inode && inode == o.inode); }
+
+namespace {
 
 [[noreturn]] void refuse(const std::string& path, const std::string& message) {
   throw InputError(Diagnostic{Location{path, "", 0}, message});
@@ -35,26 +37,30 @@ bool same_file(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-OutputFiles::OutputFiles(const std::vector<std::string>& given, const std::vector<std::string>& read) : inputs_(given) {
-  inputs_.insert(inputs_.end(), read.begin(), read.end());
+OutputFiles::OutputFiles(const std::vector<std::string>& given, const std::vector<std::string>& read) {
+  for (const auto* list : {&given, &read})
+    for (const auto& in : *list)
+      if (in != "-") inputs_.push_back({in, {}});
 }
 
 void OutputFiles::claim(const std::string& path, const std::string& option) {
   if (path.empty()) refuse(path, fmt::format("{} needs a file name", option));
-  for (const auto& in : inputs_) {
-    if (in == "-") continue;
-    if (same_file(path, in))
-      refuse(path, fmt::format("{} would write over the input {}; choose another file", option, in));
+  if (!inputs_known_) {  // only a run that writes looks its inputs up, each once
+    for (auto& [in, id] : inputs_) id = identity_of(in);
+    inputs_known_ = true;
   }
+  const Identity id = identity_of(path);
+  for (const auto& [in, in_id] : inputs_)
+    if (id.same(in_id)) refuse(path, fmt::format("{} would write over the input {}; choose another file", option, in));
   for (const auto& o : outputs_)
-    if (same_file(path, o.path))
+    if (id.same(o.identity))
       refuse(path, fmt::format("{} and {} name the same file; choose two files", o.option, option));
   std::error_code ec;
   if (fs::is_directory(path, ec)) refuse(path, fmt::format("{} names a folder; give a file name", option));
   fs::path dir = fs::path(path).parent_path();
   if (!dir.empty() && !fs::is_directory(dir, ec))
     refuse(path, fmt::format("{}: the folder {} does not exist", option, dir.string()));
-  outputs_.push_back(Output{path, option, {}, false});
+  outputs_.push_back(Output{path, option, id, {}, false});
 }
 
 void OutputFiles::set(const std::string& path, std::string content) {

@@ -3,7 +3,11 @@
 // are then staged beside their destinations and renamed into place together.
 #pragma once
 
+#include <sys/types.h>
+
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sgopt::cli {
@@ -24,12 +28,20 @@ class OutputFiles {
   void write_all();
 
  private:
+  struct Identity {
+    std::string key;                               // the one spelling of the path
+    std::optional<std::pair<dev_t, ino_t>> inode;  // when the file exists
+    bool same(const Identity& o) const;
+  };
+  static Identity identity_of(const std::string& path);
   struct Output {
     std::string path, option;
+    Identity identity;
     std::string content;
     bool has_content = false;
   };
-  std::vector<std::string> inputs_;
+  std::vector<std::pair<std::string, Identity>> inputs_;
+  bool inputs_known_ = false;
   std::vector<Output> outputs_;
 };
 
