@@ -128,14 +128,20 @@ bool References::any_resolved() const {
 }
 
 References References::only(const std::vector<Peer>& peers) const {
+  // Through the index, in the order of infos_: the cost is the peers', not the snapshot's.
+  std::vector<std::size_t> named;
+  for (const Peer& p : peers) {
+    if (p.is_cidr()) continue;
+    auto it = index_.find(key(p.type, p.ref));
+    if (it != index_.end()) named.push_back(it->second);
+  }
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
   References out;
   out.mode_ = mode_;
-  for (const ReferenceInfo& info : infos_) {
-    bool named =
-        std::any_of(peers.begin(), peers.end(), [&](const Peer& p) { return p.type == info.type && p.ref == info.id; });
-    if (!named) continue;
-    out.index_.emplace(key(info.type, info.id), out.infos_.size());
-    out.infos_.push_back(info);
+  for (std::size_t i : named) {
+    out.index_.emplace(key(infos_[i].type, infos_[i].id), out.infos_.size());
+    out.infos_.push_back(infos_[i]);
   }
   return out;
 }

@@ -6,7 +6,9 @@
 #include "model/references.h"
 #include "model/security_group.h"
 
+#include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sgopt {
@@ -29,14 +31,27 @@ struct Snapshot {
   std::vector<Diagnostic> warnings;  // odd but legal input
   std::vector<std::string> files;    // files read, in order
 
+  /// Look-ups by id. They use the index that index() builds (load_inputs and
+  /// resolve_references build it) while the lists keep the sizes it was built for, and scan the
+  /// lists otherwise, so a snapshot changed after indexing still answers right.
   const SecurityGroup* find_group(const std::string& id) const;
   const NetworkAcl* find_acl(const std::string& id) const;
   const PrefixList* find_prefix_list(const std::string& id) const;
-  /// Recomputes `references` in the given mode (load_inputs does this; tests that build a
-  /// snapshot by hand call it when they want references resolved).
+  /// Recomputes `references` in the given mode and the index (load_inputs does this; tests that
+  /// build a snapshot by hand call it when they want references resolved).
   void resolve_references(ReferenceMode mode);
   /// Interfaces carrying the group, in input order.
   std::vector<const NetworkInterface*> interfaces_with_group(const std::string& group_id) const;
+  /// Builds the id index of groups, ACLs, prefix lists and interfaces' groups.
+  void index();
+
+ private:
+  struct Index {
+    std::size_t groups = 0, acls = 0, prefix_lists = 0, interfaces = 0;  // sizes indexed
+    std::unordered_map<std::string, std::uint32_t> group, acl, prefix_list;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> interfaces_of_group;
+  };
+  Index index_;
 };
 
 }  // namespace sgopt

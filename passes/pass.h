@@ -83,11 +83,8 @@ const std::vector<const Pass*>& all_passes();
 /// The pass with this name, or null.
 const Pass* find_pass(std::string_view name);
 
-/// Most worker threads run_analyses starts, whatever is asked.
-constexpr unsigned kMaxAnalysisThreads = 256;
-
 /// Runs the passes over every group, then every ACL, with `threads` workers (0: one per core; at
-/// most kMaxAnalysisThreads and one per resource). When the system refuses a thread, the run goes
+/// most kMaxWorkerThreads and one per resource; passes/workers.h). When the system refuses a thread, the run goes
 /// on with those it has; `threads_used`, when given, receives how many were meant to run and how
 /// many did (the calling thread included).
 /// Findings come out in input order of the resources, then pass order, whatever the thread count.

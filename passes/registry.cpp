@@ -1,15 +1,12 @@
 // The pass registry and the parallel driver that runs analyses over a snapshot.
+#include "model/progress.h"
 #include "passes/pass.h"
+#include "passes/workers.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
-#include <exception>
-#include <mutex>
 #include <stdexcept>
-#include <system_error>
-#include <thread>
 
 namespace sgopt {
 
@@ -115,50 +112,34 @@ std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<co
   const References open = snapshot.references.open();
   const bool any_closed = snapshot.references.any_resolved();
   std::vector<std::vector<Finding>> slots(n_items);
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex error_mutex;
-  auto work = [&] {
-    try {
-      for (std::size_t i = next++; i < n_items; i = next++) {
-        AnalysisContext ctx{snapshot, options};
-        if (i < n_groups) {
-          ctx.group = &snapshot.groups[i];
-        } else {
-          ctx.acl = &snapshot.acls[i - n_groups];
-        }
-        ctx.references = &open;
-        run_passes(ctx, passes, slots[i]);
-        if (!any_closed || !ctx.group || !involves_resolved(snapshot, *ctx.group)) continue;
-        ctx.references = &snapshot.references;
-        ctx.world = World::Closed;
-        std::vector<Finding> closed;
-        run_passes(ctx, passes, closed);
-        const std::size_t n_open = slots[i].size();
-        for (Finding& f : closed) {
-          auto open_end = slots[i].begin() + static_cast<std::ptrdiff_t>(n_open);
-          if (std::none_of(slots[i].begin(), open_end, [&](const Finding& o) { return same_claim(o, f); }))
-            slots[i].push_back(std::move(f));
-        }
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!error) error = std::current_exception();
-      next = n_items;
+  auto judge = [&](std::size_t i) {
+    AnalysisContext ctx{snapshot, options};
+    if (i < n_groups) {
+      ctx.group = &snapshot.groups[i];
+    } else {
+      ctx.acl = &snapshot.acls[i - n_groups];
+    }
+    ctx.references = &open;
+    run_passes(ctx, passes, slots[i]);
+    work_progress().step();
+    if (!any_closed || !ctx.group || !involves_resolved(snapshot, *ctx.group)) return;
+    ctx.references = &snapshot.references;
+    ctx.world = World::Closed;
+    std::vector<Finding> closed;
+    run_passes(ctx, passes, closed);
+    const std::size_t n_open = slots[i].size();
+    for (Finding& f : closed) {
+      auto open_end = slots[i].begin() + static_cast<std::ptrdiff_t>(n_open);
+      if (std::none_of(slots[i].begin(), open_end, [&](const Finding& o) { return same_claim(o, f); }))
+        slots[i].push_back(std::move(f));
     }
   };
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  std::size_t n_threads = std::min<std::size_t>({threads, kMaxAnalysisThreads, std::max<std::size_t>(n_items, 1)});
-  std::vector<std::thread> workers;
-  try {
-    for (std::size_t t = 1; t < n_threads; ++t) workers.emplace_back(work);
-  } catch (const std::system_error&) {
-    // No more threads to be had (a process limit): the ones started and this one do the work.
-  }
-  if (threads_used) *threads_used = {static_cast<unsigned>(n_threads), static_cast<unsigned>(workers.size() + 1)};
-  work();
-  for (auto& w : workers) w.join();
-  if (error) std::rethrow_exception(error);
+  work_progress().start("analyzing", n_items);
+  WorkersUsed used = run_workers(n_items, threads, [&](ItemQueue& items) {
+    for (std::size_t i; items.next(i);) judge(i);
+  });
+  work_progress().finish();
+  if (threads_used) *threads_used = {used.wanted, used.got};
   std::vector<Finding> out;
   for (auto& s : slots)
     for (auto& f : s) out.push_back(std::move(f));

@@ -15,15 +15,19 @@ namespace sgopt {
 // PeerTable and boxes
 
 PeerKind PeerTable::member(PeerType type, const std::string& id) {
-  if (auto m = find_member(type, id)) return *m;
-  members_.push_back(Membership{type, id});
-  return static_cast<PeerKind>(members_.size());
+  auto [it, added] = index_[static_cast<std::size_t>(type)].try_emplace(id, 0);
+  if (added) {
+    members_.push_back(Membership{type, id});
+    it->second = static_cast<PeerKind>(members_.size());
+  }
+  return it->second;
 }
 
 std::optional<PeerKind> PeerTable::find_member(PeerType type, const std::string& id) const {
-  for (std::size_t i = 0; i < members_.size(); ++i)
-    if (members_[i].type == type && members_[i].id == id) return static_cast<PeerKind>(i + 1);
-  return std::nullopt;
+  const auto& index = index_[static_cast<std::size_t>(type)];
+  auto it = index.find(id);
+  if (it == index.end()) return std::nullopt;
+  return it->second;
 }
 
 PeerKind PeerTable::kind_of(const Packet& p) const {

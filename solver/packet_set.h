@@ -25,9 +25,11 @@
 
 #include <boost/multiprecision/cpp_int.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sgopt {
@@ -71,6 +73,7 @@ class PeerTable {
 
  private:
   std::vector<Membership> members_;
+  std::array<std::unordered_map<std::string, PeerKind>, 4> index_;  // member id by type, id
 };
 
 /// Largest address of a kind's family: 2^32-1 for IPv4, 2^128-1 for IPv6.

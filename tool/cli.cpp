@@ -2,12 +2,17 @@
 #include "tool/cli.h"
 
 #include "model/aws/loader.h"
+#include "model/progress.h"
+#include "passes/workers.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 
 namespace sgopt::cli {
 
@@ -21,6 +26,14 @@ void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif) {
       ->option_text(allow_sarif ? "text|json|sarif (default: text)" : "text|json (default: text)");
 }
 
+void add_threads_option(CLI::App& cmd, unsigned& threads, const char* what) {
+  cmd.add_option("--threads", threads,
+                 fmt::format("{} (default 0: one per core; at most {}); the output never depends on it", what,
+                             kMaxWorkerThreads))
+      ->check(CLI::Range(0u, kMaxWorkerThreads))
+      ->default_str("0");
+}
+
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files) {
   cmd.add_option("FILE", files,
                  "describe-* JSON files (security groups, security group rules, network ACLs, network "
@@ -30,12 +43,14 @@ void add_inputs(CLI::App& cmd, std::vector<std::string>& files) {
 
 namespace {
 LoadOptions g_load_options;
+bool g_quiet = false;
 }  // namespace
 
 void add_global_options(CLI::App& app) {
   app.add_flag("--lenient", g_load_options.lenient,
                "Accept input AWS never exports but that has one clear reading (a group, ACL or interface id "
                "given twice; ICMP type -1 with a code), with a warning instead of an error");
+  app.add_flag("--quiet", g_quiet, "No progress display (it shows only on a terminal, for work longer than 2 s)");
   static std::string references = "resolve";
   app.add_option("--references", references,
                  "What referenced groups and prefix lists stand for: resolve (default) takes a group's members "
@@ -52,7 +67,7 @@ void add_global_options(CLI::App& app) {
 Snapshot load(const std::vector<std::string>& files, bool quiet) {
   Snapshot s = load_inputs(files, g_load_options);
   if (!quiet)
-    for (const auto& w : s.warnings) fmt::print(stderr, "sgopt: warning: {}\n", terminal_text(w.str()));
+    for (const auto& w : s.warnings) warn(w.str());
   return s;
 }
 
@@ -81,6 +96,92 @@ std::string each_line(std::string_view text, std::size_t max) {
 
 std::string terminal_text(std::string_view message) { return each_line(message, 1000); }
 std::string terminal_safe(std::string_view text) { return each_line(text, 0); }
+
+// ---------------------------------------------------------------------------------------------
+// Progress
+
+namespace {
+
+std::mutex g_stderr;
+bool g_line_drawn = false;  // a progress line is on the terminal (guarded by g_stderr)
+
+std::string grouped(std::size_t n) {
+  std::string digits = std::to_string(n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+void warn(std::string_view message) {
+  std::lock_guard<std::mutex> lock(g_stderr);
+  if (g_line_drawn) fmt::print(stderr, "\r\x1b[K");
+  g_line_drawn = false;
+  fmt::print(stderr, "sgopt: warning: {}\n", terminal_text(message));
+}
+
+std::string progress_line(const char* stage, std::size_t done, std::size_t total, double seconds) {
+  std::string line = fmt::format("{}: {}", stage, grouped(done));
+  double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  if (total) {
+    line += fmt::format(" of {} ({}%)", grouped(total), done * 100 / total);
+    if (rate > 0 && done < total)
+      line += fmt::format(", {}/s, about {} s left", grouped(static_cast<std::size_t>(rate)),
+                          static_cast<std::size_t>(static_cast<double>(total - done) / rate + 0.5));
+  } else if (rate > 0) {
+    line += fmt::format(", {}/s", grouped(static_cast<std::size_t>(rate)));
+  }
+  return line;
+}
+
+ProgressDisplay::ProgressDisplay() {
+  const char* term = std::getenv("TERM");
+  if (g_quiet || !isatty(STDERR_FILENO) || (term && std::string_view(term) == "dumb")) return;
+  thread_ = std::thread([this] {
+    using Clock = std::chrono::steady_clock;
+    const auto begin = Clock::now();
+    const Progress& p = work_progress();
+    const char* stage = nullptr;
+    auto stage_begin = begin;
+    std::unique_lock<std::mutex> wait_lock(wake_mutex_);
+    while (!stop_) {
+      wake_.wait_for(wait_lock, std::chrono::milliseconds(250));
+      if (stop_) break;
+      const char* now_stage = p.stage();
+      auto now = Clock::now();
+      if (now_stage != stage) {
+        stage = now_stage;
+        stage_begin = now;
+      }
+      std::lock_guard<std::mutex> lock(g_stderr);
+      if (!stage || now - begin < std::chrono::seconds(2)) {
+        if (g_line_drawn) fmt::print(stderr, "\r\x1b[K");
+        g_line_drawn = false;
+        continue;
+      }
+      double seconds = std::chrono::duration<double>(now - stage_begin).count();
+      fmt::print(stderr, "\r{}\x1b[K", progress_line(stage, p.done(), p.total(), seconds));
+      std::fflush(stderr);
+      g_line_drawn = true;
+    }
+  });
+}
+
+ProgressDisplay::~ProgressDisplay() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(wake_mutex_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  std::lock_guard<std::mutex> lock(g_stderr);
+  if (g_line_drawn) fmt::print(stderr, "\r\x1b[K");
+  g_line_drawn = false;
+}
 
 bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
 

@@ -7,9 +7,13 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <condition_variable>
+#include <cstddef>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -22,9 +26,12 @@ enum class Format { Text, Json, Sarif };
 
 /// Adds `--format text|json[|sarif]` (default text).
 void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif);
+/// Adds `--threads N` (0: one per core; at most kMaxWorkerThreads), described as `what`.
+void add_threads_option(CLI::App& cmd, unsigned& threads, const char* what);
 /// Adds the FILE... positional (files, folders or "-").
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files);
-/// Adds the global `--lenient` flag and `--references open|resolve` (usable after any command).
+/// Adds the global `--lenient` and `--quiet` flags and `--references open|resolve` (usable after any
+/// command).
 void add_global_options(CLI::App& app);
 /// "references:" and one line per referenced group or prefix list saying what it stood for (open
 /// world, or resolved and closed); empty when the rules name none.
@@ -45,6 +52,29 @@ void print(fmt::format_string<T...> format, T&&... args) {
 }
 /// True when standard output is a terminal and NO_COLOR is not set.
 bool use_color();
+/// "sgopt: warning: MESSAGE" on standard error (terminal_text), clearing a progress line first.
+void warn(std::string_view message);
+
+/// "analyzing: 4,210 of 10,000 (42%), 1,800/s, about 3 s left"; without a total, the count and
+/// rate only.
+std::string progress_line(const char* stage, std::size_t done, std::size_t total, double seconds);
+
+/// While it lives, draws work_progress() (model/progress.h) on standard error, a line redrawn four
+/// times a second: only when standard error is a terminal, TERM is not "dumb" and --quiet was not
+/// given, and only once the run has taken 2 s. The line is cleared when it ends.
+class ProgressDisplay {
+ public:
+  ProgressDisplay();
+  ~ProgressDisplay();
+  ProgressDisplay(const ProgressDisplay&) = delete;
+  ProgressDisplay& operator=(const ProgressDisplay&) = delete;
+
+ private:
+  std::thread thread_;
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+};
 
 /// A command's body; returns the exit status.
 using Runner = std::function<int()>;

@@ -60,8 +60,8 @@ int run_analyze(const AnalyzeOptions& o) {
   std::pair<unsigned, unsigned> threads{0, 0};
   std::vector<Finding> findings = run_analyses(s, passes, o.analysis, o.threads, &threads);
   if (threads.second < threads.first)
-    fmt::print(stderr, "sgopt: warning: the system allowed only {} of {} worker threads; the analysis ran on {}\n",
-               threads.second, threads.first, threads.second);
+    cli::warn(fmt::format("the system allowed only {} of {} worker threads; the analysis ran on {}", threads.second,
+                          threads.first, threads.second));
 
   ReportInfo info;
   info.inputs = o.files;
@@ -122,11 +122,7 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
                   "overly-permissive: the same for IPv6 (a /N worth of global unicast addresses)")
       ->default_str(std::to_string(o->analysis.large_exposure_v6_prefix))
       ->check(CLI::Range(0, 128));
-  cmd->add_option("--threads", o->threads,
-                  fmt::format("Worker threads (default 0: one per core; at most {}); output order never changes",
-                              kMaxAnalysisThreads))
-      ->check(CLI::Range(0u, kMaxAnalysisThreads))
-      ->default_str("0");
+  cli::add_threads_option(*cmd, o->threads, "Worker threads");
   cmd->callback([&run, o] { run = [o] { return run_analyze(*o); }; });
 }
 

@@ -27,6 +27,7 @@ struct DiffCliOptions {
   bool no_prove = false;
   bool no_interfaces = false;
   unsigned timeout_ms = 10000;
+  unsigned threads = 0;
   std::size_t max_regions = 20;
 };
 
@@ -63,6 +64,7 @@ std::string proof_text(const DirectionDiff& d) {
   std::string s;
   switch (d.proof) {
     case ProofState::Proved: s = "proved by Z3"; break;
+    case ProofState::Identical: s = "identical rules (equal by construction; no solver needed)"; break;
     case ProofState::NotRun: s = "native engine; Z3 not run"; break;
     case ProofState::Unknown:
       s = fmt::format("unproved: {}; the native engine says {}", d.proof_note, verdict_name(d.native));
@@ -272,6 +274,7 @@ int run_diff(const DiffCliOptions& opts) {
   prove.prove = !opts.no_prove;
   prove.timeout_ms = opts.timeout_ms;
   prove.smt2 = !opts.smt2_dir.empty();
+  prove.threads = opts.threads;
   Outcome o;
   o.report = diff_and_prove(before, after, dopts, prove);
   o.old_refs = &before.references;
@@ -319,7 +322,8 @@ void register_diff(CLI::App& app, cli::Runner& run) {
       "superset) or incomparable; differences are listed as regions that together are exactly the\n"
       "difference, each with a witness packet. The native engine computes everything exactly; Z3 proves\n"
       "every universal claim (equal, within, regions exact) unless --no-prove, and a claim Z3 cannot\n"
-      "decide is reported as unknown.\n"
+      "decide is reported as unknown. Two sides that are the same rules (in any order, references\n"
+      "standing for the same) are equal by construction and reported as identical, without a solver.\n"
       "Examples:\n"
       "  sgopt diff samples/refactor-before.json samples/refactor-after.json\n"
       "  sgopt diff before/ after/ --expect tighter-or-equal --format json\n"
@@ -346,6 +350,7 @@ void register_diff(CLI::App& app, cli::Runner& run) {
   cmd->add_option("--timeout", opts->timeout_ms, "Z3 time limit per proof obligation, in milliseconds (1 to 3600000)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 3600000u));
+  cli::add_threads_option(*cmd, opts->threads, "Proof worker threads, one Z3 context each");
   cmd->add_flag("--no-interfaces", opts->no_interfaces,
                 "Do not compare network interfaces; judge every group on its own");
   cmd->add_option("--max-regions", opts->max_regions, "Regions printed per difference in text output")

@@ -29,6 +29,7 @@ struct MinimizeCmdOptions {
   int nacl_quota = kNaclEntryQuota;
   bool widen_to_fit = false;
   unsigned proof_timeout_ms = 2000;
+  unsigned threads = 0;
   cli::Format format = cli::Format::Text;
 };
 
@@ -112,6 +113,7 @@ int run_minimize(const MinimizeCmdOptions& o) {
   mo.quota = o.quota;
   mo.nacl_quota = o.nacl_quota;
   mo.widen_to_fit = o.widen_to_fit;
+  mo.threads = o.threads;
   const References references = s.references;  // what the report says of them, once s is minimized
   SnapshotMinimizeResult r = minimize_snapshot(std::move(s), mo);
 
@@ -239,6 +241,7 @@ void register_minimize(CLI::App& app, cli::Runner& run) {
                   "not finish is not used (1 to 3600000)")
       ->default_val(2000)
       ->check(CLI::Range(1, 3600000));
+  cli::add_threads_option(*cmd, opts->threads, "Worker threads, one Z3 context each");
   cli::add_format_option(*cmd, opts->format, false);
   cmd->footer(
       "Each group direction becomes the fewest rules AWS would count (IPv4 and IPv6 buckets apart) that\n"

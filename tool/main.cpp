@@ -5,8 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <exception>
+#include <new>
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -40,7 +42,17 @@ int main(int argc, char** argv) {
     return sgopt::cli::kExitError;
   }
   try {
+    sgopt::cli::ProgressDisplay progress;
     return run ? run() : sgopt::cli::kExitError;
+  } catch (const std::bad_alloc&) {
+    // Outputs are staged and renamed only at the end, so nothing was written.
+    struct rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    fmt::print(stderr,
+               "sgopt: error: out of memory: an allocation failed with {} MB in use at the peak, so the run needs "
+               "more than that; nothing was written. Give it more memory (ulimit -v, the container's limit) or "
+               "split the input (one VPC or account per run)\n",
+               usage.ru_maxrss / 1024);
   } catch (const std::exception& e) {
     fmt::print(stderr, "sgopt: error: {}\n", sgopt::cli::terminal_text(e.what()));
   }

@@ -5,6 +5,7 @@
 
 #include "model/aws/doc_loader.h"
 #include "model/json/lines.h"
+#include "model/progress.h"
 #include "model/protocol.h"
 
 #include <fmt/format.h>
@@ -220,6 +221,7 @@ void load_document(Snapshot& snapshot, std::string_view text, const std::string&
     }
     if (in_groups && depth == 2 && (event == E::object_end || event == E::array_end || event == E::value)) {
       loader.load_group(parsed, "/SecurityGroups/" + std::to_string(index++));
+      work_progress().step();
       return false;
     }
     return true;
@@ -234,6 +236,7 @@ void load_document(Snapshot& snapshot, std::string_view text, const std::string&
 Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& options) {
   Snapshot snapshot;
   if (paths.empty()) throw InputError(Diagnostic{Location{}, "no input files given"});
+  work_progress().start("reading groups", 0);
   for (const std::string& p : paths) {
     if (p == "-") {
       load_document(snapshot, read_stream(std::cin), "<stdin>", options);
@@ -262,6 +265,7 @@ Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& o
     for (const auto& f : files) load_file(snapshot, f, options);
   }
   snapshot.resolve_references(options.references);
+  work_progress().finish();
   return snapshot;
 }
 

@@ -2,6 +2,8 @@
 // and proves the verdict with Z3 (universal claims) and the reference evaluator (witnesses).
 #include "passes/compare/diff.h"
 
+#include "model/progress.h"
+#include "passes/workers.h"
 #include "solver/encoding.h"
 
 #include <fmt/format.h>
@@ -11,6 +13,8 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <string_view>
+#include <tuple>
 
 namespace sgopt {
 
@@ -73,6 +77,7 @@ const char* proof_state_name(ProofState s) {
   switch (s) {
     case ProofState::NotRun: return "not run";
     case ProofState::Proved: return "proved";
+    case ProofState::Identical: return "identical";
     case ProofState::Unknown: return "unknown";
   }
   return "unknown";
@@ -98,10 +103,14 @@ std::string ResourceDiff::label() const {
 DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d, PeerTable& peers) {
   DirectionDiff r;
   r.direction = d;
-  PacketSet before = list_set(old_rules, peers);
-  PacketSet after = list_set(new_rules, peers);
-  r.gained = after.subtract(before);
-  r.lost = before.subtract(after);
+  // The same rules on both sides allow the same packets by construction: no sets to build.
+  r.identical = identical_lists(old_rules, new_rules);
+  if (!r.identical) {
+    PacketSet before = list_set(old_rules, peers);
+    PacketSet after = list_set(new_rules, peers);
+    r.gained = after.subtract(before);
+    r.lost = before.subtract(after);
+  }
   r.native = verdict_of(r.gained.empty(), r.lost.empty());
   auto closes = [](const RuleList& l) {
     return l.refs && std::any_of(l.rules.begin(), l.rules.end(),
@@ -171,20 +180,89 @@ void prove_direction(DirectionDiff& d, Encoder& enc, Prover& prover) {
   }
 }
 
+/// What a reference stands for on one side, as the encodings read it: its member addresses when
+/// resolved, else its membership (of one family when known).
+bool same_reference(const Peer& p, const References* a, const References* b) {
+  const ReferenceInfo* x = a ? a->find(p.type, p.ref) : nullptr;
+  const ReferenceInfo* y = b ? b->find(p.type, p.ref) : nullptr;
+  bool rx = x && x->resolved, ry = y && y->resolved;
+  if (rx != ry) return false;
+  if (!rx) return (x ? x->family : std::nullopt) == (y ? y->family : std::nullopt);
+  auto members = [](const ReferenceInfo& i) {
+    std::vector<std::tuple<Family, u128, int>> v;
+    for (const Cidr& c : i.addresses) v.emplace_back(c.family, c.addr, c.len);
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  return members(*x) == members(*y);
+}
+
 }  // namespace
 
-void prove_directions(const std::vector<DirectionDiff*>& ds, PeerTable& peers, unsigned timeout_ms) {
-  z3::context ctx;
-  Encoder enc(ctx, peers);
-  Prover prover(enc, timeout_ms);
-  z3::expr_vector any(enc.ctx());
-  for (const DirectionDiff* d : ds)
-    for (const auto& ob : obligations(*d, enc)) any.push_back(ob.formula);
-  if (prover.is_empty(any_of(enc.ctx(), any)).status == ProofStatus::Proved) {
-    for (DirectionDiff* d : ds) d->proof = ProofState::Proved;
-    return;
+bool identical_lists(const RuleList& a, const RuleList& b) {
+  if (a.is_nacl != b.is_nacl) return false;
+  if (a.is_nacl) {
+    auto order = [](const std::vector<NaclEntry>& v) {
+      std::vector<const NaclEntry*> out;
+      for (const NaclEntry& e : v) out.push_back(&e);
+      std::stable_sort(out.begin(), out.end(),
+                       [](const NaclEntry* x, const NaclEntry* y) { return x->rule_number < y->rule_number; });
+      return out;
+    };
+    auto x = order(a.entries), y = order(b.entries);
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const NaclEntry &p = *x[i], &q = *y[i];
+      if (p.allow != q.allow || p.protocol != q.protocol || !(p.cidr == q.cidr) ||
+          p.port_range.has_value() != q.port_range.has_value() || p.icmp.has_value() != q.icmp.has_value())
+        return false;
+      if (p.port_range && (p.port_range->from != q.port_range->from || p.port_range->to != q.port_range->to))
+        return false;
+      if (p.icmp && (p.icmp->type != q.icmp->type || p.icmp->code != q.icmp->code)) return false;
+    }
+    return true;
   }
-  for (DirectionDiff* d : ds) prove_direction(*d, enc, prover);
+  using Key = std::tuple<int, int, int, PeerType, u128, int, std::string_view>;
+  auto keys = [](const std::vector<SgRule>& v) {
+    std::vector<Key> out;
+    out.reserve(v.size());
+    for (const SgRule& r : v)
+      out.emplace_back(r.protocol, r.from_port.value_or(-2), r.to_port.value_or(-2), r.peer.type,
+                       r.peer.is_cidr() ? r.peer.cidr.addr : u128{0}, r.peer.is_cidr() ? r.peer.cidr.len : 0,
+                       r.peer.is_cidr() ? std::string_view{} : std::string_view{r.peer.ref});
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  };
+  if (keys(a.rules) != keys(b.rules)) return false;
+  for (const SgRule& r : a.rules)
+    if (!r.peer.is_cidr() && !same_reference(r.peer, a.refs.get(), b.refs.get())) return false;
+  return true;
+}
+
+void prove_directions(const std::vector<DirectionDiff*>& ds, const PeerTable& peers, unsigned timeout_ms,
+                      unsigned threads) {
+  std::vector<DirectionDiff*> todo;
+  for (DirectionDiff* d : ds) {
+    if (d->identical)
+      d->proof = ProofState::Identical;
+    else
+      todo.push_back(d);
+  }
+  // Each worker proves the next direction with its own context and its own copy of the peer table
+  // (which encoding only reads: the native engine interned every reference first).
+  work_progress().start("proving directions", todo.size());
+  run_workers(todo.size(), threads, [&](ItemQueue& items) {
+    z3::context ctx;
+    PeerTable mine = peers;
+    Encoder enc(ctx, mine);
+    Prover prover(enc, timeout_ms);
+    for (std::size_t i; items.next(i);) {
+      prove_direction(*todo[i], enc, prover);
+      work_progress().step();
+    }
+  });
+  work_progress().finish();
 }
 
 std::vector<Smt2Obligation> smt2_obligations(const DirectionDiff& d, PeerTable& peers) {
@@ -436,7 +514,7 @@ DiffReport diff_and_prove(const Snapshot& old_s, const Snapshot& new_s, const Di
       all.push_back(&d);
       if (d.open_world) all.push_back(d.open_world.get());
     }
-  if (prove.prove) prove_directions(all, report.peers, prove.timeout_ms);
+  if (prove.prove) prove_directions(all, report.peers, prove.timeout_ms, prove.threads);
   for (DirectionDiff* d : all) {
     check_witnesses(*d, report.peers);
     if (prove.smt2) d->smt2 = smt2_obligations(*d, report.peers);

@@ -49,8 +49,11 @@ bool list_allows(const RuleList& l, const Packet& p);
 /// The native engine's allowed set.
 PacketSet list_set(const RuleList& l, PeerTable& peers);
 
-enum class ProofState { NotRun, Proved, Unknown };
-const char* proof_state_name(ProofState s);  // "not run", "proved", "unknown"
+/// How a direction's claims are backed: not run (--no-prove), proved by Z3, identical (the two
+/// lists are the same rules with references standing for the same, so equal by construction and
+/// no solver is asked), or unknown (Z3 could not decide in time).
+enum class ProofState { NotRun, Proved, Identical, Unknown };
+const char* proof_state_name(ProofState s);  // "not run", "proved", "identical", "unknown"
 
 /// One proof obligation as SMT-LIB2 text.
 struct Smt2Obligation {
@@ -65,6 +68,7 @@ struct DirectionDiff {
   PacketSet gained, lost;  // new minus old (newly allowed), old minus new (no longer allowed)
   std::vector<Region> gained_regions, lost_regions;
   Verdict native = Verdict::Equivalent;  // the exact native engine's verdict
+  bool identical = false;                // identical_lists: equal by construction, no sets built
   ProofState proof = ProofState::NotRun;
   std::string proof_note;  // why Z3 could not decide, when proof is Unknown
   /// Closed when either side's rules name a resolved reference: the verdict and regions then hold
@@ -85,12 +89,20 @@ struct DirectionDiff {
 /// list's references resolve a reference its rules name.
 DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d, PeerTable& peers);
 
-/// Proves the claims behind each direction's verdict and regions with Z3 (one query for all, split
-/// per direction only when that query is not a plain "unsat"): the verdict (equal, or one side
-/// within the other) and that each region list is exactly its difference. Sets each proof state;
-/// a claim Z3 cannot decide within timeout_ms leaves that direction Unknown. Throws
-/// std::logic_error when Z3 refutes a claim (the two engines disagree, a bug to report).
-void prove_directions(const std::vector<DirectionDiff*>& ds, PeerTable& peers, unsigned timeout_ms);
+/// True when the two lists are the same rules (SG: the same set of protocol, ports and peer;
+/// ACL: the same entries in evaluation order) and every reference they name stands for the same
+/// on both sides: what they allow is then equal by construction.
+bool identical_lists(const RuleList& a, const RuleList& b);
+
+/// Proves the claims behind each direction's verdict and regions with Z3, one direction per query
+/// (measured fastest: one query for a whole account times out), on `threads` workers with a Z3
+/// context and a copy of the peer table each (0: one per core): the verdict (equal, or one side
+/// within the other) and that each region list is exactly its difference. A direction whose lists
+/// are identical is marked Identical without a solver. Sets each proof state; a claim Z3
+/// cannot decide within timeout_ms leaves that direction Unknown. Throws std::logic_error when Z3
+/// refutes a claim (the two engines disagree, a bug to report).
+void prove_directions(const std::vector<DirectionDiff*>& ds, const PeerTable& peers, unsigned timeout_ms,
+                      unsigned threads = 0);
 /// Each obligation of a direction as SMT-LIB2 text (Smt2Obligation).
 std::vector<Smt2Obligation> smt2_obligations(const DirectionDiff& d, PeerTable& peers);
 /// Checks with the reference evaluator that every region's witness is allowed on one side only
@@ -138,6 +150,7 @@ struct ProveOptions {
   bool prove = true;            // Z3 proves every universal claim
   unsigned timeout_ms = 10000;  // per Z3 query
   bool smt2 = false;            // keep every obligation as SMT-LIB2 text (DirectionDiff::smt2)
+  unsigned threads = 0;         // proof workers (0: one per core)
 };
 
 /// The driver of `sgopt diff`: pairs and compares (diff_snapshots), proves the claims with Z3

@@ -679,8 +679,12 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
   // references are, since members come and go; so references are never replaced by addresses.
   MinimizedRules out;
   PeerTable peers;
-  // The open world, keeping what is known of each reference (a prefix list's family).
-  const References open = snapshot ? snapshot->references.open() : References{};
+  // The open world, keeping what is known of each reference the rules name (a prefix list's
+  // family); only those, so that the cost is the group's, not the account's.
+  std::vector<Peer> named;
+  for (const SgRule& r : rules)
+    if (!r.peer.is_cidr()) named.push_back(r.peer);
+  const References open = snapshot ? snapshot->references.only(named).open() : References{};
   const References* refs = &open;
   // What each rule is about: CIDRs of one family (member 0) or one open reference (its id).
   struct Key {

@@ -1,7 +1,9 @@
 // The minimize driver: groups, then ACLs, in input order.
 #include "passes/transforms/minimize_snapshot.h"
 
+#include "model/progress.h"
 #include "passes/transforms/change_plan.h"
+#include "passes/workers.h"
 #include "solver/proof_session.h"
 
 #include <algorithm>
@@ -91,19 +93,52 @@ AclResult minimize_acl(NetworkAcl& a, const SnapshotMinimizeOptions& o, Snapshot
   return ar;
 }
 
+/// Adds one resource's counts and changes to the whole result, in input order.
+void merge_into(SnapshotMinimizeResult& out, SnapshotMinimizeResult& part) {
+  for (auto& r : part.group_results) out.group_results.push_back(std::move(r));
+  for (auto& r : part.acl_results) out.acl_results.push_back(std::move(r));
+  for (auto& c : part.group_changes) out.group_changes.push_back(std::move(c));
+  for (auto& c : part.acl_changes) out.acl_changes.push_back(std::move(c));
+  out.rules_before += part.rules_before;
+  out.rules_after += part.rules_after;
+  out.entries_before += part.entries_before;
+  out.entries_after += part.entries_after;
+  out.over_quota += part.over_quota;
+  out.unproven += part.unproven;
+}
+
 }  // namespace
 
 SnapshotMinimizeResult minimize_snapshot(Snapshot snapshot, const SnapshotMinimizeOptions& options) {
   if (snapshot.groups.empty() && snapshot.acls.empty())
     throw InputError(Diagnostic{Location{}, "the input has no security groups or network ACLs to minimize"});
-  SnapshotMinimizeOptions o = options;
-  ProofSession session;
-  if (!o.proof.session) o.proof.session = &session;
+  // One work item per group and ACL; each worker takes the next, with its own Z3 context, and
+  // its results land in the item's slot, merged in input order: the output never depends on
+  // scheduling. In place: what minimize reads of the snapshot besides the resource at hand
+  // (prefix lists, references, which interfaces carry a group) does not change as groups are
+  // minimized, and each resource is written by its worker only.
+  const std::size_t n_groups = snapshot.groups.size();
+  const std::size_t n_items = n_groups + snapshot.acls.size();
+  std::vector<SnapshotMinimizeResult> slots(n_items);
+  Progress& progress = work_progress();
+  progress.start("minimizing", n_items);
+  // A caller's session belongs to its thread: then the work stays on it.
+  unsigned threads = options.proof.session ? 1 : options.threads;
+  run_workers(n_items, threads, [&](ItemQueue& items) {
+    ProofSession own;
+    SnapshotMinimizeOptions o = options;
+    if (!o.proof.session) o.proof.session = &own;
+    for (std::size_t i; items.next(i);) {
+      if (i < n_groups)
+        slots[i].group_results.push_back(minimize_group(snapshot.groups[i], snapshot, o, slots[i]));
+      else
+        slots[i].acl_results.push_back(minimize_acl(snapshot.acls[i - n_groups], o, slots[i]));
+      progress.step();
+    }
+  });
+  progress.finish();
   SnapshotMinimizeResult out;
-  // In place: what minimize reads of the snapshot besides the group at hand (prefix lists,
-  // references, which interfaces carry a group) does not change as groups are minimized.
-  for (SecurityGroup& g : snapshot.groups) out.group_results.push_back(minimize_group(g, snapshot, o, out));
-  for (NetworkAcl& a : snapshot.acls) out.acl_results.push_back(minimize_acl(a, o, out));
+  for (auto& part : slots) merge_into(out, part);
   out.groups = std::move(snapshot.groups);
   out.acls = std::move(snapshot.acls);
   return out;

@@ -17,11 +17,13 @@
 namespace sgopt {
 
 struct SnapshotMinimizeOptions {
-  MinimizeOptions proof;     // the session is the driver's own when null
+  MinimizeOptions proof;     // the session is each worker's own when null
   int quota = kSgRuleQuota;  // rules per group, direction and family
   int nacl_quota = kNaclEntryQuota;
   bool widen_to_fit = false;  // apply the first widening of a bucket whose minimum is over quota
+  unsigned threads = 0;       // workers, one Z3 context each (0: one per core; 1 when proof.session is set)
 };
+
 
 /// How a bucket over quota could fit.
 struct QuotaAdvice {

@@ -1,9 +1,14 @@
 // The CLI's common behaviour: help, version, usage errors and exit statuses.
 #include "tests/tool/run_cli.h"
+#include "tool/cli.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 namespace sgopt::testing {
 namespace {
@@ -30,6 +35,55 @@ TEST(CliBasicsTest, UnknownCommandIsUsageErrorWithStatusTwo) {
 TEST(CliBasicsTest, NoCommandIsUsageError) {
   auto r = run_sgopt({});
   EXPECT_EQ(r.status, 2);
+}
+
+TEST(CliBasicsTest, ProgressLineSaysCountTotalRateAndTimeLeft) {
+  EXPECT_EQ(cli::progress_line("analyzing", 4210, 10000, 2.0),
+            "analyzing: 4,210 of 10,000 (42%), 2,105/s, about 3 s left");
+  EXPECT_EQ(cli::progress_line("reading groups", 1234567, 0, 1.0), "reading groups: 1,234,567, 1,234,567/s");
+  EXPECT_EQ(cli::progress_line("proving directions", 7, 7, 1.0), "proving directions: 7 of 7 (100%)");
+  EXPECT_EQ(cli::progress_line("minimizing", 0, 5, 0.0), "minimizing: 0 of 5 (0%)");
+}
+
+TEST(CliBasicsTest, NoProgressLineWhenStandardErrorIsNotATerminal) {
+  auto r = run_sgopt({"analyze", sample("web-sprawl.json"), "--format", "json"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err.find('\r'), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos) << r.err;
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define SGOPT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SGOPT_ASAN 1
+#endif
+#endif
+
+TEST(CliBasicsTest, OutOfMemoryIsExitTwoWithAMessageAndNoOutput) {
+#ifdef SGOPT_ASAN
+  GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit this test sets";
+#else
+  // A 60 MB description under a 150 MB address-space limit: the read or the parse runs out.
+  std::string dir = temp_dir();
+  std::string big = R"({"SecurityGroups": [{"GroupId": "sg-0123456789abcdef0", "Description": ")" +
+                    std::string(60'000'000, 'x') + R"(", "IpPermissions": []}]})";
+  write_text(dir + "/big.json", big);
+  big.clear();
+  big.shrink_to_fit();
+  std::string cmd = fmt::format(
+      "bash -c 'ulimit -v 150000 && exec {} analyze {}/big.json --format json --out {}/r.json' "
+      ">{}/out 2>{}/err",
+      SGOPT_BINARY, dir, dir, dir, dir);
+  int raw = std::system(cmd.c_str());
+  ASSERT_TRUE(WIFEXITED(raw)) << read_text(dir + "/err");
+  EXPECT_EQ(WEXITSTATUS(raw), 2) << read_text(dir + "/err");
+  std::string err = read_text(dir + "/err");
+  EXPECT_NE(err.find("out of memory"), std::string::npos) << err;
+  EXPECT_NE(err.find("MB in use at the peak"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/r.json"));
+  std::filesystem::remove_all(dir);
+#endif
 }
 
 }  // namespace

@@ -19,6 +19,23 @@ TEST(DiffCliTest, CleanRefactorIsEquivalentAndExitsZero) {
   EXPECT_EQ(r.out.find("newly allowed"), std::string::npos);
 }
 
+TEST(DiffCliTest, IdenticalSidesSayIdenticalWithoutASolverAndThreadsChangeNothing) {
+  auto same = run_sgopt({"diff", sample("web-sprawl.json"), sample("web-sprawl.json")});
+  EXPECT_EQ(same.status, 0) << same.err;
+  EXPECT_NE(same.out.find("identical rules"), std::string::npos) << same.out;
+  EXPECT_EQ(same.out.find("proved by Z3"), std::string::npos) << same.out;
+  for (const char* right : {"refactor-after.json", "refactor-after-wrong.json"}) {
+    std::string one, many;
+    for (const char* t : {"1", "3"}) {
+      auto r = run_sgopt({"diff", sample("refactor-before.json"), sample(right), "--format", "json", "--threads", t});
+      EXPECT_NE(r.status, 2) << r.err;
+      (std::string(t) == "1" ? one : many) = r.out;
+    }
+    EXPECT_EQ(one, many) << right;
+    EXPECT_NE(one.find("\"proved\""), std::string::npos) << one;
+  }
+}
+
 TEST(DiffCliTest, WrongRefactorShowsEveryChangeAndExitsOne) {
   auto r = run_sgopt({"diff", sample("refactor-before.json"), sample("refactor-after-wrong.json")});
   EXPECT_EQ(r.status, 1) << r.err;

@@ -41,7 +41,7 @@ DirectionDiff checked_diff(const RuleList& a, const RuleList& b) {
   PeerTable peers;
   DirectionDiff d = compare_rules(a, b, Direction::Ingress, peers);
   prove_directions({&d}, peers, 10000);
-  EXPECT_EQ(d.proof, ProofState::Proved) << d.proof_note;
+  EXPECT_EQ(d.proof, identical_lists(a, b) ? ProofState::Identical : ProofState::Proved) << d.proof_note;
   check_witnesses(d, peers);
   EXPECT_EQ(regions_set(d.gained_regions), d.gained);
   EXPECT_EQ(regions_set(d.lost_regions), d.lost);
@@ -173,6 +173,79 @@ TEST(DiffTest, ZeroTimeoutIsUnknownNeverEquivalent) {
   } else {
     EXPECT_EQ(d.proof, ProofState::Proved);  // Z3 was quick enough even so
   }
+}
+
+// --- Identical lists: equal by construction, no solver --------------------------------------------
+
+TEST(DiffTest, IdenticalListsAreEqualSetsAndEveryChangedFieldIsNotIdentical) {
+  std::mt19937_64 rng(99);
+  int identical = 0, changed = 0;
+  for (int round = 0; round < 200; ++round) {
+    auto a = test_support::random_sg_rules(rng, 1 + static_cast<std::size_t>(round % 12));
+    // The same rules shuffled, some repeated, descriptions changed: identical.
+    auto b = a;
+    std::shuffle(b.begin(), b.end(), rng);
+    b.push_back(a[rng() % a.size()]);
+    for (auto& r : b) r.source.description = "changed";
+    ASSERT_TRUE(identical_lists(sg(a), sg(b))) << "round " << round;
+    PeerTable peers;
+    EXPECT_EQ(sg_set(a, peers), sg_set(b, peers)) << "round " << round;  // the engine agrees
+    DirectionDiff d = compare_rules(sg(a), sg(b), Direction::Ingress, peers);
+    EXPECT_EQ(d.native, Verdict::Equivalent) << "round " << round;
+    prove_directions({&d}, peers, 10000);
+    EXPECT_EQ(d.proof, ProofState::Identical);
+    ++identical;
+    // One field of one rule changed: never identical, whatever the change does to the set.
+    auto c = a;
+    SgRule& r = c[rng() % c.size()];
+    switch (round % 4) {
+      case 0: r.protocol = r.protocol == kTcp ? kUdp : kTcp; break;
+      case 1: r.from_port = r.from_port.value_or(0) + 1; break;
+      case 2: r.to_port = r.to_port.value_or(0) + 1; break;
+      default: r.peer = r.peer.is_cidr() ? test_support::peer("sg-0000000000000001a") : cidr_peer(v4("10.9.9.0/24"));
+    }
+    bool duplicate = std::any_of(a.begin(), a.end(), [&](const SgRule& x) {
+      return x.protocol == r.protocol && x.from_port == r.from_port && x.to_port == r.to_port && x.peer == r.peer;
+    });
+    if (duplicate) continue;  // the change made it a copy of another rule of the list
+    EXPECT_FALSE(identical_lists(sg(a), sg(c))) << "round " << round;
+    ++changed;
+  }
+  EXPECT_EQ(identical, 200);
+  EXPECT_GT(changed, 150);
+}
+
+TEST(DiffTest, IdenticalRulesWithReferencesStandingForDifferentMembersAreProvedNotIdentical) {
+  auto snapshot = [](std::vector<u128> addresses) {
+    Snapshot s;
+    s.groups.push_back(
+        test_support::group("sg-0000000000000000a", {test_support::tcp(22, 22, "sg-0000000000000000b")}));
+    s.groups.push_back(test_support::group("sg-0000000000000000b", {}));
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      NetworkInterface eni;
+      eni.id = "eni-" + std::to_string(i);
+      eni.group_ids = {"sg-0000000000000000b"};
+      eni.private_ipv4.push_back(addresses[i]);
+      s.interfaces.push_back(eni);
+    }
+    s.resolve_references(ReferenceMode::Resolve);
+    return s;
+  };
+  const u128 a5 = v4("10.0.0.5/32").addr, a6 = v4("10.0.0.6/32").addr, a7 = v4("10.0.0.7/32").addr;
+  Snapshot one = snapshot({a5, a6}), same = snapshot({a6, a5}), other = snapshot({a5, a7});
+  auto list = [](const Snapshot& s) {
+    RuleList l = sg(s.groups[0].ingress);
+    l.refs = std::make_shared<const References>(s.references);
+    return l;
+  };
+  EXPECT_TRUE(identical_lists(list(one), list(same)));
+  EXPECT_FALSE(identical_lists(list(one), list(other)));
+  EXPECT_FALSE(identical_lists(list(one), sg(one.groups[0].ingress)));  // resolved vs open
+  auto d = checked_diff(list(one), list(other));
+  EXPECT_EQ(d.verdict(), Verdict::Incomparable);
+  EXPECT_EQ(checked_diff(list(one), list(same)).proof, ProofState::Identical);
+  PeerTable peers;
+  EXPECT_EQ(list_set(list(one), peers), list_set(list(same), peers));  // the engine agrees
 }
 
 // --- Random pairs against the reference evaluator ------------------------------------------------
