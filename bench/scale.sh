@@ -25,16 +25,19 @@ declare -A secs mem
 run() {
   local name=$1 n=$2
   shift 2
-  local times=() mems=() out rc
+  local times=() mems=() t m
+  local stats
+  stats=$(mktemp)
   for ((k = 0; k < runs; k++)); do
-    set +e
-    out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    rc=${PIPESTATUS[0]}
-    set -e
-    read -r t m <<<"$out"
+    /usr/bin/time -o "$stats" -f '%e %M' "$@" >/dev/null 2>&1 || [ $? -eq 1 ] || {
+      echo "failed: $*" >&2
+      exit 2
+    }
+    read -r t m < <(tail -1 "$stats")
     times+=("$t")
     mems+=("$m")
   done
+  rm -f "$stats"
   secs[$name,$n]=$(printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   mem[$name,$n]=$(printf '%s\n' "${mems[@]}" | sort -g | awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)]/1024}')
 }

@@ -62,7 +62,7 @@ std::string echo(std::string_view s, std::size_t max) {
 }
 
 std::string Location::str() const {
-  std::string s = file.empty() ? "<input>" : printable(file);
+  std::string s = file.empty() ? "<input>" : printable(file.str());
   if (line > 0) s += fmt::format(":{}", line);
   if (!json_pointer.empty()) s += fmt::format(": {}", echo(json_pointer, 200));
   return s;

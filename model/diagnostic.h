@@ -1,6 +1,8 @@
 // Input errors and warnings that name the file, the JSON path and the line where known.
 #pragma once
 
+#include "model/interned.h"
+
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -10,7 +12,7 @@ namespace sgopt {
 
 /// Where in the user's input something is: file, JSON pointer ("/SecurityGroups/0/IpPermissions/1"), line.
 struct Location {
-  std::string file;
+  Interned file;
   std::string json_pointer;
   int line = 0;  // 1-based; 0 when unknown
 

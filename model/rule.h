@@ -24,11 +24,11 @@ std::optional<PeerType> reference_type(std::string_view id);
 /// The other end of a rule: a CIDR, a referenced security group, or a prefix list.
 struct Peer {
   PeerType type = PeerType::Ipv4;
-  Cidr cidr;                       // Ipv4 / Ipv6
-  std::string ref;                 // group id ("sg-...") or prefix-list id ("pl-...")
-  std::string user_id;             // owner account of a referenced group, when given
-  std::string peering_connection;  // a referenced group across a VPC peering: pcx-...
-  std::string peering_status;      // and the peering's status ("active", "deleted", ...), when given
+  Cidr cidr;                    // Ipv4 / Ipv6
+  std::string ref;              // group id ("sg-...") or prefix-list id ("pl-...")
+  Interned user_id;             // owner account of a referenced group, when given
+  Interned peering_connection;  // a referenced group across a VPC peering: pcx-...
+  Interned peering_status;      // and the peering's status ("active", "deleted", ...), when given
 
   /// The peer as the user wrote it in the canonical form: "10.0.0.0/8", "sg-1", "pl-2".
   std::string str() const;
@@ -47,10 +47,10 @@ inline Peer cidr_peer(const Cidr& c) {
 /// Where a rule came from, so that every finding can point at what the user wrote.
 struct RuleSource {
   Location where;             // file and JSON pointer of the peer element (or the rule row)
-  std::string resource_id;    // group or ACL id
+  Interned resource_id;       // group or ACL id
   int permission_index = -1;  // index in IpPermissions / IpPermissionsEgress
   int peer_index = -1;        // index of the peer inside the permission's peer list
-  std::string peer_text;      // the peer exactly as written (before canonicalisation)
+  std::string peer_text;      // the peer as written, when that is not Peer::str() (else empty)
   std::string rule_id;        // sgr-... when the input had one
   std::string description;
   /// The original peer element (IpRanges/Ipv6Ranges/PrefixListIds/UserIdGroupPairs item) or NACL

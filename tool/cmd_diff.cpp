@@ -64,7 +64,7 @@ std::string proof_text(const DirectionDiff& d) {
   std::string s;
   switch (d.proof) {
     case ProofState::Proved: s = "proved by Z3"; break;
-    case ProofState::Identical: s = "identical rules (equal by construction; no solver needed)"; break;
+    case ProofState::Identical: s = "identical rules: equal by construction, no solver needed"; break;
     case ProofState::NotRun: s = "native engine; Z3 not run"; break;
     case ProofState::Unknown:
       s = fmt::format("unproved: {}; the native engine says {}", d.proof_note, verdict_name(d.native));

@@ -114,6 +114,7 @@ int run_minimize(const MinimizeCmdOptions& o) {
   mo.nacl_quota = o.nacl_quota;
   mo.widen_to_fit = o.widen_to_fit;
   mo.threads = o.threads;
+  mo.group_changes = !o.plan.empty();          // only a plan needs them
   const References references = s.references;  // what the report says of them, once s is minimized
   SnapshotMinimizeResult r = minimize_snapshot(std::move(s), mo);
 
@@ -181,7 +182,7 @@ int run_minimize(const MinimizeCmdOptions& o) {
   }
 
   CliPlan plan = aws_cli_plan(r.group_changes, r.acl_changes);
-  outputs.set(o.out, write_snapshot(r.groups, r.acls));
+  outputs.set_writer(o.out, [&r](const json::Sink& out) { write_snapshot(out, r.groups, r.acls); });
   if (!o.plan.empty()) {
     outputs.set(o.plan, plan.script);
     outputs.set(o.plan + ".json", plan.json);

@@ -1,4 +1,5 @@
 // `sgopt show`: the loaded model as a table, one line a rule, with quota use per bucket.
+#include "model/json/stream.h"
 #include "model/protocol.h"
 #include "model/quota.h"
 #include "model/rule_text.h"
@@ -101,47 +102,54 @@ nlohmann::json bucket_json(const std::array<int, 4>& used) {
   return j;
 }
 
+nlohmann::json group_json(const Snapshot& s, const SecurityGroup& g) {
+  nlohmann::json jg{{"id", g.id}, {"name", g.name}, {"vpc_id", g.vpc_id}};
+  auto used = sg_used(g, s);
+  jg["quota"] = bucket_json(used);
+  jg["quota_limit"] = kSgRuleQuota;
+  jg["over_quota"] = over_quota(used, kSgRuleQuota, 0);
+  jg["rules"] = nlohmann::json::array();
+  for (Direction d : {Direction::Ingress, Direction::Egress})
+    for (const auto& r : g.rules(d)) jg["rules"].push_back(cli::rule_json(sg_rule_ref(g.id, d, r)));
+  return jg;
+}
+
+nlohmann::json acl_json(const NetworkAcl& acl) {
+  nlohmann::json ja{
+      {"id", acl.id}, {"vpc_id", acl.vpc_id}, {"is_default", acl.is_default}, {"subnets", acl.subnet_ids}};
+  auto used = count_nacl_quota(acl).used;
+  ja["entries_count"] = bucket_json(used);
+  ja["entries_per_direction"] = {{"ingress", acl.ingress.size()}, {"egress", acl.egress.size()}};
+  ja["quota_limit"] = kNaclEntryQuota;
+  ja["over_quota"] = over_quota(used, kNaclEntryQuota, kNaclEntryQuotaMax);
+  ja["entries"] = nlohmann::json::array();
+  for (Direction d : {Direction::Ingress, Direction::Egress})
+    for (const auto& e : acl.entries(d)) ja["entries"].push_back(cli::rule_json(nacl_entry_ref(acl.id, e)));
+  return ja;
+}
+
+nlohmann::json interface_json(const NetworkInterface& eni) {
+  nlohmann::json ips = nlohmann::json::array();
+  for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
+  for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
+  for (const Cidr& c : eni.prefixes) ips.push_back(c.str());
+  return {{"id", eni.id}, {"subnet_id", eni.subnet_id}, {"groups", eni.group_ids}, {"addresses", ips}};
+}
+
+// One group, ACL or interface at a time (an account's report is several times its input).
 void print_json(const Snapshot& s) {
-  nlohmann::json out;
-  out["groups"] = nlohmann::json::array();
-  for (const auto& g : s.groups) {
-    nlohmann::json jg{{"id", g.id}, {"name", g.name}, {"vpc_id", g.vpc_id}};
-    auto used = sg_used(g, s);
-    jg["quota"] = bucket_json(used);
-    jg["quota_limit"] = kSgRuleQuota;
-    jg["over_quota"] = over_quota(used, kSgRuleQuota, 0);
-    jg["rules"] = nlohmann::json::array();
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (const auto& r : g.rules(d)) jg["rules"].push_back(cli::rule_json(sg_rule_ref(g.id, d, r)));
-    out["groups"].push_back(std::move(jg));
-  }
-  out["acls"] = nlohmann::json::array();
-  for (const auto& acl : s.acls) {
-    nlohmann::json ja{
-        {"id", acl.id}, {"vpc_id", acl.vpc_id}, {"is_default", acl.is_default}, {"subnets", acl.subnet_ids}};
-    auto used = count_nacl_quota(acl).used;
-    ja["entries_count"] = bucket_json(used);
-    ja["entries_per_direction"] = {{"ingress", acl.ingress.size()}, {"egress", acl.egress.size()}};
-    ja["quota_limit"] = kNaclEntryQuota;
-    ja["over_quota"] = over_quota(used, kNaclEntryQuota, kNaclEntryQuotaMax);
-    ja["entries"] = nlohmann::json::array();
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (const auto& e : acl.entries(d)) ja["entries"].push_back(cli::rule_json(nacl_entry_ref(acl.id, e)));
-    out["acls"].push_back(std::move(ja));
-  }
-  out["interfaces"] = nlohmann::json::array();
-  for (const auto& eni : s.interfaces) {
-    nlohmann::json ips = nlohmann::json::array();
-    for (u128 a : eni.private_ipv4) ips.push_back(format_address(Family::V4, a));
-    for (u128 a : eni.ipv6) ips.push_back(format_address(Family::V6, a));
-    for (const Cidr& c : eni.prefixes) ips.push_back(c.str());
-    out["interfaces"].push_back(
-        {{"id", eni.id}, {"subnet_id", eni.subnet_id}, {"groups", eni.group_ids}, {"addresses", ips}});
-  }
-  out["references"] = cli::references_json(s.references);
-  out["warnings"] = nlohmann::json::array();
-  for (const auto& w : s.warnings) out["warnings"].push_back(w.str());
-  cli::print("{}\n", out.dump(2));
+  nlohmann::json refs = cli::references_json(s.references);
+  // Keys in nlohmann::json's (sorted) order, as dump() of the whole report wrote them.
+  json::write_streamed_object<nlohmann::json>(
+      [](std::string_view piece) { cli::print("{}", piece); },
+      {
+          {"acls", s.acls.size(), [&](std::size_t i) { return acl_json(s.acls[i]); }},
+          {"groups", s.groups.size(), [&](std::size_t i) { return group_json(s, s.groups[i]); }},
+          {"interfaces", s.interfaces.size(), [&](std::size_t i) { return interface_json(s.interfaces[i]); }},
+          {"references", refs.size(), [&](std::size_t i) { return refs[i]; }},
+          {"warnings", s.warnings.size(), [&](std::size_t i) { return nlohmann::json(s.warnings[i].str()); }},
+      },
+      json::StreamStyle{});
 }
 
 }  // namespace

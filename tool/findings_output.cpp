@@ -169,7 +169,7 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
         label = "network ACL " + label;
       }
       if (!out.empty()) out += "\n";
-      std::string file = f.where.file.empty() ? "" : "  " + f.where.file;
+      std::string file = f.where.file.empty() ? "" : "  " + f.where.file.str();
       out += paint(fmt::emphasis::bold, printable(label)) + cli::terminal_safe(file) + "\n";
     }
     out += fmt::format("  {} {}{}\n", paint(sev_color(f.severity), fmt::format("{:<8}", severity_name(f.severity))),

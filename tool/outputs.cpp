@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <memory>
 #include <stdexcept>
 #include <system_error>
 
@@ -60,14 +61,18 @@ void OutputFiles::claim(const std::string& path, const std::string& option) {
   fs::path dir = fs::path(path).parent_path();
   if (!dir.empty() && !fs::is_directory(dir, ec))
     refuse(path, fmt::format("{}: the folder {} does not exist", option, dir.string()));
-  outputs_.push_back(Output{path, option, id, {}, false});
+  outputs_.push_back(Output{path, option, id, {}});
 }
 
 void OutputFiles::set(const std::string& path, std::string content) {
+  auto text = std::make_shared<const std::string>(std::move(content));
+  set_writer(path, [text](const json::Sink& out) { out(*text); });
+}
+
+void OutputFiles::set_writer(const std::string& path, std::function<void(const json::Sink&)> produce) {
   for (auto& o : outputs_)
     if (o.path == path) {
-      o.content = std::move(content);
-      o.has_content = true;
+      o.produce = std::move(produce);
       return;
     }
   throw std::logic_error("internal error: output " + path + " was not claimed");
@@ -77,7 +82,7 @@ void OutputFiles::write_all() {
   std::vector<StagedFile> staged;
   try {
     for (const auto& o : outputs_)
-      if (o.has_content) staged.push_back(stage_file(o.path, o.content));
+      if (o.produce) staged.push_back(stage_file(o.path, o.produce));
   } catch (...) {
     for (const auto& f : staged) discard_staged(f);
     throw;

@@ -3,8 +3,11 @@
 // are then staged beside their destinations and renamed into place together.
 #pragma once
 
+#include "model/json/stream.h"
+
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,6 +26,9 @@ class OutputFiles {
   void claim(const std::string& path, const std::string& option);
   /// The content of a claimed destination.
   void set(const std::string& path, std::string content);
+  /// The same, written by `produce` piece by piece when the files are written (a large document
+  /// is then never held whole); what it refers to must live until write_all.
+  void set_writer(const std::string& path, std::function<void(const json::Sink&)> produce);
   /// Writes every destination that has content: all staged first, then renamed; when any staging
   /// fails, nothing is written. Throws std::runtime_error.
   void write_all();
@@ -37,8 +43,7 @@ class OutputFiles {
   struct Output {
     std::string path, option;
     Identity identity;
-    std::string content;
-    bool has_content = false;
+    std::function<void(const json::Sink&)> produce;  // set: writes the content
   };
   std::vector<std::pair<std::string, Identity>> inputs_;
   bool inputs_known_ = false;

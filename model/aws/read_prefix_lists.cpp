@@ -71,7 +71,7 @@ void DocLoader::check_entry_families(const PrefixList& pl) const {
 void DocLoader::load_prefix_list_entries(const Json& list, const std::string& ptr) {
   std::string id = root_ ? opt_string(*root_, "", "PrefixListId", kLikePrefixListId).value_or("") : "";
   if (id.empty()) {
-    std::string name = std::filesystem::path(file()).filename().string();
+    std::string name = std::filesystem::path(file().str()).filename().string();
     auto at = name.find("pl-");
     if (at != std::string::npos) {
       std::size_t end = at + 3;

@@ -38,7 +38,6 @@ void DocLoader::load_rule_rows(const Json& list, const std::string& ptr) {
     } else if (find(o, "PrefixListId")) {
       r.peer.type = PeerType::PrefixList;
       r.peer.ref = req_string(o, rp, "PrefixListId", kLikePrefixListId);
-      r.source.peer_text = r.peer.ref;
     } else {
       std::string gp = child(rp, "ReferencedGroupInfo");
       const Json& ref = *opt_object(o, rp, "ReferencedGroupInfo");
@@ -47,7 +46,6 @@ void DocLoader::load_rule_rows(const Json& list, const std::string& ptr) {
       r.peer.user_id = opt_text(ref, gp, "UserId");
       r.peer.peering_connection = opt_text(ref, gp, "VpcPeeringConnectionId");
       r.peer.peering_status = opt_text(ref, gp, "PeeringStatus");
-      r.source.peer_text = r.peer.ref;
     }
     r.source.where = Location{file(), rp, 0};
     r.source.resource_id = group_id;

@@ -37,7 +37,7 @@ Json group_skeleton(const Json& group) {
 bool rebuilt_exactly(const Json& e, const aws::PeerList& pl, const SgRule& r) {
   // The writer's fields, in the order it writes them (documents keep their key order).
   const std::pair<const char*, const std::string*> fields[] = {
-      {pl.key, nullptr}, {"UserId", &r.peer.user_id}, {"Description", &r.source.description}};
+      {pl.key, nullptr}, {"UserId", &r.peer.user_id.str()}, {"Description", &r.source.description}};
   std::size_t next = 0;
   for (const auto& [key, value] : e.items()) {
     while (next < std::size(fields) && key != fields[next].first) ++next;
@@ -45,7 +45,7 @@ bool rebuilt_exactly(const Json& e, const aws::PeerList& pl, const SgRule& r) {
     const std::string& text = value.get_ref<const std::string&>();
     const std::string* model = fields[next].second;
     if (model ? text.empty() || text != *model : text != r.peer.str()) return false;
-    if (model == &r.peer.user_id && r.peer.type != PeerType::Group) return false;
+    if (model == &r.peer.user_id.str() && r.peer.type != PeerType::Group) return false;
     ++next;
   }
   return next > 0 && std::string_view(e.begin().key()) == pl.key;
@@ -85,6 +85,7 @@ void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_
   int proto = protocol(perm, pp, "IpProtocol");
   PortFields ports = sg_ports(proto, perm, pp);
   std::size_t before = g.rules(d).size();
+  const Interned group_id = g.id;
   for (const aws::PeerList& pl : aws::kPeerLists) {
     const Json* peers = opt_array(perm, pp, pl.list);
     if (!peers) continue;
@@ -101,7 +102,6 @@ void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_
         r.peer.cidr = cidr(e, ep, pl.key, f, &r.source.peer_text);
       } else {
         r.peer.ref = req_string(e, ep, pl.key, pl.type == PeerType::Group ? kLikeGroupId : kLikePrefixListId);
-        r.source.peer_text = r.peer.ref;
         if (pl.type == PeerType::Group) {
           r.peer.user_id = opt_text(e, ep, "UserId");
           r.peer.peering_connection = opt_text(e, ep, "VpcPeeringConnectionId");
@@ -109,7 +109,7 @@ void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_
         }
       }
       r.source.where = Location{file(), ep, 0};
-      r.source.resource_id = g.id;
+      r.source.resource_id = group_id;
       r.source.permission_index = index;
       r.source.peer_index = static_cast<int>(k);
       r.source.description = opt_text(e, ep, "Description");

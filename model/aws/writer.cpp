@@ -290,30 +290,18 @@ std::string ip_permissions_json(const std::vector<SgRule>& rules, bool with_desc
   return out.dump();
 }
 
+void write_snapshot(const json::Sink& out, const std::vector<SecurityGroup>& groups,
+                    const std::vector<NetworkAcl>& acls) {
+  json::write_streamed_object<Json>(
+      out,
+      {{"SecurityGroups", groups.size(), [&](std::size_t i) { return group_object(groups[i]); }},
+       {"NetworkAcls", acls.size(), [&](std::size_t i) { return acl_object(acls[i]); }}},
+      json::StreamStyle{4, true, Json::error_handler_t::replace});
+}
+
 std::string write_snapshot(const std::vector<SecurityGroup>& groups, const std::vector<NetworkAcl>& acls) {
-  // Written one object at a time, byte for byte as dump() of the whole document would write it,
-  // so that a large account's output never sits in memory as one JSON tree.
   std::string out;
-  bool first_key = true;
-  auto list = [&](const char* key, std::size_t n, const auto& object_at) {
-    if (n == 0) return;
-    out += first_key ? "{\n" : ",\n";
-    first_key = false;
-    out += fmt::format("    \"{}\": [\n", key);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i) out += ",\n";
-      const std::string text = object_at(i).dump(4, ' ', false, Json::error_handler_t::replace);
-      out += "        ";
-      for (char c : text) {
-        out += c;
-        if (c == '\n') out += "        ";
-      }
-    }
-    out += "\n    ]";
-  };
-  list("SecurityGroups", groups.size(), [&](std::size_t i) { return group_object(groups[i]); });
-  list("NetworkAcls", acls.size(), [&](std::size_t i) { return acl_object(acls[i]); });
-  out += first_key ? "{}\n" : "\n}\n";
+  write_snapshot([&](std::string_view piece) { out += piece; }, groups, acls);
   return out;
 }
 
@@ -329,7 +317,7 @@ std::string write_network_acls(const std::vector<NetworkAcl>& acls) {
   return dump(Json{{"NetworkAcls", std::move(list)}});
 }
 
-StagedFile stage_file(const std::string& path, const std::string& content) {
+StagedFile stage_file(const std::string& path, const std::function<void(const json::Sink&)>& produce) {
   namespace fs = std::filesystem;
   fs::path target(path);
   fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
@@ -356,20 +344,40 @@ StagedFile stage_file(const std::string& path, const std::string& content) {
     mode = 0666 & ~mask;
   }
   if (::fchmod(fd, mode) != 0) abandon("cannot set the file mode");
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) abandon("write failed");
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  // Buffered: the producer's pieces are small, the file may be large.
+  std::string buffer;
+  auto flush = [&] {
+    const char* p = buffer.data();
+    std::size_t left = buffer.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd, p, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) abandon("write failed");
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    buffer.clear();
+  };
+  try {
+    produce([&](std::string_view piece) {
+      buffer += piece;
+      if (buffer.size() >= (1u << 20)) flush();
+    });
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(name.c_str());
+    throw;
   }
+  flush();
   if (::fsync(fd) != 0) abandon("fsync failed");
   int closed = ::close(fd);
   fd = -1;
   if (closed != 0) abandon("close failed");
   return StagedFile{path, name};
+}
+
+StagedFile stage_file(const std::string& path, const std::string& content) {
+  return stage_file(path, [&](const json::Sink& out) { out(content); });
 }
 
 void commit_staged(const StagedFile& f) {

@@ -287,7 +287,7 @@ Cidr Reader::cidr(const Json& obj, const std::string& ptr, const char* key, Fami
   if (!c) fail(child(ptr, key), why);
   if (c->host_bits_cleared)
     warn(child(ptr, key), fmt::format("'{}' has host bits set; read as {}, as AWS does", s, c->cidr.str()));
-  if (text) *text = s;
+  if (text) *text = s == c->cidr.str() ? std::string() : s;  // kept only when written otherwise
   return c->cidr;
 }
 

@@ -31,7 +31,8 @@ class Reader {
   Reader(std::string_view text, const std::string& file, std::vector<Diagnostic>& warnings)
       : text_(text), file_(file), warnings_(warnings) {}
 
-  const std::string& file() const { return file_; }
+  /// The file's name, shared by every location this reader makes.
+  const Interned& file() const { return file_; }
   std::string_view text() const { return text_; }
 
   // Errors and warnings.
@@ -81,7 +82,7 @@ class Reader {
   };
   std::vector<NamedPlace> named_;
   std::string_view text_;
-  const std::string& file_;
+  Interned file_;
   std::vector<Diagnostic>& warnings_;
 };
 

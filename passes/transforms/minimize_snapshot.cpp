@@ -56,7 +56,7 @@ GroupResult minimize_group(SecurityGroup& g, const Snapshot& s, const SnapshotMi
     if (!m.note.empty()) ++out.unproven;
     dr.changed = m.changed || widened;
     if (dr.changed) {
-      out.group_changes.push_back(sg_change(g.id, d, g.rules(d), rules));
+      if (o.group_changes) out.group_changes.push_back(sg_change(g.id, d, g.rules(d), rules));
       g.rules(d) = std::move(rules);
     }
     gr.directions.push_back(std::move(dr));

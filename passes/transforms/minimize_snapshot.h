@@ -22,8 +22,8 @@ struct SnapshotMinimizeOptions {
   int nacl_quota = kNaclEntryQuota;
   bool widen_to_fit = false;  // apply the first widening of a bucket whose minimum is over quota
   unsigned threads = 0;       // workers, one Z3 context each (0: one per core; 1 when proof.session is set)
+  bool group_changes = true;  // fill SnapshotMinimizeResult::group_changes (the plan's steps; a copy of the rules)
 };
-
 
 /// How a bucket over quota could fit.
 struct QuotaAdvice {

@@ -1,0 +1,66 @@
+// Writing a large JSON object of arrays one element at a time, byte for byte as dump() of the
+// whole object would write it: the describe documents minimize writes and the reports show
+// prints hold an account's worth of objects, which never need to sit in memory as one tree.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sgopt::json {
+
+/// Where streamed text goes, piece by piece.
+using Sink = std::function<void(std::string_view)>;
+
+/// One member of the object: an array of `size` elements, the i-th made by element(i).
+template <class J>
+struct StreamedArray {
+  std::string key;
+  std::size_t size = 0;
+  std::function<J(std::size_t)> element;
+};
+
+/// How the whole object would have been dumped.
+struct StreamStyle {
+  int indent = 2;           // dump(indent)
+  bool skip_empty = false;  // leave out members with no elements (instead of "key": [])
+  nlohmann::detail::error_handler_t invalid_utf8 = nlohmann::detail::error_handler_t::strict;
+};
+
+/// Writes {"key": [elements], ...} to `out` in the order of `members` (nlohmann::json sorts keys
+/// and ordered_json keeps them: give them in the order dump() would write them).
+template <class J>
+void write_streamed_object(const Sink& out, const std::vector<StreamedArray<J>>& members, const StreamStyle& style) {
+  const std::string one(static_cast<std::size_t>(style.indent), ' '), two = one + one;
+  bool first = true;
+  for (const StreamedArray<J>& a : members) {
+    if (style.skip_empty && a.size == 0) continue;
+    out(first ? "{\n" : ",\n");
+    first = false;
+    out(one + J(a.key).dump() + ": ");
+    if (a.size == 0) {
+      out("[]");
+      continue;
+    }
+    out("[\n");
+    for (std::size_t i = 0; i < a.size; ++i) {
+      // An element's own lines keep their indentation, two levels deeper.
+      std::string text = a.element(i).dump(style.indent, ' ', false, style.invalid_utf8);
+      std::string shifted = two;
+      for (char c : text) {
+        shifted += c;
+        if (c == '\n') shifted += two;
+      }
+      out(shifted);
+      out(i + 1 < a.size ? ",\n" : "\n");
+    }
+    out(one + "]");
+  }
+  out(first ? "{}\n" : "\n}\n");
+}
+
+}  // namespace sgopt::json
