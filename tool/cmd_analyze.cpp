@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include <functional>
+#include <memory>
 #include <sstream>
 
 namespace sgopt {
@@ -70,16 +72,27 @@ int run_analyze(const AnalyzeOptions& o) {
   info.references = &s.references;
   for (const auto& f : findings) info.failed = info.failed || (fail_on && f.severity >= *fail_on);
 
-  std::string text;
+  // findings_text makes the input it quotes safe; JSON and SARIF escape it. The JSON report is
+  // written one finding at a time (it is several times the input on a large account).
+  std::function<void(const json::Sink&)> write;
   switch (o.format) {
-    case cli::Format::Text: text = findings_text(findings, s, info, o.out.empty() && cli::use_color()); break;
-    case cli::Format::Json: text = findings_json(findings, info).dump(2) + "\n"; break;
-    case cli::Format::Sarif: text = findings_sarif(findings, info).dump(2) + "\n"; break;
+    case cli::Format::Text: {
+      auto text =
+          std::make_shared<const std::string>(findings_text(findings, s, info, o.out.empty() && cli::use_color()));
+      write = [text](const json::Sink& out) { out(*text); };
+      break;
+    }
+    case cli::Format::Json: write = [&](const json::Sink& out) { write_findings_json(out, findings, info); }; break;
+    case cli::Format::Sarif: {
+      auto text = std::make_shared<const std::string>(findings_sarif(findings, info).dump(2) + "\n");
+      write = [text](const json::Sink& out) { out(*text); };
+      break;
+    }
   }
   if (o.out.empty()) {
-    fmt::print("{}", text);  // findings_text makes the input it quotes safe; JSON and SARIF escape it
+    write([](std::string_view piece) { fmt::print("{}", piece); });
   } else {
-    outputs.set(o.out, std::move(text));
+    outputs.set_writer(o.out, write);
     outputs.write_all();
   }
   return info.failed ? cli::kExitFindings : cli::kExitOk;

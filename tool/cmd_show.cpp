@@ -143,11 +143,13 @@ void print_json(const Snapshot& s) {
   json::write_streamed_object<nlohmann::json>(
       [](std::string_view piece) { cli::print("{}", piece); },
       {
-          {"acls", s.acls.size(), [&](std::size_t i) { return acl_json(s.acls[i]); }},
-          {"groups", s.groups.size(), [&](std::size_t i) { return group_json(s, s.groups[i]); }},
-          {"interfaces", s.interfaces.size(), [&](std::size_t i) { return interface_json(s.interfaces[i]); }},
-          {"references", refs.size(), [&](std::size_t i) { return refs[i]; }},
-          {"warnings", s.warnings.size(), [&](std::size_t i) { return nlohmann::json(s.warnings[i].str()); }},
+          {"acls", s.acls.size(), [&](std::size_t i) { return acl_json(s.acls[i]); }, std::nullopt},
+          {"groups", s.groups.size(), [&](std::size_t i) { return group_json(s, s.groups[i]); }, std::nullopt},
+          {"interfaces", s.interfaces.size(), [&](std::size_t i) { return interface_json(s.interfaces[i]); },
+           std::nullopt},
+          {"references", refs.size(), [&](std::size_t i) { return refs[i]; }, std::nullopt},
+          {"warnings", s.warnings.size(), [&](std::size_t i) { return nlohmann::json(s.warnings[i].str()); },
+           std::nullopt},
       },
       json::StreamStyle{});
 }

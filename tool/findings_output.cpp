@@ -80,22 +80,30 @@ nlohmann::json finding_json(const Finding& f) {
   return j;
 }
 
-nlohmann::json findings_json(const std::vector<Finding>& findings, const ReportInfo& info) {
+void write_findings_json(const json::Sink& out, const std::vector<Finding>& findings, const ReportInfo& info) {
+  using Member = json::StreamedArray<nlohmann::json>;
+  auto value = [](const char* key, nlohmann::json v) { return Member{key, 0, {}, std::move(v)}; };
   nlohmann::json by = nlohmann::json::object();
   auto counts = count_by_severity(findings);
   for (Severity s : {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})
     by[severity_name(s)] = counts[s];
-  nlohmann::json out{{"schema_version", 1},
-                     {"tool", {{"name", "sgopt"}, {"version", SGOPT_VERSION}}},
-                     {"inputs", info.inputs},
-                     {"passes", info.passes},
-                     {"fail_on", info.fail_on ? severity_name(*info.fail_on) : "none"},
-                     {"failed", info.failed},
-                     {"summary", {{"total", findings.size()}, {"by_severity", by}}}};
-  out["findings"] = nlohmann::json::array();
-  for (const auto& f : findings) out["findings"].push_back(finding_json(f));
-  out["references"] = info.references ? cli::references_json(*info.references) : nlohmann::json::array();
-  return out;
+  nlohmann::json refs = info.references ? cli::references_json(*info.references) : nlohmann::json::array();
+  // One finding at a time (a large account's report is several times its input), keys in the
+  // sorted order nlohmann::json writes them.
+  json::write_streamed_object<nlohmann::json>(
+      out,
+      {value("fail_on", info.fail_on ? severity_name(*info.fail_on) : "none"), value("failed", info.failed),
+       Member{"findings", findings.size(), [&](std::size_t i) { return finding_json(findings[i]); }, std::nullopt},
+       value("inputs", info.inputs), value("passes", info.passes), value("references", std::move(refs)),
+       value("schema_version", 1), value("summary", {{"total", findings.size()}, {"by_severity", by}}),
+       value("tool", {{"name", "sgopt"}, {"version", SGOPT_VERSION}})},
+      json::StreamStyle{});
+}
+
+std::string findings_json(const std::vector<Finding>& findings, const ReportInfo& info) {
+  std::string text;
+  write_findings_json([&](std::string_view piece) { text += piece; }, findings, info);
+  return text;
 }
 
 nlohmann::json findings_sarif(const std::vector<Finding>& findings, const ReportInfo& info) {

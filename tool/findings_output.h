@@ -1,6 +1,7 @@
 // Analysis findings as text (grouped by resource), JSON (docs/analyze.schema.json) and SARIF 2.1.0.
 #pragma once
 
+#include "model/json/stream.h"
 #include "model/snapshot.h"
 #include "passes/finding.h"
 
@@ -25,8 +26,10 @@ std::string finding_rule_id(const Finding& f);
 /// Findings grouped by resource (in the order given), for a terminal; ANSI colour when asked.
 std::string findings_text(const std::vector<Finding>& findings, const Snapshot& snapshot, const ReportInfo& info,
                           bool color);
-/// The JSON report (schema: docs/analyze.schema.json).
-nlohmann::json findings_json(const std::vector<Finding>& findings, const ReportInfo& info);
+/// The JSON report (schema: docs/analyze.schema.json), written to `out` one finding at a time.
+void write_findings_json(const json::Sink& out, const std::vector<Finding>& findings, const ReportInfo& info);
+/// The same report as text (dump(2) of it, and a newline).
+std::string findings_json(const std::vector<Finding>& findings, const ReportInfo& info);
 /// One finding as JSON (the "findings" items of the report).
 nlohmann::json finding_json(const Finding& f);
 /// The SARIF 2.1.0 log: one reporting descriptor per kind the passes can report.

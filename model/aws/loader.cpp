@@ -194,7 +194,18 @@ void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& opti
   std::string name = path.string();
   if (!in)
     throw InputError(Diagnostic{Location{name, "", 0}, fmt::format("cannot read the file: {}", std::strerror(errno))});
-  std::string text = read_stream(in);
+  // Read in one piece when the size is known (a regular file): no growing copies of a large input.
+  std::string text;
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (!ec && fs::is_regular_file(path, ec)) {
+    text.resize(static_cast<std::size_t>(size));
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (in.gcount() == static_cast<std::streamsize>(size)) text += read_stream(in);  // it grew meanwhile
+  } else {
+    text = read_stream(in);
+  }
   if (in.bad()) throw InputError(Diagnostic{Location{name, "", 0}, "cannot read the file"});
   load_document(snapshot, text, name, options);
 }

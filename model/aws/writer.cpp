@@ -294,8 +294,8 @@ void write_snapshot(const json::Sink& out, const std::vector<SecurityGroup>& gro
                     const std::vector<NetworkAcl>& acls) {
   json::write_streamed_object<Json>(
       out,
-      {{"SecurityGroups", groups.size(), [&](std::size_t i) { return group_object(groups[i]); }},
-       {"NetworkAcls", acls.size(), [&](std::size_t i) { return acl_object(acls[i]); }}},
+      {{"SecurityGroups", groups.size(), [&](std::size_t i) { return group_object(groups[i]); }, std::nullopt},
+       {"NetworkAcls", acls.size(), [&](std::size_t i) { return acl_object(acls[i]); }, std::nullopt}},
       json::StreamStyle{4, true, Json::error_handler_t::replace});
 }
 

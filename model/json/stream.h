@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,12 +17,14 @@ namespace sgopt::json {
 /// Where streamed text goes, piece by piece.
 using Sink = std::function<void(std::string_view)>;
 
-/// One member of the object: an array of `size` elements, the i-th made by element(i).
+/// One member of the object: an array of `size` elements, the i-th made by element(i); or, when
+/// `whole` is set, that value written at once (a small member among large ones).
 template <class J>
 struct StreamedArray {
   std::string key;
   std::size_t size = 0;
   std::function<J(std::size_t)> element;
+  std::optional<J> whole;
 };
 
 /// How the whole object would have been dumped.
@@ -36,26 +39,32 @@ struct StreamStyle {
 template <class J>
 void write_streamed_object(const Sink& out, const std::vector<StreamedArray<J>>& members, const StreamStyle& style) {
   const std::string one(static_cast<std::size_t>(style.indent), ' '), two = one + one;
+  // A value's own lines keep their indentation, `by` deeper.
+  auto shifted = [&](const J& value, const std::string& by) {
+    std::string text = value.dump(style.indent, ' ', false, style.invalid_utf8), out_text;
+    for (char c : text) {
+      out_text += c;
+      if (c == '\n') out_text += by;
+    }
+    return out_text;
+  };
   bool first = true;
   for (const StreamedArray<J>& a : members) {
-    if (style.skip_empty && a.size == 0) continue;
+    if (style.skip_empty && a.size == 0 && !a.whole) continue;
     out(first ? "{\n" : ",\n");
     first = false;
     out(one + J(a.key).dump() + ": ");
+    if (a.whole) {
+      out(shifted(*a.whole, one));
+      continue;
+    }
     if (a.size == 0) {
       out("[]");
       continue;
     }
     out("[\n");
     for (std::size_t i = 0; i < a.size; ++i) {
-      // An element's own lines keep their indentation, two levels deeper.
-      std::string text = a.element(i).dump(style.indent, ' ', false, style.invalid_utf8);
-      std::string shifted = two;
-      for (char c : text) {
-        shifted += c;
-        if (c == '\n') shifted += two;
-      }
-      out(shifted);
+      out(two + shifted(a.element(i), two));
       out(i + 1 < a.size ? ",\n" : "\n");
     }
     out(one + "]");

@@ -194,9 +194,9 @@ TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
     s.acls.push_back(a);
   }
   ReportInfo info;
-  auto one = findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 1), info);
-  auto two = findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 2), info);
-  auto five = findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 5), info);
+  auto one = nlohmann::json::parse(findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 1), info));
+  auto two = nlohmann::json::parse(findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 2), info));
+  auto five = nlohmann::json::parse(findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 5), info));
   EXPECT_GT(one["findings"].size(), 10u);
   EXPECT_EQ(one, two);
   EXPECT_EQ(one, five);

@@ -1,6 +1,6 @@
 // write_streamed_object writes byte for byte what dump() writes for the whole object, for every
 // shape a report or a describe document has (empty and one-element arrays, nested objects and
-// arrays, strings that need escapes), in both styles used: show's (nlohmann::json, indent 2,
+// arrays, strings that need escapes, members written whole), in both styles used: show's (nlohmann::json, indent 2,
 // empty arrays written) and minimize's (ordered_json, indent 4, empty members left out).
 #include "model/json/stream.h"
 
@@ -51,7 +51,11 @@ void expect_streamed_is_dumped(const StreamStyle& style) {
     }
     std::vector<StreamedArray<J>> members;
     for (std::size_t m = 0; m < arrays.size(); ++m)
-      members.push_back({keys[m], arrays[m].size(), [&, m](std::size_t i) { return arrays[m][i]; }});
+      members.push_back({keys[m], arrays[m].size(), [&, m](std::size_t i) { return arrays[m][i]; }, std::nullopt});
+    // And a member written whole, as reports carry their summary.
+    J summary = random_value<J>(rng, 0);
+    whole["summary"] = summary;
+    members.push_back({"summary", 0, {}, summary});
     std::string streamed;
     write_streamed_object<J>([&](std::string_view piece) { streamed += piece; }, members, style);
     ASSERT_EQ(streamed, whole.dump(style.indent) + "\n") << "round " << round;
