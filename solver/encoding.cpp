@@ -203,14 +203,17 @@ const char* proof_status_name(ProofStatus s) {
 }
 
 Prover::Prover(Encoder& enc, unsigned timeout_ms) : enc_(enc), timeout_ms_(timeout_ms) {}
+Prover::Prover(Encoder& enc, unsigned timeout_ms, unsigned work_units)
+    : enc_(enc), timeout_ms_(timeout_ms), work_units_(work_units) {}
 
 // One check of `query` on solver s within timeout_ms; unknown (and a cancelled check, which can
 // surface as an exception) is a value, never an error.
-static ProofResult check(z3::solver s, const z3::expr& query, unsigned timeout_ms, Encoder& enc) {
+static ProofResult check(z3::solver s, const z3::expr& query, unsigned timeout_ms, unsigned work_units, Encoder& enc) {
   ProofResult r;
   try {
     z3::params p(s.ctx());
     p.set("timeout", timeout_ms);
+    if (work_units) p.set("rlimit", work_units);
     s.set(p);
     s.add(query);
     switch (s.check()) {
@@ -222,6 +225,8 @@ static ProofResult check(z3::solver s, const z3::expr& query, unsigned timeout_m
       case z3::unknown:
         r.status = ProofStatus::Unknown;
         r.reason = s.reason_unknown();
+        if (work_units && r.reason.find("resource limit") == std::string::npos)
+          r.reason += " (the wall-clock guard, not the work budget, stopped it)";
         break;
     }
   } catch (const z3::exception& e) {
@@ -236,14 +241,22 @@ ProofResult Prover::is_empty(const z3::expr& f) {
   // Z3's plain SMT core answers the small queries of tests and passes about ten times faster than
   // the default solver; on formulas of a thousand rules the default one's bit-blasting wins by as
   // much. So the core gets a short first try and the default solver the rest of the time.
+  if (work_units_) {
+    // Work decides: a tenth of the budget for the first try, all of it for the second; time only
+    // guards each.
+    unsigned first = std::max(1u, work_units_ / 10);
+    ProofResult r = check(z3::solver(c, z3::solver::simple()), query, timeout_ms_, first, enc_);
+    if (r.status != ProofStatus::Unknown) return r;
+    return check(z3::solver(c), query, timeout_ms_, work_units_, enc_);
+  }
   auto start = std::chrono::steady_clock::now();
   unsigned first = std::min(timeout_ms_, kFirstTryMs);
-  ProofResult r = check(z3::solver(c, z3::solver::simple()), query, first, enc_);
+  ProofResult r = check(z3::solver(c, z3::solver::simple()), query, first, 0, enc_);
   if (r.status != ProofStatus::Unknown || first == timeout_ms_) return r;
   auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   auto spent_ms = static_cast<unsigned>(std::min<std::int64_t>(spent.count(), timeout_ms_));
   if (spent_ms >= timeout_ms_) return r;
-  return check(z3::solver(c), query, timeout_ms_ - spent_ms, enc_);
+  return check(z3::solver(c), query, timeout_ms_ - spent_ms, 0, enc_);
 }
 
 ProofResult Prover::subset(const z3::expr& a, const z3::expr& b) { return is_empty(a && !b); }

@@ -86,6 +86,11 @@ struct ProofResult {
 class Prover {
  public:
   explicit Prover(Encoder& enc, unsigned timeout_ms = 10000);
+  /// A prover whose decisions rest on work, not time: each query may spend `work_units` of Z3's
+  /// resource counter (rlimit; the same count on any machine and under any load), split between
+  /// the two solvers as the milliseconds are, and timeout_ms is only a last guard. An Unknown the
+  /// guard caused says so in its reason, since only that can differ between machines.
+  Prover(Encoder& enc, unsigned timeout_ms, unsigned work_units);
   /// Proved when no packet of the domain satisfies f; else Refuted with a witness.
   ProofResult is_empty(const z3::expr& f);
   /// Proved when every packet satisfying a satisfies b.
@@ -105,6 +110,7 @@ class Prover {
  private:
   Encoder& enc_;
   unsigned timeout_ms_;
+  unsigned work_units_ = 0;  // 0: time decides
 };
 
 }  // namespace sgopt

@@ -28,7 +28,8 @@ struct MinimizeCmdOptions {
   int quota = kSgRuleQuota;
   int nacl_quota = kNaclEntryQuota;
   bool widen_to_fit = false;
-  unsigned proof_timeout_ms = 2000;
+  unsigned proof_timeout_ms = 60000;
+  unsigned proof_work = kDefaultProofWork;
   unsigned threads = 0;
   cli::Format format = cli::Format::Text;
 };
@@ -110,6 +111,7 @@ int run_minimize(const MinimizeCmdOptions& o) {
 
   SnapshotMinimizeOptions mo;
   mo.proof.z3_timeout_ms = o.proof_timeout_ms;
+  mo.proof.z3_work_units = o.proof_work;
   mo.quota = o.quota;
   mo.nacl_quota = o.nacl_quota;
   mo.widen_to_fit = o.widen_to_fit;
@@ -237,10 +239,16 @@ void register_minimize(CLI::App& app, cli::Runner& run) {
   cmd->add_flag("--widen-to-fit", opts->widen_to_fit,
                 "Apply the smallest widening that fits a bucket whose minimum exceeds --quota (never done without "
                 "this flag)");
+  cmd->add_option("--proof-budget", opts->proof_work,
+                  "Z3 work units (its rlimit) to prove one group direction equivalent, the same on every machine "
+                  "and under any load, so the same input always gives the same output; a rewrite whose proof does "
+                  "not finish within it is not used (1 to 4000000000; the default is about 2 s here)")
+      ->default_val(kDefaultProofWork)
+      ->check(CLI::Range(1u, 4000000000u));
   cmd->add_option("--proof-timeout", opts->proof_timeout_ms,
-                  "Milliseconds Z3 may take to prove one group direction equivalent; a rewrite whose proof does "
-                  "not finish is not used (1 to 3600000)")
-      ->default_val(2000)
+                  "A last guard in milliseconds per proof (1 to 3600000); a proof it stops is reported as stopped "
+                  "by the clock, the one case where the output can depend on the machine")
+      ->default_val(60000)
       ->check(CLI::Range(1, 3600000));
   cli::add_threads_option(*cmd, opts->threads, "Worker threads, one Z3 context each");
   cli::add_format_option(*cmd, opts->format, false);

@@ -667,8 +667,9 @@ std::pair<Proof, std::string> prove(bool native_equal, const MinimizeOptions& o,
   if (r.status == ProofStatus::Refuted)
     return {Proof::Failed,
             fmt::format("Z3 found a difference ({}); left unchanged", r.witness ? r.witness->str() : "no packet")};
-  return {Proof::Failed, fmt::format("the Z3 proof did not finish within {} ms ({}); left unchanged", o.z3_timeout_ms,
-                                     r.reason.empty() ? "unknown" : r.reason)};
+  return {Proof::Failed,
+          fmt::format("the Z3 proof did not finish within its budget of {} work units ({}); left unchanged",
+                      o.z3_work_units, r.reason.empty() ? "unknown" : r.reason)};
 }
 
 }  // namespace
@@ -828,7 +829,7 @@ MinimizedRules minimize_sg_rules(const std::vector<SgRule>& rules, const std::st
   }
   auto [proof, note] = prove(sg_set(result, peers, refs) == allowed, options, [&](z3::context& ctx) {
     Encoder enc(ctx, peers);
-    Prover prover(enc, options.z3_timeout_ms);
+    Prover prover(enc, options.z3_timeout_ms, options.z3_work_units);
     return prover.equal(enc.sg(rules, refs), enc.sg(result, refs));
   });
   out.proof = proof;
@@ -914,7 +915,7 @@ MinimizedEntries minimize_nacl_entries(const std::vector<NaclEntry>& entries, co
   auto [proof, note] = prove(nacl_allowed_set(cur) == allowed, options, [&](z3::context& ctx) {
     PeerTable peers;
     Encoder enc(ctx, peers);
-    Prover prover(enc, options.z3_timeout_ms);
+    Prover prover(enc, options.z3_timeout_ms, options.z3_work_units);
     return prover.equal(enc.nacl_allows(entries), enc.nacl_allows(cur));
   });
   out.proof = proof;

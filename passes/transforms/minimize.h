@@ -32,9 +32,16 @@ RuleCover min_rule_cover(const PacketSet& set, Family family, const std::vector<
 /// The SG rule (a CIDR peer) that matches exactly `box` (a box min_rule_cover returned).
 SgRule rule_for_box(const Box& box);
 
+/// About two seconds of Z3 on this project's reference machine (a 2-core x86-64).
+inline constexpr unsigned kDefaultProofWork = 5'000'000;
+
 struct MinimizeOptions {
-  bool prove_with_z3 = true;      // also require Z3's proof of equivalence
-  unsigned z3_timeout_ms = 2000;  // per group and direction
+  bool prove_with_z3 = true;  // also require Z3's proof of equivalence
+  /// Z3's work budget per group and direction (its rlimit: the same on every machine, so the same
+  /// input gives the same output); z3_timeout_ms is only a last guard, reported when it stops a
+  /// proof.
+  unsigned z3_work_units = kDefaultProofWork;
+  unsigned z3_timeout_ms = 60000;
   /// The Z3 context to prove in (one per thread); null: a fresh one for each proof.
   ProofSession* session = nullptr;
 };
