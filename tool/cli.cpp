@@ -105,16 +105,18 @@ namespace {
 std::mutex g_stderr;
 bool g_line_drawn = false;  // a progress line is on the terminal (guarded by g_stderr)
 
-std::string grouped(std::size_t n) {
-  std::string digits = std::to_string(n), out;
+std::string grouped(std::size_t n) { return grouped_digits(std::to_string(n)); }
+
+}  // namespace
+
+std::string grouped_digits(std::string_view digits) {
+  std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
     if (i && (digits.size() - i) % 3 == 0) out += ',';
     out += digits[i];
   }
   return out;
 }
-
-}  // namespace
 
 void warn(std::string_view message) {
   std::lock_guard<std::mutex> lock(g_stderr);

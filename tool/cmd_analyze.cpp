@@ -74,20 +74,12 @@ int run_analyze(const AnalyzeOptions& o) {
 
   // findings_text makes the input it quotes safe; JSON and SARIF escape it. The JSON report is
   // written one finding at a time (it is several times the input on a large account).
-  std::function<void(const json::Sink&)> write;
+  std::string text;  // text and SARIF are built whole
+  std::function<void(const json::Sink&)> write = [&text](const json::Sink& out) { out(text); };
   switch (o.format) {
-    case cli::Format::Text: {
-      auto text =
-          std::make_shared<const std::string>(findings_text(findings, s, info, o.out.empty() && cli::use_color()));
-      write = [text](const json::Sink& out) { out(*text); };
-      break;
-    }
+    case cli::Format::Text: text = findings_text(findings, s, info, o.out.empty() && cli::use_color()); break;
     case cli::Format::Json: write = [&](const json::Sink& out) { write_findings_json(out, findings, info); }; break;
-    case cli::Format::Sarif: {
-      auto text = std::make_shared<const std::string>(findings_sarif(findings, info).dump(2) + "\n");
-      write = [text](const json::Sink& out) { out(*text); };
-      break;
-    }
+    case cli::Format::Sarif: text = findings_sarif(findings, info).dump(2) + "\n"; break;
   }
   if (o.out.empty()) {
     write([](std::string_view piece) { fmt::print("{}", piece); });

@@ -42,15 +42,7 @@ std::string bucket_text(Family f, const BucketCount& b) {
   return s + fmt::format(" (at least {})", b.lower_bound);
 }
 
-std::string count_text(const BigCount& n) {
-  std::string digits = n.str();
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string count_text(const BigCount& n) { return cli::grouped_digits(n.str()); }
 
 // Lines and JSON on how a bucket over quota could fit: widenings and a split.
 void advice_lines(std::vector<std::string>& lines, Json& jq, const QuotaAdvice& a, Family f,

@@ -138,7 +138,6 @@ nlohmann::json interface_json(const NetworkInterface& eni) {
 
 // One group, ACL or interface at a time (an account's report is several times its input).
 void print_json(const Snapshot& s) {
-  nlohmann::json refs = cli::references_json(s.references);
   // Keys in nlohmann::json's (sorted) order, as dump() of the whole report wrote them.
   json::write_streamed_object<nlohmann::json>(
       [](std::string_view piece) { cli::print("{}", piece); },
@@ -147,7 +146,7 @@ void print_json(const Snapshot& s) {
           {"groups", s.groups.size(), [&](std::size_t i) { return group_json(s, s.groups[i]); }, std::nullopt},
           {"interfaces", s.interfaces.size(), [&](std::size_t i) { return interface_json(s.interfaces[i]); },
            std::nullopt},
-          {"references", refs.size(), [&](std::size_t i) { return refs[i]; }, std::nullopt},
+          {"references", 0, {}, cli::references_json(s.references)},
           {"warnings", s.warnings.size(), [&](std::size_t i) { return nlohmann::json(s.warnings[i].str()); },
            std::nullopt},
       },
