@@ -9,7 +9,12 @@
 # Each command runs $RUNS times (default 1) and the median is printed; $WORKS (default all:
 # "show analyze analyze-t1 minimize diff diff-no-prove") picks the columns. Growth exponents between
 # consecutive sizes are printed last (log(t2/t1) / log(n2/n1)). It measures; it asserts nothing.
+# Needs GNU time (/usr/bin/time; `./dev bench` installs it) and python3.
 set -euo pipefail
+[ -x /usr/bin/time ] || {
+  echo "bench/scale.sh: needs GNU time at /usr/bin/time (apt-get install time, or ./dev bench)" >&2
+  exit 2
+}
 here=$(cd "$(dirname "$0")" && pwd)
 sgopt=${1:-$here/../build/sgopt}
 shift || true
