@@ -26,9 +26,13 @@ constexpr Family written_family(std::string_view text) {
 
 /// A CIDR block in canonical form (host bits clear). IPv4 addresses live in the low 32 bits.
 struct Cidr {
-  Family family = Family::V4;
+  // The address first: a u128 is 16-aligned, and a family before it would pad a Cidr to 48 bytes.
   u128 addr = 0;
   int len = 0;
+  Family family = Family::V4;
+
+  Cidr() = default;
+  Cidr(Family f, u128 a, int l) : addr(a), len(l), family(f) {}
 
   u128 first() const { return addr; }
   u128 last() const;

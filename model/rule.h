@@ -3,6 +3,7 @@
 
 #include "model/diagnostic.h"
 #include "model/ip.h"
+#include "model/text.h"
 
 #include <optional>
 #include <string>
@@ -23,12 +24,12 @@ std::optional<PeerType> reference_type(std::string_view id);
 
 /// The other end of a rule: a CIDR, a referenced security group, or a prefix list.
 struct Peer {
-  PeerType type = PeerType::Ipv4;
   Cidr cidr;                    // Ipv4 / Ipv6
   std::string ref;              // group id ("sg-...") or prefix-list id ("pl-...")
   Interned user_id;             // owner account of a referenced group, when given
   Interned peering_connection;  // a referenced group across a VPC peering: pcx-...
   Interned peering_status;      // and the peering's status ("active", "deleted", ...), when given
+  PeerType type = PeerType::Ipv4;
 
   /// The peer as the user wrote it in the canonical form: "10.0.0.0/8", "sg-1", "pl-2".
   std::string str() const;
@@ -50,13 +51,13 @@ struct RuleSource {
   Interned resource_id;       // group or ACL id
   int permission_index = -1;  // index in IpPermissions / IpPermissionsEgress
   int peer_index = -1;        // index of the peer inside the permission's peer list
-  std::string peer_text;      // the peer as written, when that is not Peer::str() (else empty)
-  std::string rule_id;        // sgr-... when the input had one
-  std::string description;
+  Text peer_text;             // the peer as written, when that is not Peer::str() (else empty)
+  Text rule_id;               // sgr-... when the input had one
+  Text description;
   /// The original peer element (IpRanges/Ipv6Ranges/PrefixListIds/UserIdGroupPairs item) or NACL
   /// entry as compact JSON, so that writers keep fields sgopt does not model. Empty for new rules
   /// and for rules read from describe-security-group-rules rows.
-  std::string raw_json;
+  Text raw_json;
 };
 
 /// One security-group rule: protocol, ports (or ICMP type/code) and one peer.

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -36,16 +37,21 @@ Json group_skeleton(const Json& group) {
 // the model writes it, keeps the element as it was.
 bool rebuilt_exactly(const Json& e, const aws::PeerList& pl, const SgRule& r) {
   // The writer's fields, in the order it writes them (documents keep their key order).
-  const std::pair<const char*, const std::string*> fields[] = {
-      {pl.key, nullptr}, {"UserId", &r.peer.user_id.str()}, {"Description", &r.source.description}};
+  struct Field {
+    const char* key;
+    std::optional<std::string_view> model;  // the model's text for it; none for the peer itself
+  };
+  const Field fields[] = {{pl.key, std::nullopt},
+                          {"UserId", std::string_view(r.peer.user_id.str())},
+                          {"Description", r.source.description.view()}};
   std::size_t next = 0;
   for (const auto& [key, value] : e.items()) {
-    while (next < std::size(fields) && key != fields[next].first) ++next;
+    while (next < std::size(fields) && key != fields[next].key) ++next;
     if (next == std::size(fields) || !value.is_string()) return false;
     const std::string& text = value.get_ref<const std::string&>();
-    const std::string* model = fields[next].second;
+    const auto& model = fields[next].model;
     if (model ? text.empty() || text != *model : text != r.peer.str()) return false;
-    if (model == &r.peer.user_id.str() && r.peer.type != PeerType::Group) return false;
+    if (next == 1 && r.peer.type != PeerType::Group) return false;  // a UserId on a CIDR or list
     ++next;
   }
   return next > 0 && std::string_view(e.begin().key()) == pl.key;

@@ -25,7 +25,7 @@ namespace {
 using aws::Json;
 
 /// The original object, or an empty one when there is none (new objects, rule rows).
-Json parse_raw(const std::string& raw) {
+Json parse_raw(std::string_view raw) {
   if (raw.empty()) return Json::object();
   Json j = Json::parse(raw, nullptr, false);
   return j.is_object() ? j : Json::object();
@@ -34,9 +34,10 @@ Json parse_raw(const std::string& raw) {
 std::string dump(const Json& j) { return j.dump(4, ' ', false, Json::error_handler_t::replace) + "\n"; }
 
 /// Sets a text field, or removes it when the model's value is empty and the original had one.
-void set_text(Json& obj, const char* key, const std::string& value) {
+void set_text(Json& obj, const char* key, std::string_view value) {
   if (!value.empty()) {
-    if (!obj.contains(key) || obj[key] != value) obj[key] = value;
+    if (!obj.contains(key) || !obj[key].is_string() || obj[key].get_ref<const std::string&>() != value)
+      obj[key] = value;
   } else if (obj.contains(key) && obj[key].is_string() && !obj[key].get_ref<const std::string&>().empty()) {
     obj.erase(key);
   }
@@ -110,8 +111,8 @@ Json peer_element(const SgRule& r, bool keep_original = true, bool with_descript
   bool same = r.peer.is_cidr() ? names_cidr(value, r.peer.cidr)
                                : value && value->is_string() && value->get_ref<const std::string&>() == r.peer.ref;
   if (!same) e[pl.key] = r.peer.str();
-  if (r.peer.type == PeerType::Group) set_text(e, "UserId", r.peer.user_id);
-  set_text(e, "Description", with_description ? r.source.description : std::string());
+  if (r.peer.type == PeerType::Group) set_text(e, "UserId", r.peer.user_id.str());
+  set_text(e, "Description", with_description ? r.source.description.view() : std::string_view());
   return e;
 }
 

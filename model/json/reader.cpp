@@ -280,14 +280,14 @@ int Reader::protocol(const Json& obj, const std::string& ptr, const char* key) c
   return *p;
 }
 
-Cidr Reader::cidr(const Json& obj, const std::string& ptr, const char* key, Family family, std::string* text) {
+Cidr Reader::cidr(const Json& obj, const std::string& ptr, const char* key, Family family, Text* text) {
   std::string s = req_string(obj, ptr, key, family == Family::V4 ? kLikeCidr4 : kLikeCidr6);
   std::string why;
   auto c = parse_cidr(s, family, &why);
   if (!c) fail(child(ptr, key), why);
   if (c->host_bits_cleared)
     warn(child(ptr, key), fmt::format("'{}' has host bits set; read as {}, as AWS does", s, c->cidr.str()));
-  if (text) *text = s == c->cidr.str() ? std::string() : s;  // kept only when written otherwise
+  if (text) *text = s == c->cidr.str() ? std::string_view() : std::string_view(s);  // kept only when written otherwise
   return c->cidr;
 }
 

@@ -6,6 +6,7 @@
 #include "model/diagnostic.h"
 #include "model/ip.h"
 #include "model/json/json.h"
+#include "model/text.h"
 
 #include <cstddef>
 #include <optional>
@@ -70,8 +71,8 @@ class Reader {
   /// "tcp", "6", "-1", ...: -1 for all protocols, else the IANA number.
   int protocol(const Json& obj, const std::string& ptr, const char* key) const;
   /// A CIDR of the family; host bits are cleared with a warning, as AWS does. `text`, when given,
-  /// receives the string as written.
-  Cidr cidr(const Json& obj, const std::string& ptr, const char* key, Family family, std::string* text);
+  /// receives the string as written when that is not the canonical form (else it is cleared).
+  Cidr cidr(const Json& obj, const std::string& ptr, const char* key, Family family, Text* text);
   u128 address(const Json& obj, const std::string& ptr, const char* key, Family family) const;
 
  private:

@@ -160,7 +160,7 @@ TEST(MinimizeTest, AReferenceKeepsOnlyTheServicesNoCidrRuleGivesEveryone) {
   EXPECT_EQ(ref.peer.ref, "sg-app");
   EXPECT_EQ(ref.from_port, 80);
   EXPECT_EQ(ref.to_port, 443);
-  EXPECT_NE(ref.source.description.find("merged"), std::string::npos);
+  EXPECT_NE(ref.source.description.view().find("merged"), std::string::npos);
   EXPECT_TRUE(m.buckets[0].optimal());
   expect_same_decisions(rules, m.rules);
 }
