@@ -20,8 +20,18 @@ struct NetworkInterface {
   std::vector<u128> private_ipv4;
   std::vector<u128> ipv6;
   std::vector<Cidr> prefixes;  // delegated Ipv4Prefixes / Ipv6Prefixes (the interface owns all their addresses)
+  std::string public_ip;       // Association.PublicIp, when the interface has one
   Location where;
   std::string raw_json;
+};
+
+/// A subnet (describe-subnets): the addresses whose traffic among themselves no network ACL filters.
+struct Subnet {
+  std::string id;
+  std::string vpc_id;
+  std::string availability_zone;
+  std::vector<Cidr> cidrs;  // CidrBlock and the associated Ipv6CidrBlockAssociationSet blocks
+  Location where;
 };
 
 /// A managed prefix list, when the input carries one (describe-managed-prefix-lists).

@@ -40,11 +40,38 @@ const PrefixList* Snapshot::find_prefix_list(const std::string& id) const {
   return find_by_id(prefix_lists, index_.prefix_lists, index_.prefix_list, id);
 }
 
+const Subnet* Snapshot::find_subnet(const std::string& id) const {
+  return find_by_id(subnets, index_.subnets, index_.subnet, id);
+}
+
+const NetworkAcl* Snapshot::acl_associated_with(const std::string& subnet_id) const {
+  if (index_.acls == acls.size()) {
+    auto it = index_.acl_of_subnet.find(subnet_id);
+    if (it == index_.acl_of_subnet.end() || it->second >= acls.size()) return nullptr;
+    const NetworkAcl& a = acls[it->second];
+    if (std::find(a.subnet_ids.begin(), a.subnet_ids.end(), subnet_id) != a.subnet_ids.end()) return &a;
+  }
+  for (const NetworkAcl& a : acls)
+    if (std::find(a.subnet_ids.begin(), a.subnet_ids.end(), subnet_id) != a.subnet_ids.end()) return &a;
+  return nullptr;
+}
+
 void Snapshot::index() {
   index_ids(groups, index_.group);
   index_ids(acls, index_.acl);
   index_ids(prefix_lists, index_.prefix_list);
+  index_ids(subnets, index_.subnet);
+  index_.acl_of_subnet.clear();
+  for (std::size_t i = 0; i < acls.size(); ++i)
+    for (const std::string& s : acls[i].subnet_ids) index_.acl_of_subnet.emplace(s, static_cast<std::uint32_t>(i));
   index_.interfaces_of_group.clear();
+  index_.interfaces_of_subnet.clear();
+  index_.interface_subnets.clear();
+  for (std::size_t i = 0; i < interfaces.size(); ++i) {
+    auto& in_subnet = index_.interfaces_of_subnet[interfaces[i].subnet_id];
+    if (in_subnet.empty()) index_.interface_subnets.push_back(interfaces[i].subnet_id);
+    in_subnet.push_back(static_cast<std::uint32_t>(i));
+  }
   for (std::size_t i = 0; i < interfaces.size(); ++i)
     for (const std::string& gid : interfaces[i].group_ids) {
       auto& list = index_.interfaces_of_group[gid];
@@ -53,6 +80,7 @@ void Snapshot::index() {
   index_.groups = groups.size();
   index_.acls = acls.size();
   index_.prefix_lists = prefix_lists.size();
+  index_.subnets = subnets.size();
   index_.interfaces = interfaces.size();
 }
 
@@ -71,6 +99,27 @@ std::vector<const NetworkInterface*> Snapshot::interfaces_with_group(const std::
   }
   for (const auto& eni : interfaces)
     if (std::find(eni.group_ids.begin(), eni.group_ids.end(), group_id) != eni.group_ids.end()) out.push_back(&eni);
+  return out;
+}
+
+std::vector<const NetworkInterface*> Snapshot::interfaces_in_subnet(const std::string& subnet_id) const {
+  std::vector<const NetworkInterface*> out;
+  if (index_.interfaces == interfaces.size()) {
+    auto it = index_.interfaces_of_subnet.find(subnet_id);
+    if (it != index_.interfaces_of_subnet.end())
+      for (std::uint32_t i : it->second) out.push_back(&interfaces[i]);
+    return out;
+  }
+  for (const auto& eni : interfaces)
+    if (eni.subnet_id == subnet_id) out.push_back(&eni);
+  return out;
+}
+
+std::vector<std::string> Snapshot::interface_subnets() const {
+  if (index_.interfaces == interfaces.size()) return index_.interface_subnets;
+  std::vector<std::string> out;
+  for (const auto& eni : interfaces)
+    if (std::find(out.begin(), out.end(), eni.subnet_id) == out.end()) out.push_back(eni.subnet_id);
   return out;
 }
 

@@ -25,6 +25,7 @@ struct Snapshot {
   std::vector<NetworkAcl> acls;
   std::vector<NetworkInterface> interfaces;
   std::vector<PrefixList> prefix_lists;
+  std::vector<Subnet> subnets;        // from describe-subnets
   std::vector<StaleReference> stale;  // from describe-stale-security-groups
   /// What each referenced group and prefix list stands for (References::of after loading).
   References references;
@@ -37,19 +38,28 @@ struct Snapshot {
   const SecurityGroup* find_group(const std::string& id) const;
   const NetworkAcl* find_acl(const std::string& id) const;
   const PrefixList* find_prefix_list(const std::string& id) const;
+  const Subnet* find_subnet(const std::string& id) const;
+  /// The ACL whose Associations name the subnet, if a loaded one does.
+  const NetworkAcl* acl_associated_with(const std::string& subnet_id) const;
   /// Recomputes `references` in the given mode and the index (load_inputs does this; tests that
   /// build a snapshot by hand call it when they want references resolved).
   void resolve_references(ReferenceMode mode);
   /// Interfaces carrying the group, in input order.
   std::vector<const NetworkInterface*> interfaces_with_group(const std::string& group_id) const;
+  /// Interfaces in the subnet, in input order.
+  std::vector<const NetworkInterface*> interfaces_in_subnet(const std::string& subnet_id) const;
+  /// The subnets the interfaces name, each once, in order of first appearance.
+  std::vector<std::string> interface_subnets() const;
   /// Builds the id index of groups, ACLs, prefix lists and interfaces' groups.
   void index();
 
  private:
   struct Index {
     std::size_t groups = 0, acls = 0, prefix_lists = 0, interfaces = 0;  // sizes indexed
-    std::unordered_map<std::string, std::uint32_t> group, acl, prefix_list;
-    std::unordered_map<std::string, std::vector<std::uint32_t>> interfaces_of_group;
+    std::size_t subnets = 0;
+    std::unordered_map<std::string, std::uint32_t> group, acl, prefix_list, subnet, acl_of_subnet;
+    std::unordered_map<std::string, std::vector<std::uint32_t>> interfaces_of_group, interfaces_of_subnet;
+    std::vector<std::string> interface_subnets;
   };
   Index index_;
 };

@@ -48,8 +48,14 @@ struct Finding {
   /// Open references whose members the same services are open to beyond those addresses ("plus
   /// the members of sg-2": their addresses are not counted, as they are not known).
   std::vector<std::string> exposure_members;
-  std::string fix;  // one-line suggested fix
-  Location where;   // primary location (for SARIF)
+  // Both layers together (security groups and network ACLs, model/topology.h):
+  std::vector<std::string> interfaces;   // the interfaces the claim is about
+  std::optional<Packet> reply;           // the reply of `witness` that the finding is about
+  std::string ephemeral_ports;           // the client ports replies were judged at ("1024-65535")
+  std::vector<std::string> regions;      // the traffic of the claim, exactly, as readable regions
+  std::vector<std::string> assumptions;  // what the claim takes for given (e.g. no same-subnet peers)
+  std::string fix;                       // one-line suggested fix
+  Location where;                        // primary location (for SARIF)
   /// Open: the claim holds for every membership of referenced groups and prefix lists. Closed:
   /// it holds for the members the snapshot holds, and rests on the snapshot being complete.
   World world = World::Open;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/snapshot.h"
+#include "model/topology.h"
 #include "passes/finding.h"
 
 #include <span>
@@ -21,6 +22,8 @@ struct AnalysisOptions {
   /// given as a prefix length: a /16 for IPv4 (65,536 addresses) and a /32 for IPv6 by default.
   int large_exposure_v4_prefix = 16;
   int large_exposure_v6_prefix = 32;
+  /// Cross-layer passes: the client ports the replies of a stateless ACL go to.
+  EphemeralPorts ephemeral;
 };
 
 /// What one run of a pass looks at: the whole snapshot for context, and the one resource to

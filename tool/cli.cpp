@@ -34,10 +34,30 @@ void add_threads_option(CLI::App& cmd, unsigned& threads, const char* what) {
       ->default_str("0");
 }
 
+void add_ephemeral_option(CLI::App& cmd, EphemeralPorts& ports) {
+  cmd.add_option_function<std::string>(
+         "--ephemeral-ports",
+         [&ports](const std::string& text) {
+           std::string why;
+           ports = *parse_ephemeral_ports(text, &why);  // the check below has accepted it
+         },
+         "Client ports that replies through a stateless network ACL go to, LO-HI. AWS documents 1024-65535 for NAT "
+         "gateways, load balancers and Lambda, 32768-61000 for many Linux kernels, 49152-65535 for Windows; every "
+         "cross-layer claim names the range it used")
+      ->type_name("LO-HI")
+      ->default_str(ports.str())
+      ->check(
+          [](const std::string& text) {
+            std::string why;
+            return parse_ephemeral_ports(text, &why) ? std::string() : why;
+          },
+          "LO-HI");
+}
+
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files) {
   cmd.add_option("FILE", files,
                  "describe-* JSON files (security groups, security group rules, network ACLs, network "
-                 "interfaces, managed prefix lists), folders of them, or - for standard input")
+                 "interfaces, subnets, managed prefix lists), folders of them, or - for standard input")
       ->required();
 }
 

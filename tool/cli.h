@@ -3,6 +3,7 @@
 
 #include "model/references.h"
 #include "model/snapshot.h"
+#include "model/topology.h"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -28,6 +29,8 @@ enum class Format { Text, Json, Sarif };
 void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif);
 /// Adds `--threads N` (0: one per core; at most kMaxWorkerThreads), described as `what`.
 void add_threads_option(CLI::App& cmd, unsigned& threads, const char* what);
+/// --ephemeral-ports LO-HI: the client ports replies through a network ACL are judged at.
+void add_ephemeral_option(CLI::App& cmd, EphemeralPorts& ports);
 /// Adds the FILE... positional (files, folders or "-").
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files);
 /// Adds the global `--lenient` and `--quiet` flags and `--references open|resolve` (usable after any

@@ -101,8 +101,12 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
       "  sgopt analyze samples/web-sprawl.json samples/network-interfaces.json\n"
       "  sgopt analyze samples/nacl-shadowed.json --passes nacl-shadowing,overly-permissive\n"
       "  sgopt analyze exports/ --format sarif --out sgopt.sarif --fail-on high\n"
+      "  sgopt analyze samples/three-tier/ --passes return-path-blocked,dead-group-rule,effective-exposure\n"
       "Passes judge what the rules allow together (security groups: any rule; ACLs: first match), with an\n"
       "exact packet-set engine; every witness packet is re-checked by a plain reading of AWS's rules.\n"
+      "With describe-network-acls, -network-interfaces and -subnets loaded, the cross-layer passes judge\n"
+      "both layers together: a packet must cross the subnet's ACL (stateless: replies are judged too, at\n"
+      "--ephemeral-ports) and be allowed by the interface's groups.\n"
       "Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on bad input.");
   cli::add_inputs(*cmd, o->files);
   cmd->get_option("FILE")->required(false);
@@ -127,6 +131,7 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
                   "overly-permissive: the same for IPv6 (a /N worth of global unicast addresses)")
       ->default_str(std::to_string(o->analysis.large_exposure_v6_prefix))
       ->check(CLI::Range(0, 128));
+  cli::add_ephemeral_option(*cmd, o->analysis.ephemeral);
   cli::add_threads_option(*cmd, o->threads, "Worker threads");
   cmd->callback([&run, o] { run = [o] { return run_analyze(*o); }; });
 }

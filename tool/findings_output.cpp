@@ -73,6 +73,11 @@ nlohmann::json finding_json(const Finding& f) {
   j["causes"] = nlohmann::json::array();
   for (const auto& r : f.causes) j["causes"].push_back(cli::rule_json(r));
   if (f.witness) j["witness"] = cli::packet_json(*f.witness);
+  if (f.reply) j["reply"] = cli::packet_json(*f.reply);
+  if (!f.interfaces.empty()) j["interfaces"] = f.interfaces;
+  if (!f.ephemeral_ports.empty()) j["ephemeral_ports"] = f.ephemeral_ports;
+  if (!f.regions.empty()) j["regions"] = f.regions;
+  if (!f.assumptions.empty()) j["assumptions"] = f.assumptions;
   j["world"] = world_name(f.world);
   if (!f.exposure.empty())
     j["exposure"] = {
@@ -141,6 +146,11 @@ nlohmann::json findings_sarif(const std::vector<Finding>& findings, const Report
                          {"world", world_name(f.world)}};
     if (!f.controls.empty()) props["controls"] = f.controls;
     if (f.witness) props["witness"] = f.witness->str();
+    if (f.reply) props["reply"] = f.reply->str();
+    if (!f.interfaces.empty()) props["interfaces"] = f.interfaces;
+    if (!f.ephemeral_ports.empty()) props["ephemeral-ports"] = f.ephemeral_ports;
+    if (!f.regions.empty()) props["regions"] = f.regions;
+    if (!f.assumptions.empty()) props["assumptions"] = f.assumptions;
     if (!f.exposure.empty())
       props["exposure"] = {
           {"packets", f.exposure}, {"addresses", f.exposed_addresses}, {"plus_members_of", f.exposure_members}};
@@ -188,6 +198,12 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
     for (const auto& r : f.rules) rest += fmt::format("           rule:    {}\n", ref_line(r));
     for (const auto& r : f.causes) rest += fmt::format("           because: {}\n", ref_line(r));
     if (f.witness) rest += fmt::format("           witness: {}\n", f.witness->str());
+    if (f.reply) rest += fmt::format("           reply:   {}\n", f.reply->str());
+    for (const auto& r : f.regions) rest += fmt::format("           region:  {}\n", r);
+    if (!f.interfaces.empty()) rest += fmt::format("           on:      {}\n", fmt::join(f.interfaces, ", "));
+    if (!f.ephemeral_ports.empty())
+      rest += fmt::format("           ephemeral ports: {} (--ephemeral-ports)\n", f.ephemeral_ports);
+    for (const auto& a : f.assumptions) rest += fmt::format("           assumes: {}\n", a);
     if (!f.exposure.empty())
       rest += fmt::format("           exposed: {} packets (address x protocol/port) from {} addresses{}\n", f.exposure,
                           f.exposed_addresses,

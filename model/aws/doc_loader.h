@@ -54,6 +54,7 @@ class DocLoader : public json::Reader {
   void load_prefix_lists(const Json& list, const std::string& ptr);
   void load_prefix_list_entries(const Json& list, const std::string& ptr);
   void load_stale_groups(const Json& list, const std::string& ptr);
+  void load_subnets(const Json& list, const std::string& ptr);
 
  private:
   // Values shared by several kinds.
@@ -79,9 +80,10 @@ class DocLoader : public json::Reader {
   Snapshot& snap_;
   const Json* root_ = nullptr;  // the document being loaded
   const LoadOptions& options_;
-  std::unordered_map<std::string, std::size_t> group_index_, acl_index_, eni_index_, prefix_list_index_;
+  std::unordered_map<std::string, std::size_t> group_index_, acl_index_, eni_index_, prefix_list_index_,
+      subnet_index_;
   std::vector<std::size_t> touched_groups_;
-  std::size_t acl_start_ = 0, eni_start_ = 0, prefix_list_start_ = 0, warning_start_ = 0;
+  std::size_t acl_start_ = 0, eni_start_ = 0, prefix_list_start_ = 0, subnet_start_ = 0, warning_start_ = 0;
 };
 
 template <class T>

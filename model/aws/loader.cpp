@@ -39,9 +39,10 @@ constexpr DocumentKind kKinds[] = {
     {"PrefixLists", &DocLoader::load_prefix_lists},
     {"Entries", &DocLoader::load_prefix_list_entries},  // get-managed-prefix-list-entries
     {"StaleSecurityGroupSet", &DocLoader::load_stale_groups},
+    {"Subnets", &DocLoader::load_subnets},
 };
 constexpr const char* kKindList =
-    "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, PrefixLists, Entries "
+    "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, Subnets, PrefixLists, Entries "
     "(get-managed-prefix-list-entries) or StaleSecurityGroupSet";
 
 }  // namespace
@@ -52,9 +53,11 @@ DocLoader::DocLoader(Snapshot& snapshot, std::string_view text, const std::strin
   for (std::size_t i = 0; i < snap_.acls.size(); ++i) acl_index_.emplace(snap_.acls[i].id, i);
   for (std::size_t i = 0; i < snap_.interfaces.size(); ++i) eni_index_.emplace(snap_.interfaces[i].id, i);
   for (std::size_t i = 0; i < snap_.prefix_lists.size(); ++i) prefix_list_index_.emplace(snap_.prefix_lists[i].id, i);
+  for (std::size_t i = 0; i < snap_.subnets.size(); ++i) subnet_index_.emplace(snap_.subnets[i].id, i);
   acl_start_ = snap_.acls.size();
   eni_start_ = snap_.interfaces.size();
   prefix_list_start_ = snap_.prefix_lists.size();
+  subnet_start_ = snap_.subnets.size();
   warning_start_ = snap_.warnings.size();
 }
 
@@ -173,6 +176,7 @@ void DocLoader::resolve() {
   }
   for (std::size_t i = eni_start_; i < snap_.interfaces.size(); ++i) want(snap_.interfaces[i].where);
   for (std::size_t i = prefix_list_start_; i < snap_.prefix_lists.size(); ++i) want(snap_.prefix_lists[i].where);
+  for (std::size_t i = subnet_start_; i < snap_.subnets.size(); ++i) want(snap_.subnets[i].where);
   for (std::size_t i = warning_start_; i < snap_.warnings.size(); ++i) want(snap_.warnings[i].where);
   for (Location* l : named_places()) locations.push_back(l);
   resolve_lines(text(), locations);

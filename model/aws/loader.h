@@ -1,8 +1,8 @@
 // Readers for the JSON that AWS exports: describe-security-groups, describe-security-group-rules,
-// describe-network-acls, describe-network-interfaces, describe-managed-prefix-lists.
+// describe-network-acls, describe-network-interfaces, describe-subnets, describe-managed-prefix-lists.
 //
 // A document's kind is found by its top-level key (SecurityGroups, SecurityGroupRules,
-// NetworkAcls, NetworkInterfaces, PrefixLists); ResponseMetadata and NextToken are ignored, so
+// NetworkAcls, NetworkInterfaces, Subnets, PrefixLists); ResponseMetadata and NextToken are ignored, so
 // boto3 responses load as they are. Bad input throws one InputError naming the file, the JSON
 // pointer and the line; odd but legal input loads and adds a warning to Snapshot::warnings.
 //

@@ -50,6 +50,8 @@ void DocLoader::load_interfaces(const Json& list, const std::string& ptr) {
           std::string pp = child(child(np, prefix_list), j);
           n.prefixes.push_back(cidr(object_at((*prefixes)[j], pp, "a prefix object"), pp, key, family, nullptr));
         }
+    if (const Json* assoc = opt_object(o, np, "Association"))
+      n.public_ip = opt_text(*assoc, child(np, "Association"), "PublicIp");
     n.where = Location{file(), np, 0};
     n.raw_json = o.dump();
     add_unique(snap_.interfaces, eni_index_, std::move(n), "network interface");

@@ -108,7 +108,8 @@ TEST(PassRegistryTest, NamesAreUniqueAndFindable) {
     names.emplace_back(p->name());
   }
   EXPECT_EQ(names, (std::vector<std::string>{"redundant-rules", "redundant-on-interface", "nacl-shadowing",
-                                             "overly-permissive", "quota", "stale-reference"}));
+                                             "overly-permissive", "quota", "stale-reference", "return-path-blocked",
+                                             "dead-group-rule", "effective-exposure"}));
   EXPECT_EQ(find_pass("nope"), nullptr);
 }
 
@@ -124,7 +125,7 @@ TEST(PassRegistryTest, EveryPassDeclaresItsKindsWithMetadata) {
       EXPECT_EQ(std::string(k->help_uri).rfind("https://docs.aws.amazon.com/", 0), 0u) << k->id;
     }
   }
-  EXPECT_EQ(rule_ids.size(), 22u);
+  EXPECT_EQ(rule_ids.size(), 26u);
 }
 
 // Every finding the driver returns carries its pass's name and a kind that pass declares.

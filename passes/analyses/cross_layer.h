@@ -1,0 +1,33 @@
+// What the cross-layer passes share (return-path-blocked, dead-group-rule, effective-exposure,
+// acl-allows-what-no-group-uses): the interfaces behind an ACL grouped by what they carry, and
+// the texts of their claims.
+#pragma once
+
+#include "model/topology.h"
+#include "solver/packet_set.h"
+
+#include <string>
+#include <vector>
+
+namespace sgopt {
+
+/// Interfaces of one subnet that carry the same groups in the same order: their two layers are
+/// the same, so one computation and one finding speak for all of them.
+struct InterfaceProfile {
+  Placement place;  // of the first interface
+  std::vector<std::string> interfaces;
+};
+/// The profiles of the interfaces behind the ACL, in order of first appearance.
+std::vector<InterfaceProfile> profiles_behind(const Snapshot& snapshot, const NetworkAcl& acl);
+
+/// "eni-1" or "3 interfaces (eni-1, eni-2, eni-3)" (at most 5 named).
+std::string interfaces_text(const std::vector<std::string>& ids);
+/// The exact regions of a set as text, at most `max` of them (a last line counts the rest).
+std::vector<std::string> region_texts(const PacketSet& set, const PeerTable& peers, std::size_t max = 12);
+/// The port ranges of a set of tcp/udp packets ("1024-32767, 40000"); "no port" for other
+/// protocols.
+std::string port_ranges_text(const PacketSet& set);
+/// What a cross-layer claim assumes about the interfaces' placement.
+std::vector<std::string> placement_assumptions(const Placement& place);
+
+}  // namespace sgopt
