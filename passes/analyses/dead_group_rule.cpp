@@ -51,7 +51,11 @@ class DeadGroupRulePass final : public Pass {
         crossing.push_back(nacl_allowed_set(p.acl->entries(d)).unite(same_subnet_set(p)));
       PacketSet can_cross = PacketSet::unite_all(std::move(crossing));
       for (const SgRule& r : rules) {
-        PacketSet allowed = rule_set(r, peers, ctx.references);
+        // Address packets only: a rule is dead for a peer address whoever the members of open
+        // references are (an open reference's members may sit at any address, so it is never
+        // called dead; resolved, it is its members' addresses).
+        PacketSet full = rule_set(r, peers, ctx.references);
+        PacketSet allowed = full.kind_slice(kPeerIpv4).unite(full.kind_slice(kPeerIpv6));
         if (allowed.empty()) continue;
         PacketSet dead = allowed.subtract(can_cross);
         if (dead.empty()) continue;

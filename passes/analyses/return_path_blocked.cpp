@@ -39,7 +39,11 @@ class ReturnPathBlockedPass final : public Pass {
         EffectiveDirection e = effective_direction(place, d, eph, peers, ctx.references);
         if (e.dropped_replies.empty()) continue;
         Direction back = d == Direction::Ingress ? Direction::Egress : Direction::Ingress;
-        PacketSet affected = requests_answered_by(e.accepted, e.dropped_replies);
+        // Address packets only: what holds whoever the members of open references are (resolved
+        // references are their members' addresses).
+        PacketSet addressed = e.accepted.kind_slice(kPeerIpv4).unite(e.accepted.kind_slice(kPeerIpv6));
+        PacketSet affected = requests_answered_by(addressed, e.dropped_replies);
+        if (affected.empty()) continue;
         auto request = affected.witness(peers);
         if (!request) continue;
         // The witness client's dropped reply ports.
