@@ -17,11 +17,14 @@ std::vector<InterfaceProfile> profiles_behind(const Snapshot& snapshot, const Ne
   std::map<std::pair<std::string, std::vector<std::string>>, std::size_t> index;
   for (const NetworkInterface* eni : interfaces_behind(snapshot, acl)) {
     auto [it, added] = index.emplace(std::pair{eni->subnet_id, eni->group_ids}, out.size());
-    if (added) out.push_back(InterfaceProfile{place_interface(snapshot, *eni), {}});
+    if (added) out.push_back(InterfaceProfile{place_interface(snapshot, *eni), {}, {}});
     out[it->second].interfaces.push_back(eni->id);
+    out[it->second].enis.push_back(eni);
   }
   return out;
 }
+
+PacketSet address_packets(const PacketSet& set) { return set.kind_slice(kPeerIpv4).unite(set.kind_slice(kPeerIpv6)); }
 
 std::string interfaces_text(const std::vector<std::string>& ids) {
   if (ids.size() == 1) return ids.front();

@@ -16,10 +16,14 @@ namespace sgopt {
 struct InterfaceProfile {
   Placement place;  // of the first interface
   std::vector<std::string> interfaces;
+  std::vector<const NetworkInterface*> enis;  // the same interfaces
 };
 /// The profiles of the interfaces behind the ACL, in order of first appearance.
 std::vector<InterfaceProfile> profiles_behind(const Snapshot& snapshot, const NetworkAcl& acl);
 
+/// The packets of the set with no membership, of both families: what it holds whoever the members
+/// of open references are.
+PacketSet address_packets(const PacketSet& set);
 /// "eni-1" or "3 interfaces (eni-1, eni-2, eni-3)" (at most 5 named).
 std::string interfaces_text(const std::vector<std::string>& ids);
 /// The exact regions of a set as text, at most `max` of them (a last line counts the rest).

@@ -55,7 +55,7 @@ class DeadGroupRulePass final : public Pass {
         // references are (an open reference's members may sit at any address, so it is never
         // called dead; resolved, it is its members' addresses).
         PacketSet full = rule_set(r, peers, ctx.references);
-        PacketSet allowed = full.kind_slice(kPeerIpv4).unite(full.kind_slice(kPeerIpv6));
+        PacketSet allowed = address_packets(full);
         if (allowed.empty()) continue;
         PacketSet dead = allowed.subtract(can_cross);
         if (dead.empty()) continue;

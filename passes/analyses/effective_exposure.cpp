@@ -35,13 +35,11 @@ class EffectiveExposurePass final : public Pass {
       EffectiveDirection e =
           effective_direction(place, Direction::Ingress, ctx.options.ephemeral, peers, ctx.references);
       // Address packets only: what is accepted whoever the members of referenced groups are.
-      PacketSet exposed = e.accepted.kind_slice(kPeerIpv4).unite(e.accepted.kind_slice(kPeerIpv6)).intersect(internet);
+      PacketSet exposed = address_packets(e.accepted).intersect(internet);
       if (exposed.empty()) continue;
       // Every interface of the profile is one finding, so that each names its own public IP.
-      for (const std::string& id : prof.interfaces) {
-        const NetworkInterface* eni = nullptr;
-        for (const NetworkInterface* x : ctx.snapshot.interfaces_in_subnet(place.eni->subnet_id))
-          if (x->id == id) eni = x;
+      for (const NetworkInterface* eni : prof.enis) {
+        const std::string& id = eni->id;
         Finding f = finding_of(kExposure);
         f.resource_id = acl.id;
         f.direction = Direction::Ingress;
@@ -56,7 +54,7 @@ class EffectiveExposurePass final : public Pass {
         if (v.rule) f.causes.push_back(sg_rule_ref(v.group->id, Direction::Ingress, *v.rule));
         if (v.acl_request.entry) f.causes.push_back(nacl_entry_ref(acl.id, *v.acl_request.entry));
         require_confirmed(v.accepted(), f);
-        std::string reach = eni && !eni->public_ip.empty()
+        std::string reach = !eni->public_ip.empty()
                                 ? fmt::format("public IP {}", eni->public_ip)
                                 : std::string(
                                       "no public IP: reachable from the internet only through other paths "
@@ -65,7 +63,7 @@ class EffectiveExposurePass final : public Pass {
                                 fmt::join(place.eni->group_ids, ", "),
                                 f.regions.size() == 1 ? f.regions.front() : "the regions listed");
         f.fix = "check that each service listed is meant to be public";
-        f.where = eni ? eni->where : acl.where;
+        f.where = eni->where;
         out.push_back(std::move(f));
       }
     }

@@ -41,7 +41,7 @@ class ReturnPathBlockedPass final : public Pass {
         Direction back = d == Direction::Ingress ? Direction::Egress : Direction::Ingress;
         // Address packets only: what holds whoever the members of open references are (resolved
         // references are their members' addresses).
-        PacketSet addressed = e.accepted.kind_slice(kPeerIpv4).unite(e.accepted.kind_slice(kPeerIpv6));
+        PacketSet addressed = address_packets(e.accepted);
         PacketSet affected = requests_answered_by(addressed, e.dropped_replies);
         if (affected.empty()) continue;
         auto request = affected.witness(peers);
