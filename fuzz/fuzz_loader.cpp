@@ -68,7 +68,7 @@ RuleKey rule_key(const SgRule& r) {
   MatchBox m = sg_rule_match(r);
   return {m.proto_lo,          m.proto_hi,       m.port_lo,       m.port_hi,  static_cast<int>(r.peer.type),
           r.peer.cidr.family,  r.peer.cidr.addr, r.peer.cidr.len, r.peer.ref, r.peer.user_id,
-          r.source.description};
+          r.source.description.str()};
 }
 
 std::multiset<RuleKey> rule_keys(const std::vector<SgRule>& rules) {
