@@ -1,7 +1,9 @@
 // `query`: one packet decided twice, by the Z3 encoding and by the reference evaluator.
 #include "passes/query/decide.h"
 
+#include "model/protocol.h"
 #include "model/rule_text.h"
+#include "solver/effective.h"
 #include "solver/encoding.h"
 
 #include <fmt/format.h>
@@ -23,12 +25,13 @@ const char* decision_name(Decision d) {
 
 namespace {
 
-[[noreturn]] void disagreement(const std::string& what) {
+[[noreturn]] void disagreement(const std::string& what, const char* engine = "the Z3 encoding") {
   throw std::logic_error(
-      fmt::format("internal check failed: the Z3 encoding and the reference evaluator disagree on {}; please report "
-                  "this with the input files",
-                  what));
+      fmt::format("internal check failed: {} and the reference evaluator disagree on {}; please report this with "
+                  "the input files",
+                  engine, what));
 }
+constexpr const char* kEffectiveSets = "the exact effective sets";
 
 // The rules of the groups that match the packet, each checked by both engines.
 std::vector<MatchedRule> matching_rules(const std::vector<const SecurityGroup*>& groups, Direction d, const Packet& p,
@@ -115,6 +118,92 @@ PacketDecision decide_acl(const Snapshot& s, const PacketQuery& q) {
 
 PacketDecision decide_packet(const Snapshot& snapshot, const PacketQuery& query) {
   return query.acl.empty() ? decide_groups(snapshot, query) : decide_acl(snapshot, query);
+}
+
+const char* verdict_name(InterfaceDecision::Verdict v) {
+  using V = InterfaceDecision::Verdict;
+  switch (v) {
+    case V::Answered: return "answered";
+    case V::RepliesPartlyDropped: return "replies-partly-dropped";
+    case V::RepliesDropped: return "replies-dropped";
+    case V::Denied: return "denied";
+    case V::Unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// The reply's fate at each client port, runs of ports with the same deciding entry merged.
+std::vector<ReplyPorts> reply_ports(const std::vector<NaclEntry>& back, const Packet& request, int lo, int hi) {
+  std::vector<ReplyPorts> out;
+  if (!is_port_protocol(request.protocol)) lo = hi = 0;
+  for (int port = lo; port <= hi; ++port) {
+    NaclDecision d = nacl_decide(back, *reply_packet(request, port));
+    if (!out.empty() && out.back().acl.entry == d.entry && out.back().hi == port - 1)
+      out.back().hi = port;
+    else
+      out.push_back({port, port, d});
+  }
+  return out;
+}
+
+InterfaceDecision::Verdict verdict_of(const InterfaceDecision& d) {
+  using V = InterfaceDecision::Verdict;
+  bool acl_denies = d.acl_known() && !d.acl_allows();
+  bool groups_deny = d.groups.decision == Decision::Deny && d.place.missing_groups.empty();
+  if (acl_denies || groups_deny) return V::Denied;
+  if (!d.acl_known() || d.groups.decision != Decision::Allow) return V::Unknown;
+  if (!d.reply_checked) return V::Answered;
+  auto dropped = [](const ReplyPorts& r) { return !r.acl.allow; };
+  if (std::none_of(d.replies.begin(), d.replies.end(), dropped)) return V::Answered;
+  return std::all_of(d.replies.begin(), d.replies.end(), dropped) ? V::RepliesDropped : V::RepliesPartlyDropped;
+}
+
+}  // namespace
+
+InterfaceDecision decide_on_interface(const Snapshot& snapshot, const std::string& interface_id, Direction direction,
+                                      const Packet& packet, EphemeralPorts ephemeral, std::optional<int> client_port) {
+  auto eni = std::find_if(snapshot.interfaces.begin(), snapshot.interfaces.end(),
+                          [&](const NetworkInterface& i) { return i.id == interface_id; });
+  if (eni == snapshot.interfaces.end())
+    throw std::invalid_argument(
+        fmt::format("--interface: no network interface '{}' in the input (load its describe-network-interfaces output)",
+                    interface_id));
+  InterfaceDecision d;
+  d.place = place_interface(snapshot, *eni);
+  d.direction = direction;
+  d.packet = packet;
+  d.ephemeral = client_port ? EphemeralPorts{*client_port, *client_port} : ephemeral;
+  d.client_port = client_port;
+  d.same_subnet = d.place.same_subnet(packet.family, packet.addr);
+  Direction back = direction == Direction::Ingress ? Direction::Egress : Direction::Ingress;
+  if (!d.same_subnet && d.place.acl) {
+    d.acl = nacl_decide(d.place.acl->entries(direction), packet);
+    if (!is_icmp_protocol(packet.protocol)) {
+      d.reply_checked = true;
+      d.replies = reply_ports(d.place.acl->entries(back), packet, d.ephemeral.lo, d.ephemeral.hi);
+    }
+  }
+  PacketQuery q{{}, "", direction, packet};
+  for (const SecurityGroup* g : d.place.groups) q.groups.push_back(g->id);
+  d.groups = decide_packet(snapshot, q);
+  d.verdict = verdict_of(d);
+
+  // The same request through the exact sets: accepted and each reply's fate must agree.
+  if (d.place.acl && !packet.member) {
+    PeerTable peers;
+    EffectiveDirection e = effective_direction(d.place, direction, d.ephemeral, peers, &snapshot.references);
+    bool accepted = d.acl_allows() && d.groups.decision == Decision::Allow;
+    if (e.accepted.contains(packet, peers) != accepted)
+      disagreement(fmt::format("whether {} accepts {}", interface_id, packet.str()), kEffectiveSets);
+    for (const ReplyPorts& r : d.replies)
+      for (int port : {r.lo, r.hi})
+        if (e.acl_back.contains(*reply_packet(packet, port), peers) != r.acl.allow)
+          disagreement(fmt::format("the reply of {} to port {} at {}", packet.str(), port, interface_id),
+                       kEffectiveSets);
+  }
+  return d;
 }
 
 }  // namespace sgopt

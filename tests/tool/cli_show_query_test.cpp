@@ -2,6 +2,7 @@
 // of the sample JSON and against the reference evaluator.
 #include "model/aws/loader.h"
 #include "model/packet.h"
+#include "model/topology.h"
 #include "tests/tool/run_cli.h"
 
 #include <gtest/gtest.h>
@@ -206,6 +207,81 @@ TEST(CliQueryTest, UsageErrorsExitTwo) {
   for (const auto& args : bad) {
     auto r = run_sgopt(args);
     EXPECT_EQ(r.status, 2) << args[4] << " " << r.out;
+    EXPECT_FALSE(r.err.empty());
+  }
+}
+
+// Both layers at an interface: the JSON's layers and replies against the reference evaluator.
+TEST(CliQueryTest, InterfaceQueryExplainsBothLayersAndTheReply) {
+  std::string f = sample("three-tier.json");
+  Snapshot s = load_inputs({f});
+  Placement place = place_interface(s, s.interfaces.at(0));  // eni-0web
+  ASSERT_EQ(place.eni->id, "eni-0web");
+  struct Case {
+    std::string peer;
+    int port;
+    std::vector<std::string> extra;
+    int status;
+    const char* verdict;
+  };
+  const std::vector<Case> cases = {
+      {"203.0.113.9", 443, {}, 1, "replies-partly-dropped"},
+      {"203.0.113.9", 443, {"--ephemeral-ports", "32768-61000"}, 1, "replies-dropped"},
+      {"203.0.113.9", 443, {"--client-port", "2000"}, 0, "answered"},
+      {"203.0.113.9", 22, {}, 1, "denied"},
+      {"10.0.1.99", 443, {}, 0, "answered"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args{"query",   f,      "--interface", "eni-0web",
+                                  "--proto", "tcp",  "--port",      std::to_string(c.port),
+                                  "--peer",  c.peer, "--format",    "json"};
+    args.insert(args.end(), c.extra.begin(), c.extra.end());
+    auto r = run_sgopt(args);
+    ASSERT_EQ(r.status, c.status) << c.peer << " " << c.port << r.err << r.out;
+    json out = json::parse(r.out);
+    EXPECT_EQ(out["verdict"], c.verdict) << r.out;
+    Packet p;
+    p.addr = *parse_address(c.peer, &p.family);
+    p.protocol = 6;
+    p.port_key = c.port;
+    FlowVerdict v = evaluate_flow(place, Direction::Ingress, p, 1024);
+    EXPECT_EQ(out["acl"]["same_subnet"], v.same_subnet);
+    if (!v.same_subnet) {
+      EXPECT_EQ(out["acl"]["decision"], v.acl_request.allow ? "allow" : "deny");
+      EXPECT_EQ(out["acl"]["entry"]["rule_number"], v.acl_request.entry->rule_number);
+    }
+    EXPECT_EQ(out["groups"]["decision"], v.rule ? "allow" : "deny");
+    for (const auto& reply : out["reply"]["by_client_port"])
+      for (int port : {reply["ports"][0].get<int>(), reply["ports"][1].get<int>()})
+        EXPECT_EQ(reply["decision"],
+                  evaluate_flow(place, Direction::Ingress, p, port).acl_reply.allow ? "allow" : "deny")
+            << port;
+  }
+  auto text =
+      run_sgopt({"query", f, "--interface", "eni-0web", "--proto", "tcp", "--port", "443", "--peer", "203.0.113.9"});
+  EXPECT_EQ(text.status, 1);
+  for (const char* want : {"ACCEPTED, but the network ACL drops the replies to some client ports", "1024-32767",
+                           "32768-65535", "public IP 198.51.100.20", "/NetworkAcls/0/Entries/2", "stateful"})
+    EXPECT_NE(text.out.find(want), std::string::npos) << want << "\n" << text.out;
+  // Without the ACLs the answer is unknown (exit 3), never an allow.
+  json doc = json::parse(read_text(f));
+  doc.erase("NetworkAcls");
+  std::string no_acls = temp_dir() + "/no-acls.json";
+  write_text(no_acls, doc.dump());
+  auto unknown = run_sgopt(
+      {"query", no_acls, "--interface", "eni-0web", "--proto", "tcp", "--port", "443", "--peer", "203.0.113.9"});
+  EXPECT_EQ(unknown.status, 3) << unknown.out << unknown.err;
+  EXPECT_NE(unknown.out.find("UNKNOWN"), std::string::npos);
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"query", f, "--interface", "eni-nope", "--proto", "tcp", "--port", "1", "--peer",
+                                 "1.2.3.4"},
+        {"query", f, "--interface", "eni-0web", "--group", "sg-0web", "--proto", "tcp", "--port", "1", "--peer",
+         "1.2.3.4"},
+        {"query", f, "--group", "sg-0web", "--client-port", "5", "--proto", "tcp", "--port", "1", "--peer", "1.2.3.4"},
+        {"query", f, "--interface", "eni-0web", "--ephemeral-ports", "9-1", "--proto", "tcp", "--port", "1", "--peer",
+         "1.2.3.4"}}) {
+    auto r = run_sgopt(bad);
+    EXPECT_EQ(r.status, 2) << bad[3] << r.out;
     EXPECT_FALSE(r.err.empty());
   }
 }

@@ -80,6 +80,16 @@ TEST_F(JsonSchemaTest, QueryOutputValidates) {
   o.run({"query", acl, "--acl", "acl-0a1b2c3d4e5f60001", "--proto", "tcp", "--port", "22", "--peer", "10.0.0.1",
          "--format", "json"});
   o.run({"query", acl, "--acl", "acl-0a1b2c3d4e5f60001", "--proto", "50", "--peer", "192.0.2.1", "--format", "json"});
+  const std::string tiers = sample("three-tier.json");
+  o.run({"query", tiers, "--interface", "eni-0web", "--proto", "tcp", "--port", "443", "--peer", "203.0.113.9",
+         "--format", "json"},
+        {1});
+  o.run({"query", tiers, "--interface", "eni-0app", "--egress", "--proto", "tcp", "--port", "5432", "--peer",
+         "10.0.3.10", "--client-port", "40000", "--format", "json"},
+        {0, 1});
+  o.run({"query", tiers, "--interface", "eni-0db", "--proto", "icmp", "--icmp-type", "8", "--peer", "10.0.3.7",
+         "--format", "json"},
+        {0, 1});
   EXPECT_TRUE(testing::schema_valid("query.schema.json", o.files()));
 }
 
