@@ -1,5 +1,6 @@
 // The pass registry and the parallel driver that runs analyses over a snapshot.
 #include "model/progress.h"
+#include "model/topology.h"
 #include "passes/pass.h"
 #include "passes/workers.h"
 
@@ -73,28 +74,42 @@ void run_passes(const AnalysisContext& ctx, const std::vector<const Pass*>& pass
 // changing what is claimed; a message names its direction wherever the direction matters, and a
 // claim about the whole group, such as the default group allowing traffic, may take its witness
 // from either direction), or when the direction agrees and they are about the same rule (its first).
+// Cross-layer claims are about interfaces too: the same entry dropping the replies of two sets of
+// interfaces makes two claims.
 bool same_claim(const Finding& a, const Finding& b) {
-  if (a.pass != b.pass || a.kind != b.kind) return false;
+  if (a.pass != b.pass || a.kind != b.kind || a.interfaces != b.interfaces) return false;
   if (a.message == b.message) return true;
   return a.direction == b.direction && !a.rules.empty() && !b.rules.empty() &&
          a.rules.front().where.json_pointer == b.rules.front().where.json_pointer &&
          a.rules.front().text == b.rules.front().text;
 }
 
+// True when one of the group's rules names a resolved reference.
+bool names_resolved(const Snapshot& s, const SecurityGroup& g) {
+  for (Direction d : {Direction::Ingress, Direction::Egress})
+    for (const SgRule& r : g.rules(d))
+      if (s.references.resolved(r.peer)) return true;
+  return false;
+}
+
 // True when a resolved reference can change what the passes see of the group: its own rules, or
 // those of a group that shares an interface with it, name one.
 bool involves_resolved(const Snapshot& s, const SecurityGroup& g) {
-  auto names_resolved = [&](const SecurityGroup& x) {
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (const SgRule& r : x.rules(d))
-        if (s.references.resolved(r.peer)) return true;
-    return false;
-  };
-  if (names_resolved(g)) return true;
+  if (names_resolved(s, g)) return true;
   for (const NetworkInterface* eni : s.interfaces_with_group(g.id))
     for (const auto& gid : eni->group_ids)
       if (const SecurityGroup* other = gid == g.id ? nullptr : s.find_group(gid))
-        if (names_resolved(*other)) return true;
+        if (names_resolved(s, *other)) return true;
+  return false;
+}
+
+// True when a resolved reference can change what the cross-layer passes see behind the ACL: a
+// group of an interface in one of its subnets names one.
+bool involves_resolved(const Snapshot& s, const NetworkAcl& acl) {
+  for (const NetworkInterface* eni : interfaces_behind(s, acl))
+    for (const auto& gid : eni->group_ids)
+      if (const SecurityGroup* g = s.find_group(gid))
+        if (names_resolved(s, *g)) return true;
   return false;
 }
 
@@ -122,7 +137,8 @@ std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<co
     ctx.references = &open;
     run_passes(ctx, passes, slots[i]);
     work_progress().step();
-    if (!any_closed || !ctx.group || !involves_resolved(snapshot, *ctx.group)) return;
+    if (!any_closed || !(ctx.group ? involves_resolved(snapshot, *ctx.group) : involves_resolved(snapshot, *ctx.acl)))
+      return;
     ctx.references = &snapshot.references;
     ctx.world = World::Closed;
     std::vector<Finding> closed;

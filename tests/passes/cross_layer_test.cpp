@@ -20,9 +20,18 @@ std::vector<Finding> run(const Snapshot& s, const char* pass) {
 
 Snapshot three_tier() { return load_inputs({SGOPT_SOURCE_DIR "/samples/three-tier.json"}); }
 
+const NetworkInterface& eni(const Snapshot& s, const char* id) {
+  return *std::find_if(s.interfaces.begin(), s.interfaces.end(), [&](const NetworkInterface& e) { return e.id == id; });
+}
+
+std::vector<Finding> only(std::vector<Finding> fs, Direction d) {
+  std::erase_if(fs, [&](const Finding& f) { return f.direction != d; });
+  return fs;
+}
+
 TEST(CrossLayerTest, ReturnPathBlockedForPartOfTheEphemeralRange) {
   Snapshot s = three_tier();
-  auto fs = run(s, "return-path-blocked");
+  auto fs = only(run(s, "return-path-blocked"), Direction::Ingress);
   ASSERT_EQ(fs.size(), 1u);
   const Finding& f = fs[0];
   EXPECT_EQ(f.resource_id, "acl-0web");
@@ -39,19 +48,42 @@ TEST(CrossLayerTest, ReturnPathBlockedForPartOfTheEphemeralRange) {
   // With Linux's 32768-61000 every reply is dropped: medium.
   AnalysisOptions linux_clients;
   linux_clients.ephemeral = {32768, 61000};
-  auto wholly = run_analyses(s, {find_pass("return-path-blocked")}, linux_clients, 1);
+  auto wholly = only(run_analyses(s, {find_pass("return-path-blocked")}, linux_clients, 1), Direction::Ingress);
   ASSERT_EQ(wholly.size(), 1u);
   EXPECT_EQ(wholly[0].severity, Severity::Medium);
   EXPECT_EQ(wholly[0].ephemeral_ports, "32768-61000");
   // Clients at 1024-32767 only: every reply passes, no finding.
   AnalysisOptions low_clients;
   low_clients.ephemeral = {1024, 32767};
-  EXPECT_TRUE(run_analyses(s, {find_pass("return-path-blocked")}, low_clients, 1).empty());
+  EXPECT_TRUE(only(run_analyses(s, {find_pass("return-path-blocked")}, low_clients, 1), Direction::Ingress).empty());
 
   // Opening the egress ephemeral range fixes it.
   for (NaclEntry& e : s.acls[0].egress)
     if (e.rule_number == 100) e.port_range = PortRange{1024, 65535};
-  EXPECT_TRUE(run(s, "return-path-blocked").empty());
+  EXPECT_TRUE(only(run(s, "return-path-blocked"), Direction::Ingress).empty());
+}
+
+// The web tier calls the app tier on 8080 through a group reference; the web subnet's ACL lets
+// no reply back in. Found because the reference resolves to the app interface's address (closed
+// world), and not claimed when references are left open.
+TEST(CrossLayerTest, ReturnPathBlockedThroughAResolvedReference) {
+  Snapshot s = three_tier();
+  auto fs = only(run(s, "return-path-blocked"), Direction::Egress);
+  ASSERT_EQ(fs.size(), 1u);
+  const Finding& f = fs[0];
+  EXPECT_EQ(f.resource_id, "acl-0web");
+  EXPECT_EQ(f.world, World::Closed);
+  EXPECT_EQ(f.severity, Severity::Medium);  // every reply
+  ASSERT_TRUE(f.witness && f.reply);
+  EXPECT_EQ(f.witness->str(), "tcp 10.0.2.10 port 8080");
+  Placement web = place_interface(s, eni(s, "eni-0web"));
+  for (int port : {1024, 40000, 65535}) {
+    FlowVerdict v = evaluate_flow(web, Direction::Egress, *f.witness, port, &s.references);
+    EXPECT_TRUE(v.accepted());
+    EXPECT_FALSE(v.reply_passes()) << port;
+  }
+  s.resolve_references(ReferenceMode::Open);
+  EXPECT_TRUE(only(run(s, "return-path-blocked"), Direction::Egress).empty());
 }
 
 TEST(CrossLayerTest, DeadRulesAndTheirDeadParts) {
