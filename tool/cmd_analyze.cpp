@@ -101,7 +101,7 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
       "  sgopt analyze samples/web-sprawl.json samples/network-interfaces.json\n"
       "  sgopt analyze samples/nacl-shadowed.json --passes nacl-shadowing,overly-permissive\n"
       "  sgopt analyze exports/ --format sarif --out sgopt.sarif --fail-on high\n"
-      "  sgopt analyze samples/three-tier/ --passes return-path-blocked,dead-group-rule,effective-exposure\n"
+      "  sgopt analyze samples/three-tier.json --passes return-path-blocked,dead-group-rule,effective-exposure\n"
       "Passes judge what the rules allow together (security groups: any rule; ACLs: first match), with an\n"
       "exact packet-set engine; every witness packet is re-checked by a plain reading of AWS's rules.\n"
       "With describe-network-acls, -network-interfaces and -subnets loaded, the cross-layer passes judge\n"

@@ -43,7 +43,10 @@ const char* security_severity(Severity s) {
 
 std::string ref_line(const RuleRef& r) {
   std::string head = r.rule_number > 0
-                         ? fmt::format("entry {}", r.rule_number)
+                         ? fmt::format("{} {} entry {}", r.resource_id, direction_name(r.direction),
+                                       r.rule_number == kNaclDefaultDenyV4 || r.rule_number == kNaclDefaultDenyV6
+                                           ? std::string("*")
+                                           : std::to_string(r.rule_number))
                          : fmt::format("{} permission {} peer {}", r.resource_id, r.permission_index, r.peer);
   std::string where = r.where.json_pointer.empty() ? "" : fmt::format("  ({})", r.where.str());
   return fmt::format("{}: {}{}", head, r.text, where);

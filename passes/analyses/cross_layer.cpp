@@ -2,7 +2,9 @@
 #include "passes/analyses/cross_layer.h"
 
 #include "model/protocol.h"
+#include "solver/effective.h"
 #include "solver/regions.h"
+#include "solver/rule_sets.h"
 
 #include <fmt/format.h>
 
@@ -33,10 +35,13 @@ std::string interfaces_text(const std::vector<std::string>& ids) {
   return fmt::format("{} interfaces ({}{})", ids.size(), fmt::join(shown, ", "), ids.size() > 5 ? ", ..." : "");
 }
 
-std::vector<std::string> region_texts(const PacketSet& set, const PeerTable& peers, std::size_t max) {
+std::vector<std::string> region_texts(const PacketSet& set, Direction d, std::size_t max) {
+  const PeerTable peers;  // no reference interned: address packets read as plain addresses
   std::vector<std::string> out;
   auto regions = regions_of(set);
-  for (std::size_t i = 0; i < regions.size() && i < max; ++i) out.push_back(region_text(regions[i], peers));
+  for (std::size_t i = 0; i < regions.size() && i < max; ++i)
+    out.push_back(fmt::format("{} {} {}", region_traffic_text(regions[i]), d == Direction::Egress ? "to" : "from",
+                              fmt::join(region_peer_texts(regions[i], peers), ", ")));
   if (regions.size() > max) out.push_back(fmt::format("... and {} more regions", regions.size() - max));
   return out;
 }
@@ -59,6 +64,42 @@ std::string port_ranges_text(const PacketSet& set) {
   std::vector<std::string> parts;
   for (auto [lo, hi] : merged) parts.push_back(lo == hi ? fmt::format("{}", lo) : fmt::format("{}-{}", lo, hi));
   return fmt::format("{}", fmt::join(parts, ", "));
+}
+
+namespace {
+
+// What the groups' rules allow some address, whoever the members of open references are.
+PacketSet usable(const Placement& place, Direction d, PeerTable& peers, const References* refs) {
+  std::vector<Box> boxes;
+  for (const SecurityGroup* g : place.groups)
+    for (const SgRule& r : g->rules(d))
+      for (const Box& b : rule_boxes(r, peers, refs)) boxes.push_back(as_address_box(b));
+  return PacketSet::from_boxes(boxes);
+}
+
+// Every ICMP and ICMPv6 packet.
+PacketSet icmp_packets() {
+  std::vector<Box> boxes;
+  for (Family f : {Family::V4, Family::V6})
+    for (int p : {kIcmp, kIcmpv6}) boxes.push_back(address_box(f, 0, max_address(f), p, p));
+  return PacketSet::from_boxes(boxes);
+}
+
+}  // namespace
+
+PacketSet acl_unused(const NetworkAcl& acl, const std::vector<InterfaceProfile>& profiles, Direction d,
+                     EphemeralPorts ephemeral, PeerTable& peers, const References* refs) {
+  PacketSet allowed = address_packets(nacl_allowed_set(acl.entries(d))).subtract(icmp_packets());
+  if (allowed.empty()) return allowed;
+  Direction back = d == Direction::Ingress ? Direction::Egress : Direction::Ingress;
+  std::vector<PacketSet> used;
+  for (const InterfaceProfile& prof : profiles) {
+    const Placement& place = prof.place;
+    PacketSet crossing_back = nacl_allowed_set(acl.entries(back)).unite(same_subnet_set(place));
+    used.push_back(usable(place, d, peers, refs));
+    used.push_back(replies_of(usable(place, back, peers, refs).intersect(crossing_back), ephemeral));
+  }
+  return allowed.subtract(PacketSet::unite_all(std::move(used)));
 }
 
 std::vector<std::string> placement_assumptions(const Placement& place) {

@@ -67,7 +67,7 @@ class DeadGroupRulePass final : public Pass {
         f.interfaces = ids;
         f.rules.push_back(sg_rule_ref(g.id, d, r));
         f.witness = dead.witness(peers);
-        f.regions = region_texts(dead, peers);
+        f.regions = region_texts(dead, d);
         for (const Placement& p : places)
           for (const auto& a : placement_assumptions(p))
             if (std::find(f.assumptions.begin(), f.assumptions.end(), a) == f.assumptions.end())

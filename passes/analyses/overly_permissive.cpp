@@ -9,8 +9,11 @@
 #include "model/packet.h"
 #include "model/protocol.h"
 #include "model/rule_text.h"
+#include "model/topology.h"
+#include "passes/analyses/cross_layer.h"
 #include "passes/pass.h"
 #include "solver/coverage.h"
+#include "solver/effective.h"
 #include "solver/rule_sets.h"
 
 #include <fmt/format.h>
@@ -195,6 +198,9 @@ struct Subject {
   std::function<std::vector<std::string>(const PacketSet&)> members_for = [](const PacketSet&) {
     return std::vector<std::string>{};
   };
+  /// Lowers a finding whose exposure the network ACLs in front of every interface carrying the
+  /// group keep out (none when the ACL layer is not known for all of them).
+  std::function<void(Finding&, const PacketSet&)> protect;
   Location where;
 };
 
@@ -212,7 +218,59 @@ Finding exposure_finding(const Subject& subj, const FindingKind& kind, Severity 
   f.message = std::move(message);
   f.fix = std::move(fix);
   f.where = f.rules.empty() ? subj.where : f.rules.front().where;
+  if (subj.protect) subj.protect(f, exposure);
   return f;
+}
+
+// The group's internet exposures as the ACL layer sees them: when the group is on interfaces and
+// each sits behind a loaded ACL whose ingress lets none of the exposure's internet packets through
+// (and none comes from inside its own subnet), the finding is lowered to low, says which entries
+// stop it, and rests on the placement. A finding the ACLs let through even in part stays as it is.
+std::function<void(Finding&, const PacketSet&)> acl_protection(const Snapshot& s, const SecurityGroup& g) {
+  auto enis = s.interfaces_with_group(g.id);
+  if (enis.empty() || s.acls.empty()) return {};
+  std::vector<Placement> places;
+  std::vector<std::string> ids;
+  for (const NetworkInterface* eni : enis) {
+    places.push_back(place_interface(s, *eni));
+    if (!places.back().acl) return {};
+    ids.push_back(eni->id);
+  }
+  return [places = std::move(places), ids = std::move(ids)](Finding& f, const PacketSet& exposure) {
+    const PacketSet reach = exposure.intersect(public_region(Family::V4).unite(public_region(Family::V6)));
+    if (reach.empty()) return;
+    for (const Placement& p : places)
+      if (reach.intersects(nacl_allowed_set(p.acl->ingress).unite(same_subnet_set(p)))) return;
+    // The entries that stop it, and a packet of it that every ACL is seen to deny.
+    const PeerTable peers;
+    auto w = reach.witness(peers);
+    bool confirmed = w.has_value();
+    std::vector<std::string> acls, entries;
+    for (const Placement& p : places) {
+      confirmed = confirmed && !p.same_subnet(w->family, w->addr) && !nacl_decide(p.acl->ingress, *w).allow;
+      if (std::find(acls.begin(), acls.end(), p.acl->id) != acls.end()) continue;
+      acls.push_back(p.acl->id);
+      auto decided = nacl_decided_sets(p.acl->ingress);
+      for (std::size_t i = 0; i < p.acl->ingress.size(); ++i) {
+        const NaclEntry& e = p.acl->ingress[i];
+        if (e.allow || !decided[i].intersects(reach)) continue;
+        f.causes.push_back(nacl_entry_ref(p.acl->id, e));
+        entries.push_back(fmt::format("{} entry {}", p.acl->id, e.is_default_deny() ? std::string("*")
+                                                                                     : std::to_string(e.rule_number)));
+      }
+      for (const auto& a : placement_assumptions(p))
+        if (std::find(f.assumptions.begin(), f.assumptions.end(), a) == f.assumptions.end()) f.assumptions.push_back(a);
+    }
+    Finding check = f;
+    check.witness = w;
+    require_confirmed(confirmed, check);
+    if (f.severity > Severity::Low) f.severity = Severity::Low;
+    f.interfaces = ids;
+    f.message += fmt::format(
+        "; lowered to {}: the network ACL of every interface carrying the group ({}) denies it from the internet "
+        "({})",
+        severity_name(f.severity), interfaces_text(ids), fmt::join(entries, ", "));
+  };
 }
 
 // Witness of an "open to every address" claim: a public address, checked with the reference
@@ -399,14 +457,17 @@ Subject sg_subject(const SecurityGroup& g, Direction d, const References* refs) 
   return s;
 }
 
-void run_group(const SecurityGroup& g, const AnalysisOptions& opt, const References* refs, std::vector<Finding>& out) {
+void run_group(const Snapshot& snapshot, const SecurityGroup& g, const AnalysisOptions& opt, const References* refs,
+               std::vector<Finding>& out) {
   // Exposure is judged on the packets with no membership (what is open whoever the members are);
   // only the default-group check looks at members' packets.
   PeerTable peers;
   const PacketSet in_addresses = sg_address_set(g.ingress, refs);
   const PacketSet eg_addresses = sg_address_set(g.egress, refs);
   Subject sin = sg_subject(g, Direction::Ingress, refs);
+  sin.protect = acl_protection(snapshot, g);
   sg_ingress_checks(in_addresses, sin, opt, peers, out);
+  sin.protect = nullptr;  // the default group's claim is about its rules, not what reaches it
   const PacketSet in = g.is_default() ? sg_set(g.ingress, peers, refs) : PacketSet{};
   const PacketSet eg = g.is_default() ? sg_set(g.egress, peers, refs) : PacketSet{};
   if (g.is_default() && (!in.empty() || !eg.empty())) {
@@ -464,7 +525,7 @@ class OverlyPermissivePass final : public Pass {
  public:
   std::span<const FindingKind* const> kinds() const override { return kKinds; }
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
-    if (ctx.group) run_group(*ctx.group, ctx.options, ctx.references, out);
+    if (ctx.group) run_group(ctx.snapshot, *ctx.group, ctx.options, ctx.references, out);
     if (ctx.acl) run_acl(*ctx.acl, out);
   }
 };

@@ -68,7 +68,7 @@ class ReturnPathBlockedPass final : public Pass {
         f.witness = request;
         f.reply = reply_packet(*request, client_port);
         f.assumptions = placement_assumptions(place);
-        f.regions = region_texts(affected, peers);
+        f.regions = region_texts(affected, d);
         // The entries that drop replies of these requests.
         auto decided = nacl_decided_sets(acl.entries(back));
         const auto& entries = acl.entries(back);

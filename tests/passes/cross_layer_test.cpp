@@ -2,12 +2,17 @@
 // its witness is confirmed by the two-layer reference evaluator (model/topology.h); a change that
 // opens the return path makes the finding go away.
 #include "model/aws/loader.h"
+#include "model/protocol.h"
 #include "model/topology.h"
+#include "passes/analyses/cross_layer.h"
 #include "passes/pass.h"
+#include "tests/support/builders.h"
+#include "tests/support/two_layer.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -122,6 +127,119 @@ TEST(CrossLayerTest, EffectiveExposureNamesThePublicIp) {
   s.index();
   EXPECT_TRUE(run(s, "effective-exposure").empty());
   EXPECT_TRUE(run(s, "dead-group-rule").empty());
+}
+
+TEST(CrossLayerTest, AclAllowancesNoGroupUses) {
+  Snapshot s = three_tier();
+  auto fs = run(s, "acl-allows-what-no-group-uses");
+  const Finding* db = nullptr;
+  for (const Finding& f : fs)
+    if (f.resource_id == "acl-0db" && f.direction == Direction::Ingress) db = &f;
+  // The db ACL lets the whole app subnet reach 5432; only the app interface's group may.
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(db->world, World::Closed);
+  ASSERT_TRUE(db->witness);
+  EXPECT_EQ(db->witness->port_key, 5432);
+  EXPECT_TRUE(nacl_decide(s.acls[2].ingress, *db->witness).allow);
+  EXPECT_FALSE(evaluate_flow(place_interface(s, eni(s, "eni-0db")), Direction::Ingress, *db->witness, 1024,
+                             &s.references)
+                   .rule);
+  ASSERT_EQ(db->rules.size(), 1u);
+  EXPECT_EQ(db->rules[0].rule_number, 100);
+  // A group that accepts the whole app subnet uses all of it: no finding on that direction.
+  for (SecurityGroup& g : s.groups)
+    if (g.id == "sg-0db") g.ingress.push_back(test_support::tcp(5432, 5432, "10.0.2.0/24"));
+  s.index();
+  for (const Finding& f : run(s, "acl-allows-what-no-group-uses"))
+    EXPECT_FALSE(f.resource_id == "acl-0db" && f.direction == Direction::Ingress) << f.message;
+}
+
+// SSH open to the world on the app group, whose only interface sits behind an ACL that denies 22
+// from outside the subnet: lowered, naming the entry; high again when the ACL is not known or lets
+// part of the internet in.
+TEST(CrossLayerTest, OverlyPermissiveLoweredWhenEveryInterfacesAclStopsIt) {
+  auto ssh_finding = [](const Snapshot& s) {
+    for (const Finding& f : run(s, "overly-permissive"))
+      if (f.resource_id == "sg-0app" && f.kind == "open-admin-port") return f;
+    ADD_FAILURE() << "no open-admin-port finding on sg-0app";
+    return Finding{};
+  };
+  Snapshot s = three_tier();
+  Finding lowered = ssh_finding(s);
+  EXPECT_EQ(lowered.severity, Severity::Low);
+  EXPECT_EQ(lowered.interfaces, std::vector<std::string>{"eni-0app"});
+  ASSERT_EQ(lowered.causes.size(), 1u);
+  EXPECT_EQ(lowered.causes[0].resource_id, "acl-0app");
+  EXPECT_EQ(lowered.causes[0].rule_number, 110);
+  EXPECT_NE(lowered.message.find("acl-0app entry 110"), std::string::npos) << lowered.message;
+  ASSERT_TRUE(lowered.witness);
+  EXPECT_FALSE(nacl_decide(s.acls[1].ingress, *lowered.witness).allow);
+
+  Snapshot no_acls = three_tier();
+  no_acls.acls.clear();
+  no_acls.index();
+  EXPECT_EQ(ssh_finding(no_acls).severity, Severity::High);
+
+  // One public /24 may reach port 22 through the ACL: the exposure is real, nothing is lowered.
+  Snapshot partly = three_tier();
+  partly.acls[1].ingress.insert(partly.acls[1].ingress.begin(),
+                                test_support::nacl_entry(50, true, kTcp, 22, 22, "8.8.8.0/24"));
+  partly.index();
+  EXPECT_EQ(ssh_finding(partly).severity, Severity::High);
+}
+
+// The unused set against the obvious reading, on random worlds: a packet the ACL allows (not ICMP)
+// is unused exactly when no rule of the groups matches it for any membership and it is no reply,
+// to an ephemeral port, of a request of some port that both layers accept the other way.
+TEST(CrossLayerTest, UnusedAllowancesAgreeWithTheReferenceReading) {
+  std::mt19937_64 rng(20261204);
+  int checked = 0, unused = 0, reply_kept = 0;
+  for (int round = 0; round < 40 && !HasFailure(); ++round) {
+    auto w = test_support::random_two_layer_world(rng, round);
+    const NetworkAcl& acl = w.snap.acls[0];
+    auto profiles = profiles_behind(w.snap, acl);
+    ASSERT_EQ(profiles.size(), 1u);
+    const Placement& place = profiles[0].place;
+    auto matches_some_member = [&](Direction d, const Packet& p) {
+      for (const SecurityGroup* g : place.groups)
+        for (const SgRule& r : g->rules(d)) {
+          Packet q = p;
+          if (!r.peer.is_cidr()) q.member = Membership{r.peer.type, r.peer.ref};
+          if (rule_matches(r, q)) return true;
+        }
+      return false;
+    };
+    auto probes = test_support::two_layer_probes(w, rng);
+    for (Direction d : {Direction::Ingress, Direction::Egress}) {
+      Direction back = d == Direction::Ingress ? Direction::Egress : Direction::Ingress;
+      PeerTable peers;
+      PacketSet set = acl_unused(acl, profiles, d, w.ephemeral, peers, nullptr);
+      for (Packet p : probes) {
+        p.member.reset();  // the set holds address packets: what holds whoever the members are
+        if (is_icmp_protocol(p.protocol) || !nacl_decide(acl.entries(d), p).allow) {
+          EXPECT_FALSE(set.contains(p, peers)) << p.str();
+          continue;
+        }
+        bool used = matches_some_member(d, p);
+        bool ports = is_port_protocol(p.protocol);
+        if (!used && (!ports || (p.port_key >= w.ephemeral.lo && p.port_key <= w.ephemeral.hi))) {
+          for (int port = 0; port <= (ports ? 65535 : 0) && !used; ++port) {
+            Packet request = p;
+            request.port_key = port;
+            used = (place.same_subnet(p.family, p.addr) || nacl_decide(acl.entries(back), request).allow) &&
+                   matches_some_member(back, request);
+          }
+          reply_kept += used;
+        }
+        ++checked;
+        unused += !used;
+        EXPECT_EQ(set.contains(p, peers), !used)
+            << "round " << round << " " << direction_name(d) << " " << p.str() << test_support::describe(w);
+      }
+    }
+  }
+  EXPECT_GT(unused, 100) << checked;
+  EXPECT_GT(reply_kept, 5) << checked;
 }
 
 }  // namespace
