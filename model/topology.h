@@ -47,6 +47,11 @@ struct Placement {
 
   /// Both layers are known: the ACL and every group.
   bool complete() const { return acl != nullptr && missing_groups.empty(); }
+  /// The interface carries no group: AWS attaches none to NAT gateways, transit gateway
+  /// attachments and load balancers created without groups. No group filters it, and what it
+  /// forwards is traffic of other addresses, so the cross-layer claims about what an interface
+  /// accepts are not made for it.
+  bool no_groups() const { return groups.empty() && missing_groups.empty(); }
   /// Whether traffic with this peer address stays inside the subnet (then no ACL filters it).
   bool same_subnet(Family f, u128 addr) const;
 };

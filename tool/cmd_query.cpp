@@ -181,7 +181,7 @@ const char* verdict_words(InterfaceDecision::Verdict v) {
     case V::RepliesPartlyDropped: return "ACCEPTED, but the network ACL drops the replies to some client ports";
     case V::RepliesDropped: return "ACCEPTED, but the network ACL drops every reply: the connection cannot work";
     case V::Denied: return "DENIED";
-    case V::Unknown: return "UNKNOWN: a layer's answer depends on what is not loaded";
+    case V::Unknown: return "UNKNOWN: one layer's answer is not known (see the layers below)";
   }
   return "UNKNOWN";
 }
@@ -262,7 +262,7 @@ int query_interface(const Snapshot& s, const QueryOptions& o, const Packet& p) {
         {"groups",
          {{"ids", groups},
           {"missing", d.place.missing_groups},
-          {"decision", decision_name(d.groups.decision)},
+          {"decision", d.place.no_groups() ? "not-filtered" : decision_name(d.groups.decision)},
           {"world", world_name(d.groups.world)},
           {"rules", rules},
           {"conditions", conditions}}},
@@ -302,6 +302,11 @@ int query_interface(const Snapshot& s, const QueryOptions& o, const Packet& p) {
       cli::print("    allowed if {} is {} {}, by:\n", peer, member_words(c.member), c.member.id);
       for (const auto& m : c.matched) cli::print("  {}\n", rule_line(o, m.group_id, *m.rule));
     }
+  } else if (d.place.no_groups()) {
+    cli::print(
+        "  groups: NONE: no security group is attached{} (NAT gateways, transit gateway attachments and load "
+        "balancers created without groups carry none); what it forwards is not judged here\n",
+        eni.interface_type.empty() ? "" : fmt::format(" to this {} interface", eni.interface_type));
   } else if (!d.place.missing_groups.empty()) {
     cli::print("  groups {}: UNKNOWN: no loaded group allows it, and {} {} not loaded\n", union_text,
                fmt::join(d.place.missing_groups, ", "), d.place.missing_groups.size() == 1 ? "is" : "are");

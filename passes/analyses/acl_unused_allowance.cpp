@@ -1,7 +1,7 @@
 // Pass acl-allows-what-no-group-uses: what a network ACL lets cross that no interface behind it
 // uses, neither as a request its groups accept nor as the reply of a request it makes: candidate
 // tightening. Judged per ACL and direction, for the interfaces in its subnets, when every one of
-// them is placed and every group they carry is loaded.
+// them is placed, carries a group, and every group it carries is loaded.
 //
 // An open reference's members may sit at any address, so a rule naming one counts as using every
 // address of its family (nothing is called unused that a member could use); resolved, it is its
@@ -68,8 +68,11 @@ class AclUnusedAllowancePass final : public Pass {
     const NetworkAcl& acl = *ctx.acl;
     auto profiles = profiles_behind(ctx.snapshot, acl);
     if (profiles.empty()) return;  // no interface behind it: nothing to compare with
+    // A group no input defines: what it uses is unknown. An interface no group filters (a NAT
+    // gateway, a transit gateway attachment) forwards other addresses' traffic: any allowance may
+    // be its.
     for (const InterfaceProfile& prof : profiles)
-      if (!prof.place.complete()) return;  // a group no input defines: what it uses is unknown
+      if (!prof.place.complete() || prof.place.no_groups()) return;
     const EphemeralPorts eph = ctx.options.ephemeral;
     std::vector<std::string> ids;
     for (const InterfaceProfile& prof : profiles) ids.insert(ids.end(), prof.interfaces.begin(), prof.interfaces.end());

@@ -30,7 +30,7 @@ class EffectiveExposurePass final : public Pass {
     PacketSet internet = public_region(Family::V4).unite(public_region(Family::V6));
     for (const InterfaceProfile& prof : profiles_behind(ctx.snapshot, acl)) {
       const Placement& place = prof.place;
-      if (!place.complete()) continue;
+      if (!place.complete() || place.no_groups()) continue;  // unknown, or no group filters it
       PeerTable peers;
       EffectiveDirection e =
           effective_direction(place, Direction::Ingress, ctx.options.ephemeral, peers, ctx.references);

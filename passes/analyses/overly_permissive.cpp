@@ -255,8 +255,8 @@ std::function<void(Finding&, const PacketSet&)> acl_protection(const Snapshot& s
         const NaclEntry& e = p.acl->ingress[i];
         if (e.allow || !decided[i].intersects(reach)) continue;
         f.causes.push_back(nacl_entry_ref(p.acl->id, e));
-        entries.push_back(fmt::format("{} entry {}", p.acl->id, e.is_default_deny() ? std::string("*")
-                                                                                     : std::to_string(e.rule_number)));
+        entries.push_back(fmt::format("{} entry {}", p.acl->id,
+                                      e.is_default_deny() ? std::string("*") : std::to_string(e.rule_number)));
       }
       for (const auto& a : placement_assumptions(p))
         if (std::find(f.assumptions.begin(), f.assumptions.end(), a) == f.assumptions.end()) f.assumptions.push_back(a);

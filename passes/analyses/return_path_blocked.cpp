@@ -33,7 +33,7 @@ class ReturnPathBlockedPass final : public Pass {
     const EphemeralPorts eph = ctx.options.ephemeral;
     for (const InterfaceProfile& prof : profiles_behind(ctx.snapshot, acl)) {
       const Placement& place = prof.place;
-      if (!place.complete()) continue;  // a group no input defines: what it accepts is unknown
+      if (!place.complete() || place.no_groups()) continue;  // a group unknown, or none filters it
       for (Direction d : {Direction::Ingress, Direction::Egress}) {
         PeerTable peers;
         EffectiveDirection e = effective_direction(place, d, eph, peers, ctx.references);

@@ -151,8 +151,10 @@ std::vector<ReplyPorts> reply_ports(const std::vector<NaclEntry>& back, const Pa
 InterfaceDecision::Verdict verdict_of(const InterfaceDecision& d) {
   using V = InterfaceDecision::Verdict;
   bool acl_denies = d.acl_known() && !d.acl_allows();
+  if (acl_denies) return V::Denied;
+  if (d.place.no_groups()) return V::Unknown;  // no group filters it: what it forwards is not judged
   bool groups_deny = d.groups.decision == Decision::Deny && d.place.missing_groups.empty();
-  if (acl_denies || groups_deny) return V::Denied;
+  if (groups_deny) return V::Denied;
   if (!d.acl_known() || d.groups.decision != Decision::Allow) return V::Unknown;
   if (!d.reply_checked) return V::Answered;
   auto dropped = [](const ReplyPorts& r) { return !r.acl.allow; };
@@ -191,7 +193,7 @@ InterfaceDecision decide_on_interface(const Snapshot& snapshot, const std::strin
   d.verdict = verdict_of(d);
 
   // The same request through the exact sets: accepted and each reply's fate must agree.
-  if (d.place.acl && !packet.member) {
+  if (d.place.acl && !packet.member && !d.place.no_groups()) {
     PeerTable peers;
     EffectiveDirection e = effective_direction(d.place, direction, d.ephemeral, peers, &snapshot.references);
     bool accepted = d.acl_allows() && d.groups.decision == Decision::Allow;

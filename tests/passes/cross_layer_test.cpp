@@ -1,10 +1,11 @@
 // The cross-layer passes on the three-tier sample: each finding is there, says what it should, and
 // its witness is confirmed by the two-layer reference evaluator (model/topology.h); a change that
 // opens the return path makes the finding go away.
+#include "passes/analyses/cross_layer.h"
+
 #include "model/aws/loader.h"
 #include "model/protocol.h"
 #include "model/topology.h"
-#include "passes/analyses/cross_layer.h"
 #include "passes/pass.h"
 #include "tests/support/builders.h"
 #include "tests/support/two_layer.h"
@@ -141,9 +142,8 @@ TEST(CrossLayerTest, AclAllowancesNoGroupUses) {
   ASSERT_TRUE(db->witness);
   EXPECT_EQ(db->witness->port_key, 5432);
   EXPECT_TRUE(nacl_decide(s.acls[2].ingress, *db->witness).allow);
-  EXPECT_FALSE(evaluate_flow(place_interface(s, eni(s, "eni-0db")), Direction::Ingress, *db->witness, 1024,
-                             &s.references)
-                   .rule);
+  EXPECT_FALSE(
+      evaluate_flow(place_interface(s, eni(s, "eni-0db")), Direction::Ingress, *db->witness, 1024, &s.references).rule);
   ASSERT_EQ(db->rules.size(), 1u);
   EXPECT_EQ(db->rules[0].rule_number, 100);
   // A group that accepts the whole app subnet uses all of it: no finding on that direction.

@@ -166,5 +166,21 @@ TEST_F(ThreeTierTest, UnknownAclOrGroupIsUnknownNeverAllowed) {
                std::invalid_argument);
 }
 
+// An interface that carries no group (a NAT gateway): no group filters it, so the answer is the
+// ACL's deny or unknown, never an allow or a deny by "no rule".
+TEST_F(ThreeTierTest, InterfaceWithoutGroupsIsNotJudgedByGroups) {
+  for (NetworkInterface& e : s.interfaces)
+    if (e.id == "eni-0web") {
+      e.group_ids.clear();
+      e.interface_type = "nat_gateway";
+    }
+  s.index();
+  auto https = decide_on_interface(s, "eni-0web", Direction::Ingress, tcp("203.0.113.9", 443), {});
+  EXPECT_TRUE(https.place.no_groups());
+  EXPECT_EQ(https.verdict, Verdict::Unknown);
+  EXPECT_EQ(decide_on_interface(s, "eni-0web", Direction::Ingress, tcp("203.0.113.9", 22), {}).verdict,
+            Verdict::Denied);  // the ACL denies it whatever forwards it
+}
+
 }  // namespace
 }  // namespace sgopt
