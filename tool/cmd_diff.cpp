@@ -26,6 +26,7 @@ struct DiffCliOptions {
   cli::Format format = cli::Format::Text;
   bool no_prove = false;
   bool no_interfaces = false;
+  bool groups_only = false;
   unsigned timeout_ms = 10000;
   unsigned threads = 0;
   std::size_t max_regions = 20;
@@ -94,6 +95,12 @@ std::string resource_title(const ResourceDiff& r) {
   if (!r.name.empty()) s += fmt::format(" ({})", r.name);
   if (r.added()) s += ": added (compared with one that allows nothing)";
   if (r.removed()) s += ": removed (compared with one that allows nothing)";
+  if (!r.old_acl.empty() || !r.new_acl.empty()) {
+    std::string acl = r.old_acl == r.new_acl || r.new_acl.empty() ? r.old_acl
+                      : r.old_acl.empty()                         ? r.new_acl
+                                                                  : fmt::format("{} -> {}", r.old_acl, r.new_acl);
+    s += fmt::format(" [both layers: its groups behind {}]", acl);
+  }
   if (!r.judged) s += " [judged through its network interfaces]";
   return s;
 }
@@ -156,6 +163,7 @@ void print_json(const Outcome& o, const PeerTable& peers) {
                                  : r.removed() ? "removed"
                                                : "matched"},
                       {"judged", r.judged},
+                      {"acl", {{"old", r.old_acl}, {"new", r.new_acl}}},
                       {"meets_expectation", judged_ok(r, o.expect)},
                       {"location", cli::location_json(r.where)}};
     jr["directions"] = nlohmann::json::array();
@@ -269,6 +277,7 @@ int run_diff(const DiffCliOptions& opts) {
   dopts.left = opts.left;
   dopts.right = opts.right;
   dopts.interfaces = !opts.no_interfaces;
+  dopts.both_layers = !opts.groups_only;
 
   ProveOptions prove;
   prove.prove = !opts.no_prove;
@@ -317,7 +326,12 @@ void register_diff(CLI::App& app, cli::Runner& run) {
   cmd->footer(
       "Groups and ACLs are paired by id (--match name: by group name / Name tag); one missing on a side is\n"
       "compared with one that allows nothing. When both sides carry network interfaces, each interface's\n"
-      "groups are also compared together, and groups on interfaces are judged through them.\n"
+      "groups are also compared together, and groups on interfaces are judged through them. When both sides\n"
+      "also place the interface behind a loaded network ACL (describe-network-acls, and describe-subnets for\n"
+      "same-subnet peers), the interface is judged on both layers: what its groups allow and its subnet's ACL\n"
+      "lets cross. An ACL whose interfaces are all judged that way is judged through them, so a deny moved\n"
+      "from an ACL into a group is proven harmless interface by interface, or its exact effect is shown.\n"
+      "Replies through the stateless ACL are not compared here (analyze's return-path-blocked judges them).\n"
       "Per direction the verdict is equivalent, tighter (NEW allows a strict subset), looser (a strict\n"
       "superset) or incomparable; differences are listed as regions that together are exactly the\n"
       "difference, each with a witness packet. The native engine computes everything exactly; Z3 proves\n"
@@ -353,6 +367,8 @@ void register_diff(CLI::App& app, cli::Runner& run) {
   cli::add_threads_option(*cmd, opts->threads, "Proof worker threads, one Z3 context each");
   cmd->add_flag("--no-interfaces", opts->no_interfaces,
                 "Do not compare network interfaces; judge every group on its own");
+  cmd->add_flag("--groups-only", opts->groups_only,
+                "In the interface view, compare only the interfaces' groups, not their subnets' network ACLs");
   cmd->add_option("--max-regions", opts->max_regions, "Regions printed per difference in text output")
       ->capture_default_str();
   cmd->callback([&run, opts] { run = [opts] { return run_diff(*opts); }; });

@@ -3,6 +3,7 @@
 #include "passes/compare/diff.h"
 
 #include "model/progress.h"
+#include "model/topology.h"
 #include "passes/workers.h"
 #include "solver/encoding.h"
 
@@ -84,11 +85,25 @@ const char* proof_state_name(ProofState s) {
 }
 
 bool list_allows(const RuleList& l, const Packet& p) {
-  return l.is_nacl ? nacl_decide(l.entries, p).allow : sg_allows(l.rules, p, l.refs.get());
+  bool allowed = l.is_nacl ? nacl_decide(l.entries, p).allow : sg_allows(l.rules, p, l.refs.get());
+  if (!allowed || !l.acl) return allowed;
+  bool inside = std::any_of(l.acl->subnet.begin(), l.acl->subnet.end(),
+                            [&](const Cidr& c) { return c.contains(p.family, p.addr); });
+  return inside || nacl_decide(l.acl->entries, p).allow;
 }
 
+namespace {
+std::vector<Box> subnet_boxes(const RuleList::AclLayer& layer) {
+  std::vector<Box> out;
+  for (const Cidr& c : layer.subnet) out.push_back(address_box(c.family, c.first(), c.last()));
+  return out;
+}
+}  // namespace
+
 PacketSet list_set(const RuleList& l, PeerTable& peers) {
-  return l.is_nacl ? nacl_allowed_set(l.entries) : sg_set(l.rules, peers, l.refs.get());
+  PacketSet allowed = l.is_nacl ? nacl_allowed_set(l.entries) : sg_set(l.rules, peers, l.refs.get());
+  if (!l.acl) return allowed;
+  return allowed.intersect(nacl_allowed_set(l.acl->entries).unite(PacketSet::from_boxes(subnet_boxes(*l.acl))));
 }
 
 std::string ResourceDiff::label() const {
@@ -131,7 +146,12 @@ namespace {
 
 /// The Z3 encoding of "allowed".
 z3::expr list_formula(const RuleList& l, Encoder& enc) {
-  return l.is_nacl ? enc.nacl_allows(l.entries) : enc.sg(l.rules, l.refs.get());
+  z3::expr allowed = l.is_nacl ? enc.nacl_allows(l.entries) : enc.sg(l.rules, l.refs.get());
+  if (!l.acl) return allowed;
+  z3::expr_vector crossing(enc.ctx());
+  crossing.push_back(enc.nacl_allows(l.acl->entries));
+  for (const Box& b : subnet_boxes(*l.acl)) crossing.push_back(enc.box(b));
+  return allowed && any_of(enc.ctx(), crossing);
 }
 
 z3::expr regions_formula(const std::vector<Region>& regions, Encoder& enc) {
@@ -199,29 +219,35 @@ bool same_reference(const Peer& p, const References* a, const References* b) {
 
 }  // namespace
 
-bool identical_lists(const RuleList& a, const RuleList& b) {
-  if (a.is_nacl != b.is_nacl) return false;
-  if (a.is_nacl) {
-    auto order = [](const std::vector<NaclEntry>& v) {
-      std::vector<const NaclEntry*> out;
-      for (const NaclEntry& e : v) out.push_back(&e);
-      std::stable_sort(out.begin(), out.end(),
-                       [](const NaclEntry* x, const NaclEntry* y) { return x->rule_number < y->rule_number; });
-      return out;
-    };
-    auto x = order(a.entries), y = order(b.entries);
-    if (x.size() != y.size()) return false;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      const NaclEntry &p = *x[i], &q = *y[i];
-      if (p.allow != q.allow || p.protocol != q.protocol || !(p.cidr == q.cidr) ||
-          p.port_range.has_value() != q.port_range.has_value() || p.icmp.has_value() != q.icmp.has_value())
-        return false;
-      if (p.port_range && (p.port_range->from != q.port_range->from || p.port_range->to != q.port_range->to))
-        return false;
-      if (p.icmp && (p.icmp->type != q.icmp->type || p.icmp->code != q.icmp->code)) return false;
-    }
-    return true;
+namespace {
+// The same entries in evaluation order: the same first-match decisions by construction.
+bool same_entries(const std::vector<NaclEntry>& a, const std::vector<NaclEntry>& b) {
+  auto order = [](const std::vector<NaclEntry>& v) {
+    std::vector<const NaclEntry*> out;
+    for (const NaclEntry& e : v) out.push_back(&e);
+    std::stable_sort(out.begin(), out.end(),
+                     [](const NaclEntry* x, const NaclEntry* y) { return x->rule_number < y->rule_number; });
+    return out;
+  };
+  auto x = order(a), y = order(b);
+  if (x.size() != y.size()) return false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const NaclEntry &p = *x[i], &q = *y[i];
+    if (p.allow != q.allow || p.protocol != q.protocol || !(p.cidr == q.cidr) ||
+        p.port_range.has_value() != q.port_range.has_value() || p.icmp.has_value() != q.icmp.has_value())
+      return false;
+    if (p.port_range && (p.port_range->from != q.port_range->from || p.port_range->to != q.port_range->to))
+      return false;
+    if (p.icmp && (p.icmp->type != q.icmp->type || p.icmp->code != q.icmp->code)) return false;
   }
+  return true;
+}
+}  // namespace
+
+bool identical_lists(const RuleList& a, const RuleList& b) {
+  if (a.is_nacl != b.is_nacl || a.acl.has_value() != b.acl.has_value()) return false;
+  if (a.acl && (!same_entries(a.acl->entries, b.acl->entries) || !(a.acl->subnet == b.acl->subnet))) return false;
+  if (a.is_nacl) return same_entries(a.entries, b.entries);
   using Key = std::tuple<int, int, int, PeerType, u128, int, std::string_view>;
   auto keys = [](const std::vector<SgRule>& v) {
     std::vector<Key> out;
@@ -413,9 +439,21 @@ std::optional<RuleList> interface_rules(const NetworkInterface& eni, const Snaps
   return l;
 }
 
+// The ACL layer of an interface on one side: its subnet's ACL, when a loaded one is known.
+std::optional<RuleList::AclLayer> acl_layer(const NetworkInterface& eni, const Snapshot& s, Direction d) {
+  Placement place = place_interface(s, eni);
+  if (!place.acl) return std::nullopt;
+  RuleList::AclLayer layer{place.acl->id, place.acl->entries(d), {}};
+  if (place.subnet) layer.subnet = place.subnet->cidrs;
+  return layer;
+}
+
+// An interface on both sides (or one): the union of its groups, and with both_layers the subnet's
+// ACL too when both sides place it behind a loaded one (an interface on one side only is compared
+// with nothing, so its own side's layers are judged).
 std::optional<ResourceDiff> compare_interface(const NetworkInterface* before, const NetworkInterface* after,
-                                              const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers,
-                                              const Worlds& w, std::vector<std::string>& notes) {
+                                              const Snapshot& old_s, const Snapshot& new_s, bool both_layers,
+                                              PeerTable& peers, const Worlds& w, std::vector<std::string>& notes) {
   ResourceDiff r;
   r.kind = ResourceKind::Interface;
   r.old_id = before ? before->id : "";
@@ -426,12 +464,27 @@ std::optional<ResourceDiff> compare_interface(const NetworkInterface* before, co
     std::optional<RuleList> a = before ? interface_rules(*before, old_s, d, "old", notes) : RuleList{};
     std::optional<RuleList> b = after ? interface_rules(*after, new_s, d, "new", notes) : RuleList{};
     if (!a || !b) return std::nullopt;
+    if (both_layers) {
+      auto la = before ? acl_layer(*before, old_s, d) : std::nullopt;
+      auto lb = after ? acl_layer(*after, new_s, d) : std::nullopt;
+      if ((la || !before) && (lb || !after) && (la || lb)) {
+        a->acl = la;
+        b->acl = lb;
+        r.old_acl = la ? la->acl_id : "";
+        r.new_acl = lb ? lb->acl_id : "";
+      } else if ((la || lb) && d == Direction::Ingress) {
+        notes.push_back(
+            fmt::format("network interface {}: only its groups are compared, as the {} side places it "
+                        "behind no loaded network ACL",
+                        r.label(), la ? "new" : "old"));
+      }
+    }
     r.directions.push_back(compare_in_worlds(std::move(*a), std::move(*b), d, peers, w));
   }
   return r;
 }
 
-void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& peers, const Worlds& w,
+void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, bool both_layers, PeerTable& peers, const Worlds& w,
                     DiffReport& report) {
   std::set<std::string> carried;  // groups judged through interfaces
   // An id given twice (--lenient) is refused as it is for groups and ACLs.
@@ -440,18 +493,37 @@ void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, PeerTable& pee
   for (const auto& eni : old_s.interfaces) {
     auto it = new_index.find(eni.id);
     const NetworkInterface* after = it == new_index.end() ? nullptr : it->second;
-    if (auto r = compare_interface(&eni, after, old_s, new_s, peers, w, report.notes))
+    if (auto r = compare_interface(&eni, after, old_s, new_s, both_layers, peers, w, report.notes))
       report.resources.push_back(std::move(*r));
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
   for (const auto& eni : new_s.interfaces) {
     if (!old_index.count(eni.id))
-      if (auto r = compare_interface(nullptr, &eni, old_s, new_s, peers, w, report.notes))
+      if (auto r = compare_interface(nullptr, &eni, old_s, new_s, both_layers, peers, w, report.notes))
         report.resources.push_back(std::move(*r));
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
-  for (auto& r : report.resources)
+  // An ACL is judged through the interfaces behind it when every interface compared there was
+  // compared with both layers (traffic sees them together).
+  std::set<std::string> through, alone;
+  for (const auto& r : report.resources) {
+    if (r.kind != ResourceKind::Interface) continue;
+    bool layered = !r.old_acl.empty() || !r.new_acl.empty();
+    for (const std::string& id : {r.old_acl, r.new_acl})
+      if (!id.empty()) through.insert(id);
+    if (!layered)
+      for (const Snapshot* s : {&old_s, &new_s})
+        for (const std::string& eid : {r.old_id, r.new_id})
+          for (const NetworkInterface& e : s->interfaces)
+            if (e.id == eid)
+              if (const NetworkAcl* a = place_interface(*s, e).acl) alone.insert(a->id);
+  }
+  for (auto& r : report.resources) {
     if (r.kind == ResourceKind::Group && (carried.count(r.old_id) || carried.count(r.new_id))) r.judged = false;
+    if (r.kind == ResourceKind::Acl && (through.count(r.old_id) || through.count(r.new_id)) && !alone.count(r.old_id) &&
+        !alone.count(r.new_id))
+      r.judged = false;
+  }
 }
 
 // --left/--right: the left id is looked up on the old side first, the right id on the new side first.
@@ -501,7 +573,7 @@ DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const Di
       old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules, [](const NetworkAcl& a) { return acl_name(a); },
       peers, w, report.resources);
   if (opts.interfaces && !old_s.interfaces.empty() && !new_s.interfaces.empty())
-    add_interfaces(old_s, new_s, peers, w, report);
+    add_interfaces(old_s, new_s, opts.both_layers, peers, w, report);
   return report;
 }
 

@@ -43,6 +43,15 @@ struct RuleList {
   std::vector<NaclEntry> entries;
   /// What the rules' references stand for (model/references.h); null: open, of either family.
   std::shared_ptr<const References> refs;
+  /// The interface view with both layers: the groups' rules allow a packet only when the subnet's
+  /// network ACL lets it cross in that direction too, or its peer is inside the subnet (no ACL is
+  /// crossed then).
+  struct AclLayer {
+    std::string acl_id;
+    std::vector<NaclEntry> entries;  // the ACL's entries of the direction
+    std::vector<Cidr> subnet;        // the subnet's blocks (none when describe-subnets is not loaded)
+  };
+  std::optional<AclLayer> acl;
 };
 /// The reference evaluator's decision (model/packet.h).
 bool list_allows(const RuleList& l, const Packet& p);
@@ -118,6 +127,9 @@ struct ResourceDiff {
   /// Counts for the exit status. False for a group carried by interfaces that are compared:
   /// traffic sees the union of an interface's groups, so that is what is judged.
   bool judged = true;
+  /// Interface view: the ACL each side places the interface behind, when both layers are judged
+  /// (the union of its groups and its subnet's ACL together); empty when only the groups are.
+  std::string old_acl, new_acl;
   std::vector<DirectionDiff> directions;  // ingress, egress
 
   bool added() const { return old_id.empty(); }
@@ -132,6 +144,9 @@ struct DiffOptions {
   MatchBy match = MatchBy::Id;
   std::string left, right;  // both set: compare only these two resources
   bool interfaces = true;   // add the interface view when both sides carry network interfaces
+  /// In the interface view, judge both layers (the subnet's ACL with the groups) when both sides
+  /// place the interface behind a loaded ACL.
+  bool both_layers = true;
 };
 
 struct DiffReport {

@@ -35,7 +35,7 @@ void check_rules(const std::vector<SgRule>& rules, const std::string& what) {
 
   // diff calls the pair equivalent, and the reference evaluator agrees on boundary packets of both.
   PeerTable peers;
-  RuleList old_list{false, rules, {}, nullptr}, new_list{false, m.rules, {}, nullptr};
+  RuleList old_list{false, rules, {}, nullptr, std::nullopt}, new_list{false, m.rules, {}, nullptr, std::nullopt};
   DirectionDiff d = compare_rules(old_list, new_list, Direction::Ingress, peers);
   EXPECT_EQ(d.native, Verdict::Equivalent);
   std::vector<SgRule> both = rules;

@@ -73,7 +73,8 @@ void check_world(const Snapshot& s, const References& refs, z3::context& ctx, Ta
       for (const Packet& p : packets) ASSERT_EQ(sg_allows(m.rules, p, &refs), sg_allows(rules, p, &refs)) << p.str();
       auto shared = std::make_shared<const References>(refs);
       PeerTable peers;
-      DirectionDiff diff = compare_rules(RuleList{false, rules, {}, shared}, RuleList{false, m.rules, {}, shared}, d, peers);
+      DirectionDiff diff = compare_rules(RuleList{false, rules, {}, shared, std::nullopt},
+                                         RuleList{false, m.rules, {}, shared, std::nullopt}, d, peers);
       EXPECT_EQ(diff.native, Verdict::Equivalent);
       if (diff.world == World::Closed) ++t.closed;
     }

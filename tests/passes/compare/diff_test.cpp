@@ -22,10 +22,10 @@ using test_support::rule;
 using test_support::v4;
 using test_support::v6;
 
-RuleList sg(std::vector<SgRule> rules) { return RuleList{false, std::move(rules), {}, nullptr}; }
+RuleList sg(std::vector<SgRule> rules) { return RuleList{false, std::move(rules), {}, nullptr, std::nullopt}; }
 RuleList nacl(std::vector<NaclEntry> entries) {
   sort_by_rule_number(entries);
-  return RuleList{true, {}, std::move(entries), nullptr};
+  return RuleList{true, {}, std::move(entries), nullptr, std::nullopt};
 }
 
 std::vector<Packet> probes(const RuleList& a, const RuleList& b) {
