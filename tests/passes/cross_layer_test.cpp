@@ -209,9 +209,15 @@ TEST(CrossLayerTest, UnusedAllowancesAgreeWithTheReferenceReading) {
         }
       return false;
     };
-    auto probes = test_support::two_layer_probes(w, rng);
+    const auto base = test_support::two_layer_probes(w, rng);
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       Direction back = d == Direction::Ingress ? Direction::Egress : Direction::Ingress;
+      // The replies of the requests accepted the other way, at the range's edges, are probed too.
+      auto probes = base;
+      for (const Packet& q : base)
+        if (evaluate_flow(place, back, q, w.ephemeral.lo).accepted())
+          for (int port : {w.ephemeral.lo, w.ephemeral.hi})
+            if (auto reply = reply_packet(q, port)) probes.push_back(*reply);
       PeerTable peers;
       PacketSet set = acl_unused(acl, profiles, d, w.ephemeral, peers, nullptr);
       for (Packet p : probes) {

@@ -65,7 +65,8 @@ TEST(InterfaceQueryTest, EachLayerAndEachReplyAgreeWithTheReferenceEvaluator) {
       for (const Packet& p : probes)
         (evaluate_flow(place, dir, p, 0, &w.snap.references).accepted() ? packets : others).push_back(p);
       packets.resize(std::min<std::size_t>(packets.size(), 15));
-      packets.insert(packets.end(), others.begin(), others.begin() + std::min<std::size_t>(others.size(), 10));
+      others.resize(std::min<std::size_t>(others.size(), 10));
+      packets.insert(packets.end(), others.begin(), others.end());
       for (const Packet& p : packets) {
         InterfaceDecision d = decide_on_interface(w.snap, "eni-1", dir, p, w.ephemeral);
         FlowVerdict v = evaluate_flow(place, dir, p, w.ephemeral.lo, &w.snap.references);
