@@ -11,6 +11,11 @@ every prefix length with common services and port ranges; a few are all-traffic 
 are spread over one VPC per 200 groups; half of the groups are attached to network interfaces
 (1-5 groups per interface, as AWS allows). DIR gets SecurityGroups.json
 (describe-security-groups) and NetworkInterfaces.json (describe-network-interfaces).
+
+With --acls, interfaces sit 10 to a subnet, and DIR also gets Subnets.json (describe-subnets) and
+NetworkAcls.json (describe-network-acls): each VPC's default ACL (allow all), and per subnet an
+associated ACL of 6-20 entries (services from chosen blocks, denies, the ephemeral range for
+replies, the default denies); every fifth subnet is left to its VPC's default ACL.
 """
 
 import argparse
@@ -19,6 +24,53 @@ import os
 import random
 
 SERVICES = [22, 80, 443, 3306, 5432, 6379, 8080, 8443, 9200, 27017, 53, 123, 389, 636, 3389, 5000, 9090]
+
+
+def subnet_id(v, i, many):
+    return "subnet-%017x" % ((v << 16) + (i % 200) // 20 if many else v)
+
+
+def acl_entry(number, egress, action, proto, cidr, lo=None, hi=None):
+    e = {"RuleNumber": number, "Protocol": proto, "RuleAction": action, "Egress": egress, "CidrBlock": cidr}
+    if lo is not None:
+        e["PortRange"] = {"From": lo, "To": hi}
+    return e
+
+
+def write_acls(rnd, n, per_vpc, out_dir):
+    vpcs = (n + per_vpc - 1) // per_vpc
+    subnets, acls = [], []
+    for v in range(vpcs):
+        default = "acl-%017x" % (v << 8)
+        assoc_default = []
+        for k in range(per_vpc // 20):
+            if v * per_vpc + 20 * k >= n:
+                break
+            sid = "subnet-%017x" % ((v << 16) + k)
+            subnets.append({"SubnetId": sid, "VpcId": "vpc-%017x" % v, "CidrBlock": "10.%d.%d.0/24" % (v % 256, k),
+                            "AvailabilityZone": "us-east-1a"})
+            if k % 5 == 4:
+                assoc_default.append(sid)
+                continue
+            entries = []
+            for e, egress in ((0, False), (0, True)):
+                num = 100
+                for _ in range(rnd.randint(2, 8)):
+                    port = rnd.choice(SERVICES)
+                    entries.append(acl_entry(num, egress, rnd.choice(["allow", "allow", "deny"]), "6", cidr4(rnd), port, port))
+                    num += 10
+                entries.append(acl_entry(num, egress, "allow", "6", "0.0.0.0/0", rnd.choice([1024, 32768]), 65535))
+                entries.append(acl_entry(32767, egress, "deny", "-1", "0.0.0.0/0"))
+            acls.append({"NetworkAclId": "acl-%017x" % ((v << 8) + k + 1), "VpcId": "vpc-%017x" % v, "IsDefault": False,
+                         "Entries": entries, "Associations": [{"SubnetId": sid, "NetworkAclId": "acl-%017x" % ((v << 8) + k + 1)}]})
+        acls.append({"NetworkAclId": default, "VpcId": "vpc-%017x" % v, "IsDefault": True,
+                     "Entries": [acl_entry(100, False, "allow", "-1", "0.0.0.0/0"), acl_entry(32767, False, "deny", "-1", "0.0.0.0/0"),
+                                 acl_entry(100, True, "allow", "-1", "0.0.0.0/0"), acl_entry(32767, True, "deny", "-1", "0.0.0.0/0")],
+                     "Associations": [{"SubnetId": s, "NetworkAclId": default} for s in assoc_default]})
+    with open(os.path.join(out_dir, "Subnets.json"), "w") as f:
+        json.dump({"Subnets": subnets}, f, indent=1)
+    with open(os.path.join(out_dir, "NetworkAcls.json"), "w") as f:
+        json.dump({"NetworkAcls": acls}, f, indent=1)
 
 
 def gid(i):
@@ -90,6 +142,7 @@ def main():
     ap.add_argument("groups", type=int)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-o", "--output", required=True, help="the folder to write")
+    ap.add_argument("--acls", action="store_true", help="also write subnets and network ACLs")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
     n = args.groups
@@ -126,7 +179,7 @@ def main():
         a = (10 << 24) + (v << 16) + (i % per_vpc) + 4
         enis.append({
             "NetworkInterfaceId": "eni-%017x" % (0x1000 + i),
-            "SubnetId": "subnet-%017x" % v,
+            "SubnetId": subnet_id(v, i, args.acls),
             "VpcId": "vpc-%017x" % v,
             "PrivateIpAddress": "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255),
             "PrivateIpAddresses": [{"Primary": True, "PrivateIpAddress": "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)}],
@@ -138,6 +191,8 @@ def main():
         out.write("    " + text + (",\n" if k + 1 < len(enis) else "\n"))
     out.write("  ]\n}\n")
     out.close()
+    if args.acls:
+        write_acls(rnd, n, per_vpc, args.output)
 
 
 if __name__ == "__main__":

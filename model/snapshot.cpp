@@ -56,14 +56,58 @@ const NetworkAcl* Snapshot::acl_associated_with(const std::string& subnet_id) co
   return nullptr;
 }
 
+const NetworkAcl* Snapshot::default_acl(const std::string& vpc_id) const {
+  if (vpc_id.empty()) return nullptr;
+  if (index_.acls == acls.size()) {
+    auto it = index_.default_acl_of_vpc.find(vpc_id);
+    if (it == index_.default_acl_of_vpc.end() || it->second >= acls.size()) return nullptr;
+    const NetworkAcl& a = acls[it->second];
+    if (a.is_default && a.vpc_id == vpc_id) return &a;
+  }
+  for (const NetworkAcl& a : acls)
+    if (a.is_default && a.vpc_id == vpc_id) return &a;
+  return nullptr;
+}
+
+const NetworkAcl* Snapshot::subnet_acl(const std::string& subnet_id, const std::string& vpc_id) const {
+  if (subnet_id.empty()) return nullptr;
+  if (const NetworkAcl* a = acl_associated_with(subnet_id)) return a;
+  return default_acl(vpc_id);
+}
+
+std::string Snapshot::subnet_vpc(const NetworkInterface& first) const {
+  if (!first.vpc_id.empty()) return first.vpc_id;
+  const Subnet* s = find_subnet(first.subnet_id);
+  return s ? s->vpc_id : std::string();
+}
+
+std::vector<const NetworkInterface*> Snapshot::interfaces_behind(const NetworkAcl& acl) const {
+  std::vector<const NetworkInterface*> out;
+  if (index_.interfaces == interfaces.size() && index_.acls == acls.size() && &acl >= acls.data() &&
+      &acl < acls.data() + acls.size()) {
+    for (std::uint32_t i : index_.interfaces_behind_acl[static_cast<std::size_t>(&acl - acls.data())])
+      out.push_back(&interfaces[i]);
+    return out;
+  }
+  for (const std::string& subnet : interface_subnets()) {
+    auto enis = interfaces_in_subnet(subnet);
+    if (subnet_acl(subnet, subnet_vpc(*enis.front())) == &acl) out.insert(out.end(), enis.begin(), enis.end());
+  }
+  return out;
+}
+
 void Snapshot::index() {
   index_ids(groups, index_.group);
   index_ids(acls, index_.acl);
   index_ids(prefix_lists, index_.prefix_list);
   index_ids(subnets, index_.subnet);
   index_.acl_of_subnet.clear();
-  for (std::size_t i = 0; i < acls.size(); ++i)
+  index_.default_acl_of_vpc.clear();
+  for (std::size_t i = 0; i < acls.size(); ++i) {
     for (const std::string& s : acls[i].subnet_ids) index_.acl_of_subnet.emplace(s, static_cast<std::uint32_t>(i));
+    if (acls[i].is_default && !acls[i].vpc_id.empty())
+      index_.default_acl_of_vpc.emplace(acls[i].vpc_id, static_cast<std::uint32_t>(i));
+  }
   index_.interfaces_of_group.clear();
   index_.interfaces_of_subnet.clear();
   index_.interface_subnets.clear();
@@ -82,6 +126,15 @@ void Snapshot::index() {
   index_.prefix_lists = prefix_lists.size();
   index_.subnets = subnets.size();
   index_.interfaces = interfaces.size();
+  // With the look-ups above indexed: the interfaces behind each ACL, subnet by subnet.
+  index_.interfaces_behind_acl.assign(acls.size(), {});
+  for (const std::string& subnet : index_.interface_subnets) {
+    const auto& enis = index_.interfaces_of_subnet[subnet];
+    if (const NetworkAcl* a = subnet_acl(subnet, subnet_vpc(interfaces[enis.front()]))) {
+      auto& behind = index_.interfaces_behind_acl[static_cast<std::size_t>(a - acls.data())];
+      behind.insert(behind.end(), enis.begin(), enis.end());
+    }
+  }
 }
 
 void Snapshot::resolve_references(ReferenceMode mode) {

@@ -41,6 +41,15 @@ struct Snapshot {
   const Subnet* find_subnet(const std::string& id) const;
   /// The ACL whose Associations name the subnet, if a loaded one does.
   const NetworkAcl* acl_associated_with(const std::string& subnet_id) const;
+  /// The first loaded default ACL (IsDefault) of the VPC, if any.
+  const NetworkAcl* default_acl(const std::string& vpc_id) const;
+  /// The ACL that filters the subnet's boundary: the one associated with it, else its VPC's
+  /// default ACL (a subnet not explicitly associated uses it), else null.
+  const NetworkAcl* subnet_acl(const std::string& subnet_id, const std::string& vpc_id) const;
+  /// The interfaces whose subnet's ACL (subnet_acl, the VPC taken from the subnet's first
+  /// interface, else from describe-subnets) is `acl`: by subnet in order of first appearance, then
+  /// in input order.
+  std::vector<const NetworkInterface*> interfaces_behind(const NetworkAcl& acl) const;
   /// Recomputes `references` in the given mode and the index (load_inputs does this; tests that
   /// build a snapshot by hand call it when they want references resolved).
   void resolve_references(ReferenceMode mode);
@@ -60,7 +69,11 @@ struct Snapshot {
     std::unordered_map<std::string, std::uint32_t> group, acl, prefix_list, subnet, acl_of_subnet;
     std::unordered_map<std::string, std::vector<std::uint32_t>> interfaces_of_group, interfaces_of_subnet;
     std::vector<std::string> interface_subnets;
+    std::unordered_map<std::string, std::uint32_t> default_acl_of_vpc;
+    std::vector<std::vector<std::uint32_t>> interfaces_behind_acl;  // by ACL index
   };
+  /// The VPC of the subnet an interface names: the interface's own, else describe-subnets'.
+  std::string subnet_vpc(const NetworkInterface& first) const;
   Index index_;
 };
 

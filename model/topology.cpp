@@ -47,13 +47,11 @@ const NetworkAcl* subnet_acl(const Snapshot& snapshot, const std::string& subnet
     *why = fmt::format("{} is associated with {}", subnet_id, a->id);
     return a;
   }
-  if (!vpc_id.empty())
-    for (const NetworkAcl& a : snapshot.acls)
-      if (a.is_default && a.vpc_id == vpc_id) {
-        *why = fmt::format("{} is in no loaded ACL's Associations, so it uses {}, the default ACL of {}", subnet_id,
-                           a.id, vpc_id);
-        return &a;
-      }
+  if (const NetworkAcl* a = snapshot.default_acl(vpc_id)) {
+    *why = fmt::format("{} is in no loaded ACL's Associations, so it uses {}, the default ACL of {}", subnet_id, a->id,
+                       vpc_id);
+    return a;
+  }
   *why = snapshot.acls.empty() ? "no describe-network-acls input is loaded"
                                : fmt::format("no loaded ACL is associated with {} and no default ACL of {} is loaded",
                                              subnet_id, vpc_id.empty() ? "its VPC" : vpc_id);
@@ -84,15 +82,7 @@ Placement place_interface(const Snapshot& snapshot, const NetworkInterface& eni)
 }
 
 std::vector<const NetworkInterface*> interfaces_behind(const Snapshot& snapshot, const NetworkAcl& acl) {
-  std::vector<const NetworkInterface*> out;
-  for (const std::string& subnet : snapshot.interface_subnets()) {
-    auto enis = snapshot.interfaces_in_subnet(subnet);
-    const NetworkInterface& first = *enis.front();
-    const Subnet* s = snapshot.find_subnet(subnet);
-    std::string vpc = !first.vpc_id.empty() ? first.vpc_id : s ? s->vpc_id : std::string(), why;
-    if (subnet_acl(snapshot, subnet, vpc, &why) == &acl) out.insert(out.end(), enis.begin(), enis.end());
-  }
-  return out;
+  return snapshot.interfaces_behind(acl);
 }
 
 std::optional<Packet> reply_packet(const Packet& request, int client_port) {
