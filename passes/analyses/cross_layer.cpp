@@ -2,6 +2,7 @@
 #include "passes/analyses/cross_layer.h"
 
 #include "model/protocol.h"
+#include "passes/analyses/overly_permissive.h"
 #include "solver/effective.h"
 #include "solver/regions.h"
 #include "solver/rule_sets.h"
@@ -35,15 +36,33 @@ std::string interfaces_text(const std::vector<std::string>& ids) {
   return fmt::format("{} interfaces ({}{})", ids.size(), fmt::join(shown, ", "), ids.size() > 5 ? ", ..." : "");
 }
 
-std::vector<std::string> region_texts(const PacketSet& set, Direction d, std::size_t max) {
+namespace {
+
+std::vector<std::string> texts(const PacketSet& set, Direction d, std::size_t max, bool counted) {
   const PeerTable peers;  // no reference interned: address packets read as plain addresses
   std::vector<std::string> out;
   auto regions = regions_of(set);
-  for (std::size_t i = 0; i < regions.size() && i < max; ++i)
-    out.push_back(fmt::format("{} {} {}", region_traffic_text(regions[i]), d == Direction::Egress ? "to" : "from",
-                              fmt::join(region_peer_texts(regions[i], peers), ", ")));
+  for (std::size_t i = 0; i < regions.size() && i < max; ++i) {
+    std::string text = fmt::format("{} {} {}", region_traffic_text(regions[i]), d == Direction::Egress ? "to" : "from",
+                                   fmt::join(region_peer_texts(regions[i], peers), ", "));
+    if (counted) {
+      PacketSet part = PacketSet::from_boxes(region_boxes(regions[i]));
+      text += fmt::format(" ({} packets from {} addresses)", part.count().str(), address_count(part).str());
+    }
+    out.push_back(std::move(text));
+  }
   if (regions.size() > max) out.push_back(fmt::format("... and {} more regions", regions.size() - max));
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> region_texts(const PacketSet& set, Direction d, std::size_t max) {
+  return texts(set, d, max, false);
+}
+
+std::vector<std::string> counted_region_texts(const PacketSet& set, Direction d, std::size_t max) {
+  return texts(set, d, max, true);
 }
 
 std::string port_ranges_text(const PacketSet& set) {

@@ -31,6 +31,9 @@ std::string interfaces_text(const std::vector<std::string>& ids);
 /// from IPv4 addresses outside 10.0.2.0/24", never "... that are not members of sg-1"; peers are
 /// "from" for ingress and "to" for egress.
 std::vector<std::string> region_texts(const PacketSet& set, Direction d, std::size_t max = 12);
+/// The same, each region followed by its exact size: "tcp port 443 from ... (3702258688 packets
+/// from 3702258688 addresses)".
+std::vector<std::string> counted_region_texts(const PacketSet& set, Direction d, std::size_t max = 12);
 /// The port ranges of a set of tcp/udp packets ("1024-32767, 40000"); "no port" for other
 /// protocols.
 std::string port_ranges_text(const PacketSet& set);

@@ -45,7 +45,7 @@ class EffectiveExposurePass final : public Pass {
         f.direction = Direction::Ingress;
         f.world = ctx.world;
         f.interfaces = {id};
-        f.regions = region_texts(exposed, Direction::Ingress);
+        f.regions = counted_region_texts(exposed, Direction::Ingress);  // per service, exactly
         f.exposure = exposed.count().str();
         f.exposed_addresses = address_count(exposed).str();
         f.assumptions = placement_assumptions(place);

@@ -10,6 +10,7 @@
 #include "tests/support/builders.h"
 #include "tests/support/two_layer.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -123,6 +124,12 @@ TEST(CrossLayerTest, EffectiveExposureNamesThePublicIp) {
   EXPECT_EQ(fs[0].interfaces, std::vector<std::string>{"eni-0web"});
   EXPECT_NE(fs[0].message.find("198.51.100.20"), std::string::npos);
   EXPECT_NE(fs[0].message.find("tcp port 443"), std::string::npos) << fs[0].message;
+  // One service: its region's exact count is the whole exposure.
+  ASSERT_EQ(fs[0].regions.size(), 1u);
+  EXPECT_NE(
+      fs[0].regions[0].find(fmt::format("({} packets from {} addresses)", fs[0].exposure, fs[0].exposed_addresses)),
+      std::string::npos)
+      << fs[0].regions[0];
   // Without any ACL loaded the cross-layer passes say nothing: one layer is unknown.
   s.acls.clear();
   s.index();
