@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/interned.h"
+#include "model/text.h"
 
 #include <stdexcept>
 #include <string>
@@ -13,8 +14,8 @@ namespace sgopt {
 /// Where in the user's input something is: file, JSON pointer ("/SecurityGroups/0/IpPermissions/1"), line.
 struct Location {
   Interned file;
-  std::string json_pointer;
-  int line = 0;  // 1-based; 0 when unknown
+  Text json_pointer;  // most locations of an account are rules: one word, not a string, each
+  int line = 0;       // 1-based; 0 when unknown
 
   /// "file:line: /json/pointer" with the parts that are known.
   std::string str() const;

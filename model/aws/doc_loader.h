@@ -80,8 +80,7 @@ class DocLoader : public json::Reader {
   Snapshot& snap_;
   const Json* root_ = nullptr;  // the document being loaded
   const LoadOptions& options_;
-  std::unordered_map<std::string, std::size_t> group_index_, acl_index_, eni_index_, prefix_list_index_,
-      subnet_index_;
+  std::unordered_map<std::string, std::size_t> group_index_, acl_index_, eni_index_, prefix_list_index_, subnet_index_;
   std::vector<std::size_t> touched_groups_;
   std::size_t acl_start_ = 0, eni_start_ = 0, prefix_list_start_ = 0, subnet_start_ = 0, warning_start_ = 0;
 };
@@ -94,7 +93,7 @@ inline bool DocLoader::add_unique(std::vector<T>& items, std::unordered_map<std:
     const T& first = items[it->second];
     std::string head = fmt::format("{} {} is defined twice; the first is at ", what, echo(item.id));
     if (!options_.lenient) fail_at(item.where, head + place(first.where));
-    warn_naming(item.where.json_pointer, std::move(head), first.where,
+    warn_naming(item.where.json_pointer.str(), std::move(head), first.where,
                 "; that first definition is used everywhere and this one is ignored");
     return false;
   }

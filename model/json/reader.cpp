@@ -172,7 +172,7 @@ std::string Reader::place(Location where) const {
     std::vector<Location*> one{&where};
     resolve_lines(text_, one);
   }
-  return where.line > 0 ? fmt::format("line {}, {}", where.line, where.json_pointer) : where.json_pointer;
+  return where.line > 0 ? fmt::format("line {}, {}", where.line, where.json_pointer) : where.json_pointer.str();
 }
 
 void Reader::warn(const std::string& ptr, std::string message) {
@@ -196,7 +196,7 @@ void Reader::complete_warnings() {
     const Location& o = n.other;
     std::string where = o.file != file_ ? o.str()
                         : o.line > 0    ? fmt::format("line {}, {}", o.line, o.json_pointer)
-                                        : o.json_pointer;
+                                        : o.json_pointer.str();
     warnings_[n.warning].message = n.before + where + n.after;
   }
   named_.clear();

@@ -85,8 +85,8 @@ TEST(TextTest, RulesStayCompact) {
   EXPECT_EQ(sizeof(Text), sizeof(void*));
   EXPECT_LE(sizeof(Cidr), 32u);
   EXPECT_LE(sizeof(Peer), 96u);
-  EXPECT_LE(sizeof(SgRule), 224u);
-  EXPECT_LE(sizeof(NaclEntry), 176u);
+  EXPECT_LE(sizeof(SgRule), 208u);
+  EXPECT_LE(sizeof(NaclEntry), 160u);
 }
 
 }  // namespace

@@ -306,7 +306,7 @@ TEST(BadInputTest, AMinusOneAtOneEndOfAPortRangeIsAnErrorAndEveryPortWhenLenient
     Diagnostic d = load_error(doc);
     EXPECT_NE(d.message.find("-1 means every port only when FromPort and ToPort are both -1"), std::string::npos)
         << d.str();
-    EXPECT_NE(d.where.json_pointer.find("/SecurityGroups/0/IpPermissions/0/"), std::string::npos) << d.str();
+    EXPECT_NE(d.where.json_pointer.view().find("/SecurityGroups/0/IpPermissions/0/"), std::string::npos) << d.str();
     Snapshot s = load_text(doc, "lenient.json", LoadOptions{true});
     ASSERT_EQ(s.warnings.size(), 1u);
     EXPECT_NE(s.warnings[0].message.find("read as every port (0-65535)"), std::string::npos);

@@ -248,7 +248,7 @@ void expect_merged(const Snapshot& s) {
   EXPECT_EQ(g.ingress[0].source.rule_id, "sgr-2");
   EXPECT_EQ(g.ingress[1].source.rule_id, "sgr-1");
   EXPECT_EQ(g.ingress[1].source.where.file, "groups.json");
-  EXPECT_EQ(g.ingress[1].source.where.json_pointer.rfind("/SecurityGroups/0/", 0), 0u);
+  EXPECT_EQ(g.ingress[1].source.where.json_pointer.view().rfind("/SecurityGroups/0/", 0), 0u);
   EXPECT_EQ(g.egress.at(0).source.rule_id, "sgr-3");
 }
 
