@@ -486,7 +486,8 @@ std::optional<ResourceDiff> compare_interface(const NetworkInterface* before, co
 
 void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, bool both_layers, PeerTable& peers, const Worlds& w,
                     DiffReport& report) {
-  std::set<std::string> carried;  // groups judged through interfaces
+  std::set<std::string> carried;     // groups judged through interfaces
+  std::vector<std::string> skipped;  // interfaces not compared (a group not loaded)
   // An id given twice (--lenient) is refused as it is for groups and ACLs.
   auto old_index = index_by(old_s.interfaces, MatchBy::Id, "old");
   auto new_index = index_by(new_s.interfaces, MatchBy::Id, "new");
@@ -495,28 +496,35 @@ void add_interfaces(const Snapshot& old_s, const Snapshot& new_s, bool both_laye
     const NetworkInterface* after = it == new_index.end() ? nullptr : it->second;
     if (auto r = compare_interface(&eni, after, old_s, new_s, both_layers, peers, w, report.notes))
       report.resources.push_back(std::move(*r));
+    else
+      skipped.push_back(eni.id);
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
   for (const auto& eni : new_s.interfaces) {
-    if (!old_index.count(eni.id))
+    if (!old_index.count(eni.id)) {
       if (auto r = compare_interface(nullptr, &eni, old_s, new_s, both_layers, peers, w, report.notes))
         report.resources.push_back(std::move(*r));
+      else
+        skipped.push_back(eni.id);
+    }
     carried.insert(eni.group_ids.begin(), eni.group_ids.end());
   }
-  // An ACL is judged through the interfaces behind it when every interface compared there was
-  // compared with both layers (traffic sees them together).
+  // An ACL is judged through the interfaces behind it when every interface there was compared
+  // with both layers (traffic sees them together); one compared on its groups only, or not at
+  // all, leaves the ACL judged on its own.
   std::set<std::string> through, alone;
+  auto judged_alone = [&](const std::string& eid) {
+    for (auto [s, index] : {std::pair{&old_s, &old_index}, std::pair{&new_s, &new_index}})
+      if (auto it = index->find(eid); it != index->end())
+        if (const NetworkAcl* a = place_interface(*s, *it->second).acl) alone.insert(a->id);
+  };
+  for (const std::string& eid : skipped) judged_alone(eid);
   for (const auto& r : report.resources) {
     if (r.kind != ResourceKind::Interface) continue;
-    bool layered = !r.old_acl.empty() || !r.new_acl.empty();
     for (const std::string& id : {r.old_acl, r.new_acl})
       if (!id.empty()) through.insert(id);
-    if (!layered)
-      for (const Snapshot* s : {&old_s, &new_s})
-        for (const std::string& eid : {r.old_id, r.new_id})
-          for (const NetworkInterface& e : s->interfaces)
-            if (e.id == eid)
-              if (const NetworkAcl* a = place_interface(*s, e).acl) alone.insert(a->id);
+    if (r.old_acl.empty() && r.new_acl.empty())
+      for (const std::string& eid : {r.old_id, r.new_id}) judged_alone(eid);
   }
   for (auto& r : report.resources) {
     if (r.kind == ResourceKind::Group && (carried.count(r.old_id) || carried.count(r.new_id))) r.judged = false;

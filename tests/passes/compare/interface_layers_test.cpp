@@ -66,6 +66,15 @@ TEST(InterfaceLayersDiffTest, DenyMovedIntoTheGroupIsProvenHarmless) {
   DiffReport g = diff_and_prove(before, after, groups_only, ProveOptions{});
   EXPECT_EQ(find(g, ResourceKind::Interface, "eni-0app").directions[0].verdict(), Verdict::Tighter);
   EXPECT_TRUE(find(g, ResourceKind::Acl, "acl-0app").judged);
+
+  // The app interface cannot be compared when its group is not loaded on a side: the ACL is then
+  // judged on its own again.
+  Snapshot without = moved(true);
+  std::erase_if(without.groups, [](const SecurityGroup& x) { return x.id == "sg-0app"; });
+  without.index();
+  DiffReport u = diff_and_prove(before, without, DiffOptions{}, ProveOptions{});
+  EXPECT_TRUE(find(u, ResourceKind::Acl, "acl-0app").judged);
+  EXPECT_FALSE(find(u, ResourceKind::Acl, "acl-0web").judged);
 }
 
 TEST(InterfaceLayersDiffTest, ForgottenGroupChangeShowsTheSshItOpens) {
