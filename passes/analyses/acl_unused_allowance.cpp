@@ -92,10 +92,7 @@ class AclUnusedAllowancePass final : public Pass {
       auto decided = nacl_decided_sets(entries);
       for (std::size_t i = 0; i < entries.size(); ++i)
         if (entries[i].allow && decided[i].intersects(unused)) f.rules.push_back(nacl_entry_ref(acl.id, entries[i]));
-      for (const InterfaceProfile& prof : profiles)
-        for (const auto& a : placement_assumptions(prof.place))
-          if (std::find(f.assumptions.begin(), f.assumptions.end(), a) == f.assumptions.end())
-            f.assumptions.push_back(a);
+      for (const InterfaceProfile& prof : profiles) add_placement_assumptions(prof.place, f.assumptions);
       f.assumptions.push_back(
           "every interface in the ACL's subnets is loaded (describe-network-interfaces lists them all)");
       f.assumptions.push_back("ICMP is not judged: errors about tracked connections need the ACL but no group rule");

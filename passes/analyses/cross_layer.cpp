@@ -128,4 +128,9 @@ std::vector<std::string> placement_assumptions(const Placement& place) {
   return out;
 }
 
+void add_placement_assumptions(const Placement& place, std::vector<std::string>& out) {
+  for (auto& a : placement_assumptions(place))
+    if (std::find(out.begin(), out.end(), a) == out.end()) out.push_back(std::move(a));
+}
+
 }  // namespace sgopt

@@ -45,5 +45,7 @@ PacketSet acl_unused(const NetworkAcl& acl, const std::vector<InterfaceProfile>&
                      EphemeralPorts ephemeral, PeerTable& peers, const References* refs);
 /// What a cross-layer claim assumes about the interfaces' placement.
 std::vector<std::string> placement_assumptions(const Placement& place);
+/// Adds what the claim assumes about the placement to `out`, each assumption once.
+void add_placement_assumptions(const Placement& place, std::vector<std::string>& out);
 
 }  // namespace sgopt

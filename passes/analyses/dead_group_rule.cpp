@@ -68,10 +68,7 @@ class DeadGroupRulePass final : public Pass {
         f.rules.push_back(sg_rule_ref(g.id, d, r));
         f.witness = dead.witness(peers);
         f.regions = region_texts(dead, d);
-        for (const Placement& p : places)
-          for (const auto& a : placement_assumptions(p))
-            if (std::find(f.assumptions.begin(), f.assumptions.end(), a) == f.assumptions.end())
-              f.assumptions.push_back(a);
+        for (const Placement& p : places) add_placement_assumptions(p, f.assumptions);
         // The entries that stop the witness, one per ACL.
         std::vector<std::string> acls;
         bool confirmed = f.witness && rule_matches(r, *f.witness, ctx.references);

@@ -258,8 +258,7 @@ std::function<void(Finding&, const PacketSet&)> acl_protection(const Snapshot& s
         entries.push_back(fmt::format("{} entry {}", p.acl->id,
                                       e.is_default_deny() ? std::string("*") : std::to_string(e.rule_number)));
       }
-      for (const auto& a : placement_assumptions(p))
-        if (std::find(f.assumptions.begin(), f.assumptions.end(), a) == f.assumptions.end()) f.assumptions.push_back(a);
+      add_placement_assumptions(p, f.assumptions);
     }
     Finding check = f;
     check.witness = w;
