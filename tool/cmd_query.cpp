@@ -92,6 +92,22 @@ References asked_references(const Snapshot& s, const std::vector<std::string>& g
   return s.references.only(named);
 }
 
+nlohmann::json matched_json(const std::vector<MatchedRule>& matched, Direction dir) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& m : matched) out.push_back(cli::rule_json(sg_rule_ref(m.group_id, dir, *m.rule)));
+  return out;
+}
+
+// Depends: each reference whose members the packet would be allowed for, and the rules that would.
+nlohmann::json conditions_json(const PacketDecision& d, Direction dir) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : d.conditions)
+    out.push_back(
+        {{"member_of", {{"type", c.member.type == PeerType::Group ? "group" : "prefix-list"}, {"id", c.member.id}}},
+         {"rules", matched_json(c.matched, dir)}});
+  return out;
+}
+
 int exit_status(const PacketDecision& d) {
   switch (d.decision) {
     case Decision::Allow: return cli::kExitOk;
@@ -106,15 +122,7 @@ int query_groups(const Snapshot& s, const QueryOptions& o, const Packet& p) {
   PacketDecision d = decide_packet(s, PacketQuery{o.groups, "", dir, p});
   std::string resources = fmt::format("{}", fmt::join(o.groups, " + "));
   if (o.format == cli::Format::Json) {
-    nlohmann::json rules = nlohmann::json::array(), conditions = nlohmann::json::array();
-    for (const auto& m : d.matched) rules.push_back(cli::rule_json(sg_rule_ref(m.group_id, dir, *m.rule)));
-    for (const auto& c : d.conditions) {
-      nlohmann::json cr = nlohmann::json::array();
-      for (const auto& m : c.matched) cr.push_back(cli::rule_json(sg_rule_ref(m.group_id, dir, *m.rule)));
-      conditions.push_back(
-          {{"member_of", {{"type", c.member.type == PeerType::Group ? "group" : "prefix-list"}, {"id", c.member.id}}},
-           {"rules", cr}});
-    }
+    nlohmann::json rules = matched_json(d.matched, dir), conditions = conditions_json(d, dir);
     nlohmann::json out{{"decision", decision_name(d.decision)},
                        {"world", world_name(d.world)},
                        {"resources", o.groups},
@@ -232,17 +240,9 @@ int query_interface(const Snapshot& s, const QueryOptions& o, const Packet& p) {
     } else {
       acl_json["decision"] = d.same_subnet ? "not-crossed" : "unknown";
     }
-    nlohmann::json rules = nlohmann::json::array(), conditions = nlohmann::json::array(),
+    nlohmann::json rules = matched_json(d.groups.matched, dir), conditions = conditions_json(d.groups, dir),
                    groups = nlohmann::json::array();
     for (const SecurityGroup* g : d.place.groups) groups.push_back(g->id);
-    for (const auto& m : d.groups.matched) rules.push_back(cli::rule_json(sg_rule_ref(m.group_id, dir, *m.rule)));
-    for (const auto& c : d.groups.conditions) {
-      nlohmann::json cr = nlohmann::json::array();
-      for (const auto& m : c.matched) cr.push_back(cli::rule_json(sg_rule_ref(m.group_id, dir, *m.rule)));
-      conditions.push_back(
-          {{"member_of", {{"type", c.member.type == PeerType::Group ? "group" : "prefix-list"}, {"id", c.member.id}}},
-           {"rules", cr}});
-    }
     nlohmann::json replies = nlohmann::json::array();
     for (const ReplyPorts& r : d.replies) {
       nlohmann::json j{
