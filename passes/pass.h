@@ -7,6 +7,7 @@
 #include "model/topology.h"
 #include "passes/finding.h"
 
+#include <functional>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -94,5 +95,13 @@ const Pass* find_pass(std::string_view name);
 std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes,
                                   const AnalysisOptions& options, unsigned threads = 0,
                                   std::pair<unsigned, unsigned>* threads_used = nullptr);
+
+/// Receives the findings of one resource (possibly none), resources in input order; called by one
+/// thread at a time.
+using FindingSink = std::function<void(std::vector<Finding>& findings)>;
+/// The same run, each resource's findings handed to `sink` as soon as every resource before it is
+/// done and then dropped: a large account's findings are never all held at once.
+void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes, const AnalysisOptions& options,
+                  unsigned threads, const FindingSink& sink, std::pair<unsigned, unsigned>* threads_used = nullptr);
 
 }  // namespace sgopt

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 
 namespace sgopt {
@@ -115,18 +117,25 @@ bool involves_resolved(const Snapshot& s, const NetworkAcl& acl) {
 
 }  // namespace
 
-std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes,
-                                  const AnalysisOptions& options, unsigned threads,
-                                  std::pair<unsigned, unsigned>* threads_used) {
-  // One work item per resource; each worker takes the next item, results land in the item's slot,
-  // so the output order never depends on scheduling. Every resource is judged in the open world;
-  // one that a resolved reference touches is judged again in the closed world, and what only that
-  // finds is kept, marked closed (it rests on the snapshot being complete).
+void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes, const AnalysisOptions& options,
+                  unsigned threads, const FindingSink& sink, std::pair<unsigned, unsigned>* threads_used) {
+  // One work item per resource; each worker takes the next item and its results land in the item's
+  // slot. Whoever finishes the oldest unfinished item hands it, and every finished one after it, to
+  // the sink in order, so the output never depends on scheduling; a worker more than kAhead items
+  // ahead of the sink waits, so only a window of resources' findings is ever held. Every resource is
+  // judged in the open world; one that a resolved reference touches is judged again in the closed
+  // world, and what only that finds is kept, marked closed (it rests on the snapshot being complete).
+  constexpr std::size_t kAhead = 256;
   const std::size_t n_groups = snapshot.groups.size();
   const std::size_t n_items = n_groups + snapshot.acls.size();
   const References open = snapshot.references.open();
   const bool any_closed = snapshot.references.any_resolved();
   std::vector<std::vector<Finding>> slots(n_items);
+  std::vector<char> done(n_items, 0);
+  std::size_t handed = 0;  // items before this one went to the sink
+  bool stopped = false;    // a worker failed: the others stop waiting
+  std::mutex mutex;
+  std::condition_variable advanced;
   auto judge = [&](std::size_t i) {
     AnalysisContext ctx{snapshot, options};
     if (i < n_groups) {
@@ -150,15 +159,46 @@ std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<co
         slots[i].push_back(std::move(f));
     }
   };
+  auto item = [&](std::size_t i) {
+    {
+      std::unique_lock<std::mutex> lock(mutex);
+      advanced.wait(lock, [&] { return stopped || i < handed + kAhead; });
+      if (stopped) return;
+    }
+    judge(i);
+    std::lock_guard<std::mutex> lock(mutex);
+    done[i] = 1;
+    for (; handed < n_items && done[handed]; ++handed) {
+      sink(slots[handed]);
+      std::vector<Finding>().swap(slots[handed]);
+    }
+    advanced.notify_all();
+  };
   work_progress().start("analyzing", n_items);
   WorkersUsed used = run_workers(n_items, threads, [&](ItemQueue& items) {
-    for (std::size_t i; items.next(i);) judge(i);
+    try {
+      for (std::size_t i; items.next(i);) item(i);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex);
+      stopped = true;
+      advanced.notify_all();
+      throw;
+    }
   });
   work_progress().finish();
   if (threads_used) *threads_used = {used.wanted, used.got};
+}
+
+std::vector<Finding> run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes,
+                                  const AnalysisOptions& options, unsigned threads,
+                                  std::pair<unsigned, unsigned>* threads_used) {
   std::vector<Finding> out;
-  for (auto& s : slots)
-    for (auto& f : s) out.push_back(std::move(f));
+  run_analyses(
+      snapshot, passes, options, threads,
+      [&out](std::vector<Finding>& findings) {
+        for (Finding& f : findings) out.push_back(std::move(f));
+      },
+      threads_used);
   return out;
 }
 

@@ -205,6 +205,8 @@ ProgressDisplay::~ProgressDisplay() {
   g_line_drawn = false;
 }
 
-bool use_color() { return isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr; }
+bool stdout_is_terminal() { return isatty(STDOUT_FILENO) != 0; }
+
+bool use_color() { return stdout_is_terminal() && std::getenv("NO_COLOR") == nullptr; }
 
 }  // namespace sgopt::cli

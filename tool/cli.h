@@ -55,6 +55,8 @@ void print(fmt::format_string<T...> format, T&&... args) {
 }
 /// True when standard output is a terminal and NO_COLOR is not set.
 bool use_color();
+/// True when standard output is a terminal.
+bool stdout_is_terminal();
 /// A decimal number with its thousands separated: "1234567" -> "1,234,567".
 std::string grouped_digits(std::string_view digits);
 /// "sgopt: warning: MESSAGE" on standard error (terminal_text), clearing a progress line first.

@@ -59,34 +59,44 @@ int run_analyze(const AnalyzeOptions& o) {
   Snapshot s = cli::load(o.files, o.format != cli::Format::Text);
   cli::OutputFiles outputs(o.files, s.files);
   if (!o.out.empty()) outputs.claim(o.out, "--out");
-  std::pair<unsigned, unsigned> threads{0, 0};
-  std::vector<Finding> findings = run_analyses(s, passes, o.analysis, o.threads, &threads);
-  if (threads.second < threads.first)
-    cli::warn(fmt::format("the system allowed only {} of {} worker threads; the analysis ran on {}", threads.second,
-                          threads.first, threads.second));
-
   ReportInfo info;
   info.inputs = o.files;
   for (const Pass* p : passes) info.passes.emplace_back(p->name());
   info.fail_on = fail_on;
   info.references = &s.references;
-  for (const auto& f : findings) info.failed = info.failed || (fail_on && f.severity >= *fail_on);
 
-  // findings_text makes the input it quotes safe; JSON and SARIF escape it. The JSON report is
-  // written one finding at a time (it is several times the input on a large account).
-  std::string text;  // text and SARIF are built whole
-  std::function<void(const json::Sink&)> write = [&text](const json::Sink& out) { out(text); };
-  switch (o.format) {
-    case cli::Format::Text: text = findings_text(findings, s, info, o.out.empty() && cli::use_color()); break;
-    case cli::Format::Json: write = [&](const json::Sink& out) { write_findings_json(out, findings, info); }; break;
-    case cli::Format::Sarif: text = findings_sarif(findings, info).dump(2) + "\n"; break;
-  }
-  if (o.out.empty()) {
-    write([](std::string_view piece) { fmt::print("{}", piece); });
-  } else {
-    outputs.set_writer(o.out, write);
+  // The report is written as the analysis goes, one resource's findings at a time (on a large
+  // account it is several times the input): into the --out file's temporary copy, or to standard
+  // output. A terminal gets it whole at the end, not interleaved with the progress line.
+  std::pair<unsigned, unsigned> threads{0, 0};
+  auto report = [&](const json::Sink& out) {
+    std::unique_ptr<FindingsWriter> writer;
+    switch (o.format) {
+      case cli::Format::Text: writer = text_findings_writer(out, s, info, o.out.empty() && cli::use_color()); break;
+      case cli::Format::Json: writer = json_findings_writer(out, info); break;
+      case cli::Format::Sarif: writer = sarif_findings_writer(out, s.files, info); break;
+    }
+    run_analyses(
+        s, passes, o.analysis, o.threads,
+        [&](std::vector<Finding>& findings) {
+          for (const Finding& f : findings) writer->add(f);
+        },
+        &threads);
+    writer->finish();
+  };
+  if (!o.out.empty()) {
+    outputs.set_writer(o.out, report);
     outputs.write_all();
+  } else if (cli::stdout_is_terminal()) {
+    std::string text;
+    report([&text](std::string_view piece) { text += piece; });
+    fmt::print("{}", text);
+  } else {
+    report([](std::string_view piece) { fmt::print("{}", piece); });
   }
+  if (threads.second < threads.first)
+    cli::warn(fmt::format("the system allowed only {} of {} worker threads; the analysis ran on {}", threads.second,
+                          threads.first, threads.second));
   return info.failed ? cli::kExitFindings : cli::kExitOk;
 }
 

@@ -239,7 +239,7 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
       rule("sgopt.diff.newly-allowed", "NewlyAllowed", "The new rules allow traffic the old ones did not"),
       rule("sgopt.diff.no-longer-allowed", "NoLongerAllowed", "The new rules no longer allow traffic the old ones did"),
       rule("sgopt.diff.unproved", "Unproved", "Z3 could not confirm the verdict in time")};
-  cli::print("{}\n", sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results).dump(2));
+  cli::print("{}\n", sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results));
 }
 
 std::string file_stem(const ResourceDiff& r, const DirectionDiff& d, const std::string& obligation) {

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 
 namespace sgopt {
 
@@ -52,11 +53,19 @@ std::string ref_line(const RuleRef& r) {
   return fmt::format("{}: {}{}", head, r.text, where);
 }
 
-std::map<Severity, int> count_by_severity(const std::vector<Finding>& findings) {
-  std::map<Severity, int> m;
-  for (const auto& f : findings) ++m[f.severity];
-  return m;
-}
+// What every rendering counts as findings arrive.
+struct Tally {
+  std::size_t total = 0;
+  std::map<Severity, std::size_t> by_severity;
+  void add(const Finding& f, ReportInfo& info) {
+    ++total;
+    ++by_severity[f.severity];
+    info.failed = info.failed || (info.fail_on && f.severity >= *info.fail_on);
+  }
+};
+
+constexpr Severity kSeverities[] = {Severity::Critical, Severity::High, Severity::Medium, Severity::Low,
+                                    Severity::Info};
 
 }  // namespace
 
@@ -88,33 +97,46 @@ nlohmann::json finding_json(const Finding& f) {
   return j;
 }
 
-void write_findings_json(const json::Sink& out, const std::vector<Finding>& findings, const ReportInfo& info) {
-  using Member = json::StreamedArray<nlohmann::json>;
-  auto value = [](const char* key, nlohmann::json v) { return Member{key, 0, {}, std::move(v)}; };
-  nlohmann::json by = nlohmann::json::object();
-  auto counts = count_by_severity(findings);
-  for (Severity s : {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})
-    by[severity_name(s)] = counts[s];
-  nlohmann::json refs = info.references ? cli::references_json(*info.references) : nlohmann::json::array();
-  // One finding at a time (a large account's report is several times its input), keys in the
-  // sorted order nlohmann::json writes them.
-  json::write_streamed_object<nlohmann::json>(
-      out,
-      {value("fail_on", info.fail_on ? severity_name(*info.fail_on) : "none"), value("failed", info.failed),
-       Member{"findings", findings.size(), [&](std::size_t i) { return finding_json(findings[i]); }, std::nullopt},
-       value("inputs", info.inputs), value("passes", info.passes), value("references", std::move(refs)),
-       value("schema_version", 1), value("summary", {{"total", findings.size()}, {"by_severity", by}}),
-       value("tool", {{"name", "sgopt"}, {"version", SGOPT_VERSION}})},
-      json::StreamStyle{});
-}
+namespace {
 
-std::string findings_json(const std::vector<Finding>& findings, const ReportInfo& info) {
-  std::string text;
-  write_findings_json([&](std::string_view piece) { text += piece; }, findings, info);
-  return text;
-}
+class JsonWriter : public FindingsWriter {
+ public:
+  JsonWriter(json::Sink out, ReportInfo& info) : out_(std::move(out)), info_(info) {
+    // Keys in sorted order, except what depends on every finding, which follows them.
+    member("fail_on", info.fail_on ? severity_name(*info.fail_on) : "none");
+    member("inputs", info.inputs);
+    member("passes", info.passes);
+    member("references", info.references ? cli::references_json(*info.references) : nlohmann::json::array());
+    member("schema_version", 1);
+    member("tool", {{"name", "sgopt"}, {"version", SGOPT_VERSION}});
+  }
+  void add(const Finding& f) override {
+    tally_.add(f, info_);
+    out_(tally_.total == 1 ? ",\n  \"findings\": [\n    " : ",\n    ");
+    out_(json::dump_nested(finding_json(f), 2, "    "));
+  }
+  void finish() override {
+    out_(tally_.total == 0 ? ",\n  \"findings\": []" : "\n  ]");
+    member("failed", info_.failed);
+    nlohmann::json by = nlohmann::json::object();
+    for (Severity s : kSeverities) by[severity_name(s)] = tally_.by_severity[s];
+    member("summary", {{"total", tally_.total}, {"by_severity", by}});
+    out_("\n}\n");
+  }
 
-nlohmann::json findings_sarif(const std::vector<Finding>& findings, const ReportInfo& info) {
+ private:
+  void member(const char* key, const nlohmann::json& value) {
+    out_(fmt::format("{}  {}: {}", first_ ? "{\n" : ",\n", nlohmann::json(key).dump(),
+                     json::dump_nested(value, 2, "  ")));
+    first_ = false;
+  }
+  json::Sink out_;
+  ReportInfo& info_;
+  Tally tally_;
+  bool first_ = true;
+};
+
+std::vector<sarif::Rule> sarif_rules(const ReportInfo& info) {
   std::vector<sarif::Rule> rules;
   for (const Pass* p : all_passes()) {
     if (std::find(info.passes.begin(), info.passes.end(), p->name()) == info.passes.end()) continue;
@@ -130,8 +152,15 @@ nlohmann::json findings_sarif(const std::vector<Finding>& findings, const Report
       rules.push_back(std::move(r));
     }
   }
-  std::vector<sarif::Result> results;
-  for (const auto& f : findings) {
+  return rules;
+}
+
+class SarifWriter : public FindingsWriter {
+ public:
+  SarifWriter(json::Sink out, const std::vector<std::string>& files, ReportInfo& info)
+      : log_(std::move(out), "sgopt", SGOPT_VERSION, "", sarif_rules(info), files), info_(info) {}
+  void add(const Finding& f) override {
+    tally_.add(f, info_);
     std::string id = finding_rule_id(f);
     sarif::Result res;
     res.rule_id = id;
@@ -158,43 +187,51 @@ nlohmann::json findings_sarif(const std::vector<Finding>& findings, const Report
       props["exposure"] = {
           {"packets", f.exposure}, {"addresses", f.exposed_addresses}, {"plus_members_of", f.exposure_members}};
     res.properties = props;
-    results.push_back(std::move(res));
+    log_.add(res);
   }
-  return sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results);
+  void finish() override { log_.finish(); }
+
+ private:
+  sarif::LogWriter log_;
+  ReportInfo& info_;
+  Tally tally_;
+};
+
+fmt::text_style severity_style(Severity s) {
+  switch (s) {
+    case Severity::Critical: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::red);
+    case Severity::High: return fmt::fg(fmt::terminal_color::red);
+    case Severity::Medium: return fmt::fg(fmt::terminal_color::yellow);
+    case Severity::Low: return fmt::fg(fmt::terminal_color::cyan);
+    default: return fmt::text_style(fmt::emphasis::faint);
+  }
 }
 
-std::string findings_text(const std::vector<Finding>& findings, const Snapshot& snapshot, const ReportInfo& info,
-                          bool color) {
-  auto paint = [color](fmt::text_style style, const std::string& s) {
-    return color ? fmt::format("{}", fmt::styled(s, style)) : s;
-  };
-  auto sev_color = [](Severity s) {
-    switch (s) {
-      case Severity::Critical: return fmt::emphasis::bold | fmt::fg(fmt::terminal_color::red);
-      case Severity::High: return fmt::fg(fmt::terminal_color::red);
-      case Severity::Medium: return fmt::fg(fmt::terminal_color::yellow);
-      case Severity::Low: return fmt::fg(fmt::terminal_color::cyan);
-      default: return fmt::text_style(fmt::emphasis::faint);
-    }
-  };
-  std::string out;
-  std::string current;
-  for (const auto& f : findings) {
-    if (f.resource_id != current) {
-      current = f.resource_id;
-      std::string label = current;
-      if (const SecurityGroup* g = snapshot.find_group(current)) {
+class TextWriter : public FindingsWriter {
+ public:
+  TextWriter(json::Sink out, const Snapshot& snapshot, ReportInfo& info, bool color)
+      : out_(std::move(out)), snapshot_(snapshot), info_(info), color_(color) {}
+
+  void add(const Finding& f) override {
+    tally_.add(f, info_);
+    reported_.emplace(f.pass, f.kind);
+    std::string out;
+    if (tally_.total == 1 || f.resource_id != current_) {
+      current_ = f.resource_id;
+      std::string label = current_;
+      if (const SecurityGroup* g = snapshot_.find_group(current_)) {
         if (!g->name.empty()) label += fmt::format(" ({})", g->name);
         label = "security group " + label;
-      } else if (snapshot.find_acl(current)) {
+      } else if (snapshot_.find_acl(current_)) {
         label = "network ACL " + label;
       }
-      if (!out.empty()) out += "\n";
+      if (tally_.total > 1) out += "\n";
       std::string file = f.where.file.empty() ? "" : "  " + f.where.file.str();
       out += paint(fmt::emphasis::bold, printable(label)) + cli::terminal_safe(file) + "\n";
     }
-    out += fmt::format("  {} {}{}\n", paint(sev_color(f.severity), fmt::format("{:<8}", severity_name(f.severity))),
-                       finding_rule_id(f), f.direction ? fmt::format(" [{}]", direction_name(*f.direction)) : "");
+    out +=
+        fmt::format("  {} {}{}\n", paint(severity_style(f.severity), fmt::format("{:<8}", severity_name(f.severity))),
+                    finding_rule_id(f), f.direction ? fmt::format(" [{}]", direction_name(*f.direction)) : "");
     // The rest of a finding quotes the input (ids, names, descriptions): made safe as a whole.
     std::string rest;
     rest += fmt::format("           {}\n", f.message);
@@ -220,29 +257,67 @@ std::string findings_text(const std::vector<Finding>& findings, const Snapshot& 
           "rests on that input being complete\n";
     if (!f.fix.empty()) rest += fmt::format("           fix:     {}\n", f.fix);
     out += cli::terminal_safe(rest);
+    out_(out);
   }
-  // What each kind reported means, from the kinds the passes declare.
-  std::vector<std::string> legend;
-  for (const Pass* p : all_passes())
-    for (const FindingKind* k : p->kinds()) {
-      bool reported = std::any_of(findings.begin(), findings.end(),
-                                  [&](const Finding& f) { return f.pass == p->name() && f.kind == k->id; });
-      if (reported) legend.push_back(fmt::format("  {}/{}: {}", p->name(), k->id, k->help));
-    }
-  if (!legend.empty()) out += fmt::format("\nwhat the kinds mean:\n{}\n", fmt::join(legend, "\n"));
-  auto counts = count_by_severity(findings);
-  std::vector<std::string> parts;
-  for (Severity s : {Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info})
-    if (counts[s]) parts.push_back(fmt::format("{} {}", counts[s], severity_name(s)));
-  if (!out.empty()) out += "\n";
-  out += fmt::format(
-      "{} finding{}{}{}", findings.size(), findings.size() == 1 ? "" : "s",
-      parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, ", ")),
-      info.fail_on ? fmt::format("; {} at or above {}", info.failed ? "some" : "none", severity_name(*info.fail_on))
-                   : "");
-  out += "\n";
-  if (info.references) out += cli::terminal_safe(cli::references_text(*info.references));
-  return out;
+
+  void finish() override {
+    std::string out;
+    // What each kind reported means, from the kinds the passes declare.
+    std::vector<std::string> legend;
+    for (const Pass* p : all_passes())
+      for (const FindingKind* k : p->kinds())
+        if (reported_.count({std::string(p->name()), k->id}))
+          legend.push_back(fmt::format("  {}/{}: {}", p->name(), k->id, k->help));
+    if (!legend.empty()) out += fmt::format("\nwhat the kinds mean:\n{}\n", fmt::join(legend, "\n"));
+    std::vector<std::string> parts;
+    for (Severity s : kSeverities)
+      if (tally_.by_severity[s]) parts.push_back(fmt::format("{} {}", tally_.by_severity[s], severity_name(s)));
+    if (tally_.total > 0) out += "\n";
+    out += fmt::format("{} finding{}{}{}", tally_.total, tally_.total == 1 ? "" : "s",
+                       parts.empty() ? "" : fmt::format(" ({})", fmt::join(parts, ", ")),
+                       info_.fail_on ? fmt::format("; {} at or above {}", info_.failed ? "some" : "none",
+                                                   severity_name(*info_.fail_on))
+                                     : "");
+    out += "\n";
+    if (info_.references) out += cli::terminal_safe(cli::references_text(*info_.references));
+    out_(out);
+  }
+
+ private:
+  std::string paint(fmt::text_style style, const std::string& s) const {
+    return color_ ? fmt::format("{}", fmt::styled(s, style)) : s;
+  }
+  json::Sink out_;
+  const Snapshot& snapshot_;
+  ReportInfo& info_;
+  bool color_;
+  Tally tally_;
+  std::string current_;
+  std::set<std::pair<std::string, std::string>> reported_;
+};
+
+}  // namespace
+
+std::unique_ptr<FindingsWriter> text_findings_writer(json::Sink out, const Snapshot& snapshot, ReportInfo& info,
+                                                     bool color) {
+  return std::make_unique<TextWriter>(std::move(out), snapshot, info, color);
+}
+
+std::unique_ptr<FindingsWriter> json_findings_writer(json::Sink out, ReportInfo& info) {
+  return std::make_unique<JsonWriter>(std::move(out), info);
+}
+
+std::unique_ptr<FindingsWriter> sarif_findings_writer(json::Sink out, const std::vector<std::string>& files,
+                                                      ReportInfo& info) {
+  return std::make_unique<SarifWriter>(std::move(out), files, info);
+}
+
+std::string findings_json(const std::vector<Finding>& findings, ReportInfo info) {
+  std::string text;
+  auto writer = json_findings_writer([&](std::string_view piece) { text += piece; }, info);
+  for (const auto& f : findings) writer->add(f);
+  writer->finish();
+  return text;
 }
 
 }  // namespace sgopt

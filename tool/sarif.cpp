@@ -1,8 +1,11 @@
 // SARIF 2.1.0 log building.
 #include "tool/sarif.h"
 
+#include "model/json/stream.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -41,13 +44,13 @@ static nlohmann::json location_json(const Location& l, const std::string& logica
   return loc;
 }
 
-nlohmann::json make_log(const std::string& tool_name, const std::string& tool_version,
-                        const std::string& information_uri, const std::vector<Rule>& rules,
-                        const std::vector<Result>& results) {
-  std::map<std::string, std::size_t> index;
+LogWriter::LogWriter(std::function<void(std::string_view)> out, const std::string& tool_name,
+                     const std::string& tool_version, const std::string& information_uri,
+                     const std::vector<Rule>& rules, const std::vector<std::string>& files)
+    : out_(std::move(out)) {
   nlohmann::json jrules = nlohmann::json::array();
   for (const auto& r : rules) {
-    index.emplace(r.id, jrules.size());
+    rule_index_.emplace(r.id, jrules.size());
     nlohmann::json jr{{"id", r.id},
                       {"shortDescription", {{"text", r.short_description}}},
                       {"defaultConfiguration", {{"level", level_name(r.default_level)}}}};
@@ -61,39 +64,71 @@ nlohmann::json make_log(const std::string& tool_name, const std::string& tool_ve
     if (!props.empty()) jr["properties"] = props;
     jrules.push_back(std::move(jr));
   }
-
-  std::map<std::string, std::size_t> artifact_index;
   nlohmann::json artifacts = nlohmann::json::array();
-  nlohmann::json jresults = nlohmann::json::array();
-  for (const auto& res : results) {
-    auto it = index.find(res.rule_id);
-    if (it == index.end()) throw std::logic_error("SARIF result names an undeclared rule: " + res.rule_id);
-    nlohmann::json jr{{"ruleId", res.rule_id},
-                      {"ruleIndex", it->second},
-                      {"level", level_name(res.level)},
-                      {"message", {{"text", res.message}}}};
-    nlohmann::json locs = nlohmann::json::array();
-    for (const auto& l : res.locations) {
-      if (l.file.empty()) continue;
-      auto [ai, fresh] = artifact_index.emplace(l.file, artifacts.size());
-      if (fresh) artifacts.push_back({{"location", {{"uri", l.file}}}});
-      auto jl = location_json(l, locs.empty() ? res.logical_name : "");
-      jl["physicalLocation"]["artifactLocation"]["index"] = ai->second;
-      locs.push_back(std::move(jl));
-    }
-    if (!locs.empty()) jr["locations"] = locs;
-    if (!res.fingerprint.empty()) jr["partialFingerprints"] = {{"sgoptFinding/v1", res.fingerprint}};
-    if (!res.properties.is_null()) jr["properties"] = res.properties;
-    jresults.push_back(std::move(jr));
-  }
+  for (const auto& f : files)
+    if (file_index_.emplace(f, artifacts.size()).second) artifacts.push_back({{"location", {{"uri", f}}}});
 
   nlohmann::json driver{{"name", tool_name}, {"version", tool_version}, {"rules", jrules}};
   if (!information_uri.empty()) driver["informationUri"] = information_uri;
-  nlohmann::json run{{"tool", {{"driver", driver}}}, {"results", jresults}, {"columnKind", "unicodeCodePoints"}};
+  // The log is dumped once around a marker that stands where the results go.
+  const std::string marker = "\x01results\x01";
+  nlohmann::json run{{"tool", {{"driver", driver}}}, {"results", {marker}}, {"columnKind", "unicodeCodePoints"}};
   if (!artifacts.empty()) run["artifacts"] = artifacts;
-  return nlohmann::json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
-                        {"version", "2.1.0"},
-                        {"runs", nlohmann::json::array({run})}};
+  nlohmann::json log{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                     {"version", "2.1.0"},
+                     {"runs", nlohmann::json::array({run})}};
+  std::string text = log.dump(2);
+  std::string quoted = nlohmann::json(marker).dump();
+  std::size_t at = text.find(quoted);
+  std::size_t line = text.rfind('\n', at) + 1;
+  indent_ = text.substr(line, at - line);
+  head_ = text.substr(0, line);
+  tail_ = text.substr(at + quoted.size());  // "\n   ]..." after the last result
+  run["results"] = nlohmann::json::array();
+  empty_ = nlohmann::json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+                          {"version", "2.1.0"},
+                          {"runs", nlohmann::json::array({run})}}
+               .dump(2);
+}
+
+void LogWriter::add(const Result& res) {
+  auto it = rule_index_.find(res.rule_id);
+  if (it == rule_index_.end()) throw std::logic_error("SARIF result names an undeclared rule: " + res.rule_id);
+  nlohmann::json jr{{"ruleId", res.rule_id},
+                    {"ruleIndex", it->second},
+                    {"level", level_name(res.level)},
+                    {"message", {{"text", res.message}}}};
+  nlohmann::json locs = nlohmann::json::array();
+  for (const auto& l : res.locations) {
+    if (l.file.empty()) continue;
+    auto ai = file_index_.find(std::string(l.file));
+    if (ai == file_index_.end()) throw std::logic_error("SARIF result names an undeclared file: " + l.file.str());
+    auto jl = location_json(l, locs.empty() ? res.logical_name : "");
+    jl["physicalLocation"]["artifactLocation"]["index"] = ai->second;
+    locs.push_back(std::move(jl));
+  }
+  if (!locs.empty()) jr["locations"] = locs;
+  if (!res.fingerprint.empty()) jr["partialFingerprints"] = {{"sgoptFinding/v1", res.fingerprint}};
+  if (!res.properties.is_null()) jr["properties"] = res.properties;
+  out_(written_++ == 0 ? head_ : ",\n");
+  out_(indent_ + json::dump_nested(jr, 2, indent_));
+}
+
+void LogWriter::finish() { out_(written_ == 0 ? empty_ : tail_); }
+
+std::string make_log(const std::string& tool_name, const std::string& tool_version, const std::string& information_uri,
+                     const std::vector<Rule>& rules, const std::vector<Result>& results) {
+  std::vector<std::string> files;
+  for (const auto& res : results)
+    for (const auto& l : res.locations)
+      if (!l.file.empty() && std::find(files.begin(), files.end(), l.file.str()) == files.end())
+        files.push_back(l.file.str());
+  std::string text;
+  LogWriter writer([&text](std::string_view piece) { text += piece; }, tool_name, tool_version, information_uri, rules,
+                   files);
+  for (const auto& res : results) writer.add(res);
+  writer.finish();
+  return text;
 }
 
 }  // namespace sgopt::sarif

@@ -6,7 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sgopt::sarif {
@@ -39,9 +42,28 @@ struct Result {
   nlohmann::json properties;        // optional property bag (null when unused)
 };
 
-/// A whole SARIF log with one run. Rules are written in the order given; results reference them
-/// by id and index. Locations with an empty file are skipped.
-nlohmann::json make_log(const std::string& tool_name, const std::string& tool_version,
+/// A SARIF log with one run, written as its results arrive: the text dump(2) of the whole log
+/// would be. Rules are written in the order given; results reference them by id and index, and
+/// their files by index in `files` (run.artifacts). Locations with an empty file are skipped.
+class LogWriter {
+ public:
+  LogWriter(std::function<void(std::string_view)> out, const std::string& tool_name, const std::string& tool_version,
+            const std::string& information_uri, const std::vector<Rule>& rules, const std::vector<std::string>& files);
+  /// Writes one result; a rule or a file not declared is an internal error (std::logic_error).
+  void add(const Result& result);
+  /// Writes the rest of the log.
+  void finish();
+
+ private:
+  std::function<void(std::string_view)> out_;
+  std::map<std::string, std::size_t> rule_index_, file_index_;
+  std::string head_, tail_, indent_;  // the log around its results, and a result's indentation
+  std::string empty_;                 // the whole log when it has no results
+  std::size_t written_ = 0;
+};
+
+/// The whole log at once, as text: the files are those the results name, in order of first use.
+std::string make_log(const std::string& tool_name, const std::string& tool_version,
                         const std::string& information_uri, const std::vector<Rule>& rules,
                         const std::vector<Result>& results);
 

@@ -41,7 +41,7 @@ class DocLoader : public json::Reader {
   /// Reads every kind the document's top-level keys name (model/aws/loader.cpp's table).
   void load(const Json& root);
   /// Gives every location this document added its line.
-  void resolve();
+  void resolve(const json::ReadPast& read_past = {});
 
   // One reader per describe kind (model/aws/read_<kind>.cpp).
   void load_groups(const Json& list, const std::string& ptr);

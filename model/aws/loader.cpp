@@ -156,7 +156,7 @@ PortFields DocLoader::sg_ports(int proto, const Json& obj, const std::string& pt
   return p;
 }
 
-void DocLoader::resolve() {
+void DocLoader::resolve(const json::ReadPast& read_past) {
   std::vector<Location*> locations;
   auto want = [&](Location& l) {
     if (l.file == file() && l.line == 0) locations.push_back(&l);
@@ -179,7 +179,7 @@ void DocLoader::resolve() {
   for (std::size_t i = subnet_start_; i < snap_.subnets.size(); ++i) want(snap_.subnets[i].where);
   for (std::size_t i = warning_start_; i < snap_.warnings.size(); ++i) want(snap_.warnings[i].where);
   for (Location* l : named_places()) locations.push_back(l);
-  resolve_lines(text(), locations);
+  resolve_lines(text(), locations, read_past);
   complete_warnings();
 }
 
@@ -194,8 +194,13 @@ std::string read_stream(std::istream& in) {
 }
 
 void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& options) {
-  std::ifstream in(path, std::ios::binary);
   std::string name = path.string();
+  // A regular file is mapped, and each pass over it gives back the pages it has read.
+  if (auto mapped = json::MappedFile::open(name)) {
+    load_document(snapshot, mapped->text(), name, options, mapped->releaser());
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
   if (!in)
     throw InputError(Diagnostic{Location{name, "", 0}, fmt::format("cannot read the file: {}", std::strerror(errno))});
   // Read in one piece when the size is known (a regular file): no growing copies of a large input.
@@ -216,7 +221,8 @@ void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& opti
 
 }  // namespace
 
-void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options) {
+void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options,
+                   const json::ReadPast& read_past) {
   aws::DocLoader loader(snapshot, text, file, options);
   // Each element of the top-level SecurityGroups array is loaded as soon as it is parsed and then
   // dropped from the document, which keeps the rest (the other kinds, loaded after the parse).
@@ -242,9 +248,10 @@ void load_document(Snapshot& snapshot, std::string_view text, const std::string&
     return true;
   };
   aws::Json root = json::parse_document(
-      text, file, "a describe-* JSON document such as the output of `aws ec2 describe-security-groups`", stream);
+      text, file, "a describe-* JSON document such as the output of `aws ec2 describe-security-groups`", stream,
+      read_past);
   loader.load(root);
-  loader.resolve();
+  loader.resolve(read_past);
   snapshot.files.push_back(file);
 }
 

@@ -14,6 +14,7 @@
 // because the two exports then disagree about the group.
 #pragma once
 
+#include "model/json/mapped_file.h"
 #include "model/snapshot.h"
 
 #include <string>
@@ -36,7 +37,9 @@ struct LoadOptions {
 /// standard input) into one snapshot and works out its references. Throws InputError naming
 /// file, JSON path and line.
 Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& options = {});
-/// Adds one document's content to the snapshot; `file` names it in messages.
-void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options = {});
+/// Adds one document's content to the snapshot; `file` names it in messages. `read_past`, when
+/// given, hears how far each pass over the text has read (a mapped file drops what is behind).
+void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options = {},
+                   const json::ReadPast& read_past = {});
 
 }  // namespace sgopt

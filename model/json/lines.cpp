@@ -30,9 +30,14 @@ class Walker {
 
   /// Walks until byte `stop` (or the end), calling visit(pointer, line) at the start of each value.
   template <class Visit>
-  void run(std::size_t stop, Visit&& visit) {
+  void run(std::size_t stop, Visit&& visit, const json::ReadPast& read_past = {}) {
     if (stop > t_.size()) stop = t_.size();
+    std::size_t report = json::kReadPastStep;
     while (skip_space(stop)) {
+      if (read_past && i_ >= report) {
+        read_past(i_);
+        report = i_ + json::kReadPastStep;
+      }
       char c = t_[i_];
       switch (state_) {
         case State::Value:
@@ -187,18 +192,21 @@ class Walker {
 
 }  // namespace
 
-void resolve_lines(std::string_view text, const std::vector<Location*>& locations) {
+void resolve_lines(std::string_view text, const std::vector<Location*>& locations, const json::ReadPast& read_past) {
   if (locations.empty()) return;
   // Keyed by views of the locations' own pointers: no copy of a pointer per rule.
   std::unordered_multimap<std::string_view, Location*> wanted;
   wanted.reserve(locations.size());
   for (Location* l : locations) wanted.emplace(l->json_pointer, l);
   Walker w(text);
-  w.run(text.size(), [&](const std::string& path, int line) {
-    auto [first, last] = wanted.equal_range(path);
-    for (auto it = first; it != last; ++it)
-      if (it->second->line == 0) it->second->line = line;
-  });
+  w.run(
+      text.size(),
+      [&](const std::string& path, int line) {
+        auto [first, last] = wanted.equal_range(path);
+        for (auto it = first; it != last; ++it)
+          if (it->second->line == 0) it->second->line = line;
+      },
+      read_past);
 }
 
 Location location_at(std::string_view text, std::size_t offset, const std::string& file) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "model/diagnostic.h"
+#include "model/json/mapped_file.h"
 
 #include <cstddef>
 #include <string>
@@ -14,8 +15,9 @@ namespace sgopt {
 std::string pointer_segment(std::string_view key);
 
 /// Sets `line` of every location whose json_pointer names a value in `text`, in one pass.
-/// Locations the text does not contain keep line 0.
-void resolve_lines(std::string_view text, const std::vector<Location*>& locations);
+/// Locations the text does not contain keep line 0. `read_past`, when given, hears how far it has read.
+void resolve_lines(std::string_view text, const std::vector<Location*>& locations,
+                   const json::ReadPast& read_past = {});
 
 /// The pointer of the value being read at byte `offset` and the line of that byte; for reporting
 /// syntax errors in text that is not valid JSON. `file` is copied into the result.

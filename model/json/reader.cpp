@@ -58,6 +58,41 @@ struct ErrorPlace : nlohmann::json_sax<Json> {
   }
 };
 
+// The parser's view of the text: plain bytes, telling `read_past` every kReadPastStep bytes how far
+// the parse has come.
+class ReportingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  ReportingIterator(const char* at, const char* base, const ReadPast* read_past)
+      : at_(at), base_(base), next_(read_past && *read_past ? base + kReadPastStep : nullptr), read_past_(read_past) {}
+  reference operator*() const { return *at_; }
+  ReportingIterator& operator++() {
+    if (++at_ == next_) {
+      (*read_past_)(static_cast<std::size_t>(at_ - base_));
+      next_ += kReadPastStep;
+    }
+    return *this;
+  }
+  ReportingIterator operator++(int) {
+    ReportingIterator before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const ReportingIterator& o) const { return at_ == o.at_; }
+  bool operator!=(const ReportingIterator& o) const { return at_ != o.at_; }
+
+ private:
+  const char* at_;
+  const char* base_;
+  const char* next_;
+  const ReadPast* read_past_;
+};
+
 }  // namespace
 
 std::string describe_value(const Json& v) {
@@ -84,7 +119,7 @@ std::string lower(std::string s) {
 }
 
 Json parse_document(std::string_view text, const std::string& file, std::string_view expected,
-                    const Json::parser_callback_t& callback) {
+                    const Json::parser_callback_t& callback, const ReadPast& read_past) {
   if (std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }))
     throw InputError(Diagnostic{Location{file, "", 0}, fmt::format("the file is empty: expected {}", expected)});
   char first =
@@ -100,10 +135,17 @@ Json parse_document(std::string_view text, const std::string& file, std::string_
   }
   // The writers and the line finder are iterative, but nlohmann's serializer recurses: refuse
   // nesting far deeper than any AWS document before it can exhaust the stack.
+  // The same pass finds the first NUL byte, which nlohmann's parser would read as the end of the input.
   int depth = 0;
   bool in_string = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  std::size_t nul = std::string_view::npos;
+  for (std::size_t i = 0, report = kReadPastStep; i < text.size(); ++i) {
+    if (i == report) {
+      if (read_past) read_past(i);
+      report += kReadPastStep;
+    }
     char c = text[i];
+    if (c == '\0' && nul == std::string_view::npos) nul = i;
     if (in_string) {
       if (c == '\\')
         ++i;
@@ -128,13 +170,13 @@ Json parse_document(std::string_view text, const std::string& file, std::string_
     if (offset > 0 && text[offset - 1] == '\n') column = 1;
     throw InputError(Diagnostic{where, message(column)});
   };
-  // nlohmann's parser reads a NUL byte as the end of the input and would drop what follows.
-  if (std::size_t nul = text.find('\0'); nul != std::string_view::npos)
+  if (nul != std::string_view::npos)
     fail_at_byte(nul + 1, [](int column) {
       return fmt::format("not valid JSON (column {}): a NUL byte (0x00), which JSON text never holds", column);
     });
   try {
-    return Json::parse(text.begin(), text.end(), callback);
+    return Json::parse(ReportingIterator(text.data(), text.data(), &read_past),
+                       ReportingIterator(text.data() + text.size(), text.data(), nullptr), callback);
   } catch (const Json::parse_error& e) {
     fail_at_byte(e.byte, [&](int column) { return syntax_message(e.what(), column); });
   } catch (const Json::exception& e) {

@@ -6,6 +6,7 @@
 #include "model/diagnostic.h"
 #include "model/ip.h"
 #include "model/json/json.h"
+#include "model/json/mapped_file.h"
 #include "model/text.h"
 
 #include <cstddef>
@@ -22,8 +23,9 @@ std::string describe_value(const Json& v);
 /// Parses a document, or throws InputError with the line and the JSON pointer where reading
 /// stopped. `expected` completes "the file is empty: expected ..." (e.g. "a describe-* JSON
 /// document"). Refuses nesting deeper than any real document before it can exhaust the stack.
+/// `read_past`, when given, hears how far each pass over the text has read.
 Json parse_document(std::string_view text, const std::string& file, std::string_view expected,
-                    const Json::parser_callback_t& callback = nullptr);
+                    const Json::parser_callback_t& callback = nullptr, const ReadPast& read_past = {});
 
 /// Reads values out of one parsed document. Absent and null fields read as "not given".
 class Reader {

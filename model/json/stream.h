@@ -27,6 +27,20 @@ struct StreamedArray {
   std::optional<J> whole;
 };
 
+/// `value` as dump(indent) writes it, each line after the first indented `by` more: how it reads as
+/// a member or element inside a larger dumped document.
+template <class J>
+std::string dump_nested(const J& value, int indent, const std::string& by,
+                        nlohmann::detail::error_handler_t invalid_utf8 = nlohmann::detail::error_handler_t::strict) {
+  std::string text = value.dump(indent, ' ', false, invalid_utf8), out;
+  out.reserve(text.size());
+  for (char c : text) {
+    out += c;
+    if (c == '\n') out += by;
+  }
+  return out;
+}
+
 /// How the whole object would have been dumped.
 struct StreamStyle {
   int indent = 2;           // dump(indent)
@@ -39,14 +53,8 @@ struct StreamStyle {
 template <class J>
 void write_streamed_object(const Sink& out, const std::vector<StreamedArray<J>>& members, const StreamStyle& style) {
   const std::string one(static_cast<std::size_t>(style.indent), ' '), two = one + one;
-  // A value's own lines keep their indentation, `by` deeper.
   auto shifted = [&](const J& value, const std::string& by) {
-    std::string text = value.dump(style.indent, ' ', false, style.invalid_utf8), out_text;
-    for (char c : text) {
-      out_text += c;
-      if (c == '\n') out_text += by;
-    }
-    return out_text;
+    return dump_nested(value, style.indent, by, style.invalid_utf8);
   };
   bool first = true;
   for (const StreamedArray<J>& a : members) {

@@ -16,7 +16,7 @@ TEST(SarifTest, LogCarriesRulesResultsAndLocations) {
   res.locations.push_back(Location{"in.json", "/SecurityGroups/0/IpPermissions/2", 0});
   res.logical_name = "sg-1";
   res.fingerprint = fingerprint("sg-1 pass/kind");
-  auto log = make_log("sgopt", "0.1.0", "", {rule}, {res});
+  auto log = nlohmann::json::parse(make_log("sgopt", "0.1.0", "", {rule}, {res}));
   EXPECT_EQ(log["version"], "2.1.0");
   const auto& run = log["runs"][0];
   EXPECT_EQ(run["tool"]["driver"]["rules"][0]["id"], "pass/kind");
@@ -42,6 +42,45 @@ TEST(SarifTest, UndeclaredRuleIsAnError) {
 TEST(SarifTest, FingerprintIsStableAndDiscriminates) {
   EXPECT_EQ(fingerprint("a"), fingerprint("a"));
   EXPECT_NE(fingerprint("a"), fingerprint("b"));
+}
+
+// The log written a result at a time is, byte for byte, what dump(2) writes of the whole log.
+TEST(SarifTest, StreamedLogIsTheDumpOfTheWholeLog) {
+  Rule rule;
+  rule.id = "pass/kind";
+  rule.short_description = "a rule";
+  for (std::size_t n : {0u, 1u, 3u}) {
+    std::vector<Result> results;
+    for (std::size_t i = 0; i < n; ++i) {
+      Result res;
+      res.rule_id = "pass/kind";
+      res.message = "result " + std::to_string(i);
+      res.locations.push_back(Location{i % 2 ? "b.json" : "a.json", "/SecurityGroups/" + std::to_string(i), 3});
+      res.properties = {{"n", i}, {"list", {1, 2}}};
+      results.push_back(res);
+    }
+    std::string text = make_log("sgopt", "1", "", {rule}, results);
+    auto log = nlohmann::json::parse(text);
+    EXPECT_EQ(text, log.dump(2)) << n << " results";
+    ASSERT_EQ(log["runs"][0]["results"].size(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      EXPECT_EQ(log["runs"][0]["results"][i]["message"]["text"], "result " + std::to_string(i));
+      int file = log["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["artifactLocation"]["index"];
+      EXPECT_EQ(log["runs"][0]["artifacts"][static_cast<std::size_t>(file)]["location"]["uri"],
+                i % 2 ? "b.json" : "a.json");
+    }
+  }
+}
+
+TEST(SarifTest, UndeclaredFileIsAnError) {
+  Rule rule;
+  rule.id = "pass/kind";
+  Result res;
+  res.rule_id = "pass/kind";
+  res.locations.push_back(Location{"other.json", "", 1});
+  std::string text;
+  LogWriter writer([&](std::string_view piece) { text += piece; }, "sgopt", "1", "", {rule}, {"in.json"});
+  EXPECT_THROW(writer.add(res), std::logic_error);
 }
 
 }  // namespace
