@@ -29,6 +29,8 @@ class Interned {
   friend bool operator==(const Interned& a, std::string_view b) { return *a.text_ == b; }
   friend bool operator==(const Interned& a, const std::string& b) { return *a.text_ == b; }
   friend bool operator==(const Interned& a, const char* b) { return *a.text_ == b; }
+  /// In the order of the text, so that sorted output never depends on where the pool put it.
+  friend bool operator<(const Interned& a, const Interned& b) { return *a.text_ < *b.text_; }
   friend std::ostream& operator<<(std::ostream& out, const Interned& s) { return out << *s.text_; }
 
  private:

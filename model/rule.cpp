@@ -1,6 +1,8 @@
 // Rules and peers.
 #include "model/rule.h"
 
+#include <fmt/format.h>
+
 namespace sgopt {
 
 const char* direction_name(Direction d) { return d == Direction::Ingress ? "ingress" : "egress"; }
@@ -11,6 +13,14 @@ std::optional<PeerType> reference_type(std::string_view id) {
   return std::nullopt;
 }
 
-std::string Peer::str() const { return is_cidr() ? cidr.str() : ref; }
+Location SgRule::where() const {
+  if (source.item_index < 0 || !source.where.json_pointer.empty()) return source.where;
+  Location at = source.where;
+  at.json_pointer = fmt::format("/SecurityGroups/{}/{}/{}/{}/{}", source.item_index, permissions_key(source.direction),
+                                source.permission_index, peer_list_key(peer.type), source.peer_index);
+  return at;
+}
+
+std::string Peer::str() const { return is_cidr() ? cidr.str() : ref.str(); }
 
 }  // namespace sgopt

@@ -25,7 +25,7 @@ std::optional<PeerType> reference_type(std::string_view id);
 /// The other end of a rule: a CIDR, a referenced security group, or a prefix list.
 struct Peer {
   Cidr cidr;                    // Ipv4 / Ipv6
-  std::string ref;              // group id ("sg-...") or prefix-list id ("pl-...")
+  Interned ref;                 // group id ("sg-...") or prefix-list id ("pl-..."): few, each held by many rules
   Interned user_id;             // owner account of a referenced group, when given
   Interned peering_connection;  // a referenced group across a VPC peering: pcx-...
   Interned peering_status;      // and the peering's status ("active", "deleted", ...), when given
@@ -47,12 +47,18 @@ inline Peer cidr_peer(const Cidr& c) {
 
 /// Where a rule came from, so that every finding can point at what the user wrote.
 struct RuleSource {
-  Location where;             // file and JSON pointer of the peer element (or the rule row)
-  Interned resource_id;       // group or ACL id
-  int permission_index = -1;  // index in IpPermissions / IpPermissionsEgress
-  int peer_index = -1;        // index of the peer inside the permission's peer list
-  Text peer_text;             // the peer as written, when that is not Peer::str() (else empty)
-  Text rule_id;               // sgr-... when the input had one
+  /// File, line and JSON pointer of the peer element (or the rule row, or the NACL entry). A rule of
+  /// a describe-security-groups group leaves the pointer empty and says where it is with
+  /// item_index, direction and the two indexes: SgRule::where() makes the pointer when asked (an
+  /// account's rules are the bulk of its model, and the pointer would be the longest text of each).
+  Location where;
+  Interned resource_id;                      // group or ACL id
+  int permission_index = -1;                 // index in IpPermissions / IpPermissionsEgress
+  int peer_index = -1;                       // index of the peer inside the permission's peer list
+  int item_index = -1;                       // index of the group in its document's SecurityGroups array; -1: not so
+  Direction direction = Direction::Ingress;  // with item_index: the permission list
+  Text peer_text;                            // the peer as written, when that is not Peer::str() (else empty)
+  Text rule_id;                              // sgr-... when the input had one
   Text description;
   /// The original peer element (IpRanges/Ipv6Ranges/PrefixListIds/UserIdGroupPairs item) or NACL
   /// entry as compact JSON, so that writers keep fields sgopt does not model. Empty for new rules
@@ -60,14 +66,33 @@ struct RuleSource {
   Text raw_json;
 };
 
+/// "IpPermissions" / "IpPermissionsEgress": the describe-security-groups list of a direction.
+constexpr const char* permissions_key(Direction d) {
+  return d == Direction::Ingress ? "IpPermissions" : "IpPermissionsEgress";
+}
+/// The IpPermission list that holds peers of the type: "IpRanges", "Ipv6Ranges", "PrefixListIds",
+/// "UserIdGroupPairs".
+constexpr const char* peer_list_key(PeerType t) {
+  switch (t) {
+    case PeerType::Ipv4: return "IpRanges";
+    case PeerType::Ipv6: return "Ipv6Ranges";
+    case PeerType::PrefixList: return "PrefixListIds";
+    case PeerType::Group: return "UserIdGroupPairs";
+  }
+  return "";
+}
+
 /// One security-group rule: protocol, ports (or ICMP type/code) and one peer.
 /// Fields are kept as AWS states them; model/match.h turns them into a match box.
 struct SgRule {
+  Peer peer;
+  RuleSource source;
   int protocol = -1;             // -1 all, else IANA number
   std::optional<int> from_port;  // absent when the input had none
   std::optional<int> to_port;
-  Peer peer;
-  RuleSource source;
+
+  /// Where the rule is in its input (RuleSource::where, with the pointer made when it is implied).
+  Location where() const;
 };
 
 }  // namespace sgopt

@@ -32,7 +32,7 @@ RuleRef sg_rule_ref(const std::string& group_id, Direction d, const SgRule& rule
   r.ports = ports_text(rule.protocol, rule.from_port, rule.to_port);
   r.text = sg_rule_text(rule);
   r.description = rule.source.description;
-  r.where = rule.source.where;
+  r.where = rule.where();
   return r;
 }
 

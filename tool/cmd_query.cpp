@@ -78,7 +78,7 @@ std::string rule_line(const QueryOptions& o, const std::string& id, const SgRule
   return fmt::format("  {} {}[{}] {}{}  ({})", id, o.egress ? "IpPermissionsEgress" : "IpPermissions",
                      r.source.permission_index, sg_rule_text(r),
                      r.source.description.empty() ? "" : fmt::format("  \"{}\"", r.source.description),
-                     r.source.where.str());
+                     r.where().str());
 }
 
 // The references the asked groups' rules name, as the snapshot resolves them.

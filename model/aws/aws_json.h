@@ -16,14 +16,12 @@ struct PeerList {
 };
 /// In the order AWS prints them; rules of one permission are read and written in this order.
 inline constexpr PeerList kPeerLists[] = {
-    {PeerType::Ipv4, "IpRanges", "CidrIp"},
-    {PeerType::Ipv6, "Ipv6Ranges", "CidrIpv6"},
-    {PeerType::PrefixList, "PrefixListIds", "PrefixListId"},
-    {PeerType::Group, "UserIdGroupPairs", "GroupId"},
+    {PeerType::Ipv4, peer_list_key(PeerType::Ipv4), "CidrIp"},
+    {PeerType::Ipv6, peer_list_key(PeerType::Ipv6), "CidrIpv6"},
+    {PeerType::PrefixList, peer_list_key(PeerType::PrefixList), "PrefixListId"},
+    {PeerType::Group, peer_list_key(PeerType::Group), "GroupId"},
 };
 
-inline const char* permissions_key(Direction d) {
-  return d == Direction::Ingress ? "IpPermissions" : "IpPermissionsEgress";
-}
+using sgopt::permissions_key;
 
 }  // namespace sgopt::aws

@@ -47,7 +47,8 @@ class DocLoader : public json::Reader {
   void load_groups(const Json& list, const std::string& ptr);
   /// One element of a SecurityGroups array (loaded while the document is parsed, so that the
   /// document's groups never all sit in memory as JSON at once).
-  void load_group(const Json& value, const std::string& ptr);
+  /// The `item`-th element of the document's SecurityGroups array, at `ptr`.
+  void load_group(const Json& value, const std::string& ptr, int item);
   void load_rule_rows(const Json& list, const std::string& ptr);
   void load_acls(const Json& list, const std::string& ptr);
   void load_interfaces(const Json& list, const std::string& ptr);
@@ -65,7 +66,7 @@ class DocLoader : public json::Reader {
   // Kind-specific pieces.
   void add_entries(PrefixList& pl, const Json& entries, const std::string& ptr);
   void check_entry_families(const PrefixList& pl) const;
-  void load_permission(SecurityGroup& g, Direction d, const Json& perm, const std::string& ptr, int index);
+  void load_permission(SecurityGroup& g, Direction d, const Json& perm, const std::string& ptr, int index, int item);
   NaclEntry load_entry(const Json& entry, const std::string& ptr, const std::string& acl_id);
 
   // Adding to the snapshot.

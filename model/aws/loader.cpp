@@ -3,6 +3,7 @@
 // model/aws/read_<kind>.cpp; every object and rule keeps its file, JSON pointer and line.
 #include "model/aws/loader.h"
 
+#include "model/aws/aws_json.h"
 #include "model/aws/doc_loader.h"
 #include "model/json/lines.h"
 #include "model/progress.h"
@@ -11,12 +12,15 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <tuple>
 
 namespace sgopt {
 namespace aws {
@@ -163,11 +167,22 @@ void DocLoader::resolve(const json::ReadPast& read_past) {
   };
   std::sort(touched_groups_.begin(), touched_groups_.end());
   touched_groups_.erase(std::unique(touched_groups_.begin(), touched_groups_.end()), touched_groups_.end());
+  // Rules of describe-security-groups groups are found by their indexes (their pointers are
+  // implied, SgRule::where), through the group each SecurityGroups item became.
+  std::vector<SecurityGroup*> by_item;
   for (std::size_t gi : touched_groups_) {
     SecurityGroup& g = snap_.groups[gi];
     want(g.where);
     for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (SgRule& r : g.rules(d)) want(r.source.where);
+      for (SgRule& r : g.rules(d)) {
+        if (r.source.item_index < 0 || !r.source.where.json_pointer.empty()) {
+          want(r.source.where);
+        } else if (r.source.where.file == file()) {
+          auto item = static_cast<std::size_t>(r.source.item_index);
+          if (by_item.size() <= item) by_item.resize(item + 1, nullptr);
+          by_item[item] = &g;
+        }
+      }
   }
   for (std::size_t i = acl_start_; i < snap_.acls.size(); ++i) {
     want(snap_.acls[i].where);
@@ -179,7 +194,48 @@ void DocLoader::resolve(const json::ReadPast& read_past) {
   for (std::size_t i = subnet_start_; i < snap_.subnets.size(); ++i) want(snap_.subnets[i].where);
   for (std::size_t i = warning_start_; i < snap_.warnings.size(); ++i) want(snap_.warnings[i].where);
   for (Location* l : named_places()) locations.push_back(l);
-  resolve_lines(text(), locations, read_past);
+  auto rule_line = [&](std::string_view path, int line) {
+    constexpr std::string_view kHead = "/SecurityGroups/";
+    if (path.size() <= kHead.size() || path.substr(0, kHead.size()) != kHead) return;
+    std::array<std::string_view, 5> part;  // item, permission list, permission, peer list, peer
+    std::string_view rest = path.substr(kHead.size());
+    for (std::size_t n = 0; n < part.size(); ++n) {
+      std::size_t slash = rest.find('/');
+      if ((slash == std::string_view::npos) != (n + 1 == part.size())) return;
+      part[n] = rest.substr(0, slash);
+      rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    }
+    auto number = [](std::string_view t, int& v) {
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+      return ec == std::errc() && end == t.data() + t.size();
+    };
+    int item = 0, perm = 0, peer = 0;
+    if (!number(part[0], item) || !number(part[2], perm) || !number(part[4], peer)) return;
+    if (item < 0 || static_cast<std::size_t>(item) >= by_item.size() || !by_item[static_cast<std::size_t>(item)])
+      return;
+    const PeerList* list = std::find_if(std::begin(kPeerLists), std::end(kPeerLists),
+                                        [&](const PeerList& l) { return part[3] == l.list; });
+    if (list == std::end(kPeerLists)) return;
+    for (Direction d : {Direction::Ingress, Direction::Egress}) {
+      if (part[1] != permissions_key(d)) continue;
+      // A group's rules are in the order they were read: permission, peer list, peer.
+      auto key = [&](const SgRule& r) {
+        auto l = std::find_if(std::begin(kPeerLists), std::end(kPeerLists),
+                              [&](const PeerList& x) { return x.type == r.peer.type; });
+        return std::tuple(r.source.item_index != item, r.source.permission_index, l - std::begin(kPeerLists),
+                          r.source.peer_index);
+      };
+      std::vector<SgRule>& rules = by_item[static_cast<std::size_t>(item)]->rules(d);
+      auto wanted = std::tuple(false, perm, list - std::begin(kPeerLists), peer);
+      auto it = std::lower_bound(rules.begin(), rules.end(), wanted,
+                                 [&](const SgRule& r, const auto& w) { return key(r) < w; });
+      if (it == rules.end() || key(*it) != wanted)
+        it = std::find_if(rules.begin(), rules.end(), [&](const SgRule& r) { return key(r) == wanted; });
+      if (it != rules.end() && it->source.where.line == 0 && it->source.where.file == file())
+        it->source.where.line = line;
+    }
+  };
+  resolve_lines(text(), locations, read_past, by_item.empty() ? nullptr : std::function(rule_line));
   complete_warnings();
 }
 
@@ -241,7 +297,8 @@ void load_document(Snapshot& snapshot, std::string_view text, const std::string&
       return true;
     }
     if (in_groups && depth == 2 && (event == E::object_end || event == E::array_end || event == E::value)) {
-      loader.load_group(parsed, "/SecurityGroups/" + std::to_string(index++));
+      loader.load_group(parsed, "/SecurityGroups/" + std::to_string(index), static_cast<int>(index));
+      ++index;
       work_progress().step();
       return false;
     }

@@ -77,8 +77,8 @@ void DocLoader::add_row(const std::string& group_id, const std::string& owner_id
     for (Direction dd : {Direction::Ingress, Direction::Egress})
       for (const SgRule& r : g.rules(dd))
         if (r.source.rule_id == rule.source.rule_id)
-          fail_at(rule.source.where, fmt::format("security group rule {} is listed twice; the first is at {}",
-                                                 rule.source.rule_id, place(r.source.where)));
+          fail_at(rule.where(), fmt::format("security group rule {} is listed twice; the first is at {}",
+                                            rule.source.rule_id, place(r.where())));
   g.rules(d).push_back(std::move(rule));
 }
 

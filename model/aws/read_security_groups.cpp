@@ -60,10 +60,10 @@ bool rebuilt_exactly(const Json& e, const aws::PeerList& pl, const SgRule& r) {
 }  // namespace
 
 void DocLoader::load_groups(const Json& list, const std::string& ptr) {
-  for (std::size_t i = 0; i < list.size(); ++i) load_group(list[i], child(ptr, i));
+  for (std::size_t i = 0; i < list.size(); ++i) load_group(list[i], child(ptr, i), static_cast<int>(i));
 }
 
-void DocLoader::load_group(const Json& value, const std::string& gp) {
+void DocLoader::load_group(const Json& value, const std::string& gp, int item) {
   const Json& o = object_at(value, gp, "a security group object");
   SecurityGroup g;
   g.id = req_string(o, gp, "GroupId", kLikeGroupId);
@@ -79,14 +79,14 @@ void DocLoader::load_group(const Json& value, const std::string& gp) {
     const Json* perms = opt_array(o, gp, key);
     if (!perms) continue;
     for (std::size_t j = 0; j < perms->size(); ++j)
-      load_permission(g, d, (*perms)[j], child(child(gp, key), j), static_cast<int>(j));
+      load_permission(g, d, (*perms)[j], child(child(gp, key), j), static_cast<int>(j), item);
     g.rules(d).shrink_to_fit();  // rules are the bulk of a large account: no spare capacity
   }
   add_group(std::move(g));
 }
 
-void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_value, const std::string& pp,
-                                int index) {
+void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_value, const std::string& pp, int index,
+                                int item) {
   const Json& perm = object_at(perm_value, pp, "an IpPermission object");
   int proto = protocol(perm, pp, "IpProtocol");
   PortFields ports = sg_ports(proto, perm, pp);
@@ -114,10 +114,13 @@ void DocLoader::load_permission(SecurityGroup& g, Direction d, const Json& perm_
           r.peer.peering_status = opt_text(e, ep, "PeeringStatus");
         }
       }
-      r.source.where = Location{file(), ep, 0};
+      // The pointer is implied by the indexes (SgRule::where); the line is found in resolve().
+      r.source.where = Location{file(), "", 0};
       r.source.resource_id = group_id;
       r.source.permission_index = index;
       r.source.peer_index = static_cast<int>(k);
+      r.source.item_index = item;
+      r.source.direction = d;
       r.source.description = opt_text(e, ep, "Description");
       if (!rebuilt_exactly(e, pl, r)) r.source.raw_json = e.dump();
       g.rules(d).push_back(std::move(r));

@@ -192,8 +192,9 @@ class Walker {
 
 }  // namespace
 
-void resolve_lines(std::string_view text, const std::vector<Location*>& locations, const json::ReadPast& read_past) {
-  if (locations.empty()) return;
+void resolve_lines(std::string_view text, const std::vector<Location*>& locations, const json::ReadPast& read_past,
+                   const std::function<void(std::string_view pointer, int line)>& each) {
+  if (locations.empty() && !each) return;
   // Keyed by views of the locations' own pointers: no copy of a pointer per rule.
   std::unordered_multimap<std::string_view, Location*> wanted;
   wanted.reserve(locations.size());
@@ -202,6 +203,7 @@ void resolve_lines(std::string_view text, const std::vector<Location*>& location
   w.run(
       text.size(),
       [&](const std::string& path, int line) {
+        if (each) each(path, line);
         auto [first, last] = wanted.equal_range(path);
         for (auto it = first; it != last; ++it)
           if (it->second->line == 0) it->second->line = line;

@@ -97,7 +97,7 @@ class DeadGroupRulePass final : public Pass {
                                         f.regions.size() == 1 ? f.regions.front() : "the regions listed", where);
         f.fix = whole ? "remove the rule, or allow its traffic in the ACL if it is meant to work"
                       : "narrow the rule to what the ACL lets through, or widen the ACL if the rest is meant to work";
-        f.where = r.source.where;
+        f.where = r.where();
         out.push_back(std::move(f));
       }
     }

@@ -153,7 +153,7 @@ class RedundantOnInterfacePass final : public Pass {
           }
           require_confirmed(ok, f);
         }
-        f.where = rule.source.where;
+        f.where = rule.where();
         out.push_back(std::move(f));
       }
     }

@@ -219,7 +219,7 @@ void redundancy_findings(const SecurityGroup& g, Direction d, const References* 
     if (red.cover.empty() && !rule.peer.is_cidr())
       f.fix += fmt::format(" only if {} is to stay empty: the rule allows traffic again once it has {}", rule.peer.ref,
                            rule.peer.type == PeerType::PrefixList ? "entries" : "members");
-    f.where = rule.source.where;
+    f.where = rule.where();
     out.push_back(std::move(f));
   }
   if (a.redundant.size() < 2) return;
@@ -238,7 +238,7 @@ void redundancy_findings(const SecurityGroup& g, Direction d, const References* 
       "{} of the {} redundant {} rules can be removed together; what the group allows stays exactly the same",
       a.removable.size(), a.redundant.size(), direction_name(d));
   f.fix = fmt::format("remove these {} rules together", a.removable.size());
-  f.where = rules[a.removable.front()].source.where;
+  f.where = rules[a.removable.front()].where();
   out.push_back(std::move(f));
 }
 

@@ -43,7 +43,7 @@ class StaleReferencePass final : public Pass {
                                    "load the inputs that define {} (another account's or VPC's export), or "
                                    "remove the rule if the group is gone",
                                    r.peer.ref);
-        f.where = r.source.where;
+        f.where = r.where();
         out.push_back(std::move(f));
       }
   }

@@ -255,7 +255,7 @@ bool identical_lists(const RuleList& a, const RuleList& b) {
     for (const SgRule& r : v)
       out.emplace_back(r.protocol, r.from_port.value_or(-2), r.to_port.value_or(-2), r.peer.type,
                        r.peer.is_cidr() ? r.peer.cidr.addr : u128{0}, r.peer.is_cidr() ? r.peer.cidr.len : 0,
-                       r.peer.is_cidr() ? std::string_view{} : std::string_view{r.peer.ref});
+                       r.peer.is_cidr() ? std::string_view{} : std::string_view(r.peer.ref.str()));
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;

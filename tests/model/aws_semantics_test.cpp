@@ -222,7 +222,7 @@ TEST(SgSemanticsTest, OnePermissionIsOneRulePerPeer) {
       "UserIdGroupPairs": [{"GroupId": "sg-2", "UserId": "123456789012"}]}])");
   ASSERT_EQ(rules.size(), 5u);
   EXPECT_EQ(rules[1].source.description, "office");
-  EXPECT_EQ(rules[1].source.where.json_pointer, "/SecurityGroups/0/IpPermissions/0/IpRanges/1");
+  EXPECT_EQ(rules[1].where().json_pointer, "/SecurityGroups/0/IpPermissions/0/IpRanges/1");
   EXPECT_EQ(rules[3].peer.type, PeerType::PrefixList);
   EXPECT_EQ(rules[4].peer.type, PeerType::Group);
   EXPECT_EQ(rules[4].peer.user_id, "123456789012");

@@ -49,7 +49,7 @@ void expect_same_model(const Snapshot& a, const Snapshot& b) {
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       ASSERT_EQ(x.rules(d).size(), y.rules(d).size()) << direction_name(d);
       for (std::size_t k = 0; k < x.rules(d).size(); ++k) {
-        SCOPED_TRACE(x.rules(d)[k].source.where.str());
+        SCOPED_TRACE(x.rules(d)[k].where().str());
         expect_same_rule(x.rules(d)[k], y.rules(d)[k]);
       }
     }

@@ -62,7 +62,7 @@ TEST(LoaderTest, ObjectsAndRulesKeepFileLineAndPointer) {
   const SecurityGroup& g = s.groups.at(0);
   EXPECT_EQ(g.where.str(), "web.json:2: /SecurityGroups/0");
   const SgRule& r = g.egress.at(1);
-  EXPECT_EQ(r.source.where.str(), "web.json:6: /SecurityGroups/0/IpPermissionsEgress/0/IpRanges/1");
+  EXPECT_EQ(r.where().str(), "web.json:6: /SecurityGroups/0/IpPermissionsEgress/0/IpRanges/1");
   EXPECT_EQ(r.source.resource_id, "sg-1");
   EXPECT_EQ(r.source.permission_index, 0);
   EXPECT_EQ(r.source.peer_index, 1);
@@ -248,7 +248,7 @@ void expect_merged(const Snapshot& s) {
   EXPECT_EQ(g.ingress[0].source.rule_id, "sgr-2");
   EXPECT_EQ(g.ingress[1].source.rule_id, "sgr-1");
   EXPECT_EQ(g.ingress[1].source.where.file, "groups.json");
-  EXPECT_EQ(g.ingress[1].source.where.json_pointer.view().rfind("/SecurityGroups/0/", 0), 0u);
+  EXPECT_EQ(g.ingress[1].where().json_pointer.view().rfind("/SecurityGroups/0/", 0), 0u);
   EXPECT_EQ(g.egress.at(0).source.rule_id, "sgr-3");
 }
 
