@@ -168,9 +168,15 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
     judge(i);
     std::lock_guard<std::mutex> lock(mutex);
     done[i] = 1;
-    for (; handed < n_items && done[handed]; ++handed) {
-      sink(slots[handed]);
-      std::vector<Finding>().swap(slots[handed]);
+    try {
+      for (; !stopped && handed < n_items && done[handed]; ++handed) {
+        sink(slots[handed]);
+        std::vector<Finding>().swap(slots[handed]);
+      }
+    } catch (...) {
+      stopped = true;  // the sink is not called again
+      advanced.notify_all();
+      throw;
     }
     advanced.notify_all();
   };

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <map>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -107,9 +109,10 @@ TEST(PassRegistryTest, NamesAreUniqueAndFindable) {
     EXPECT_FALSE(p->description().empty());
     names.emplace_back(p->name());
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"redundant-rules", "redundant-on-interface", "nacl-shadowing",
-                                             "overly-permissive", "quota", "stale-reference", "return-path-blocked",
-                                             "dead-group-rule", "effective-exposure", "acl-allows-what-no-group-uses"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"redundant-rules", "redundant-on-interface", "nacl-shadowing",
+                                      "overly-permissive", "quota", "stale-reference", "return-path-blocked",
+                                      "dead-group-rule", "effective-exposure", "acl-allows-what-no-group-uses"}));
   EXPECT_EQ(find_pass("nope"), nullptr);
 }
 
@@ -201,6 +204,79 @@ TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
   EXPECT_GT(one["findings"].size(), 10u);
   EXPECT_EQ(one, two);
   EXPECT_EQ(one, five);
+}
+
+// More resources than the driver lets workers run ahead of the sink, so that the window is used.
+Snapshot many_small_groups(std::size_t n) {
+  std::mt19937_64 rng(21);
+  Snapshot s;
+  for (std::size_t i = 0; i < n; ++i)
+    s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 4)));
+  for (int i = 0; i < 5; ++i) {
+    NetworkAcl a;
+    a.id = "acl-" + std::to_string(i);
+    a.ingress = test_support::random_nacl_entries(rng, 6);
+    s.acls.push_back(a);
+  }
+  return s;
+}
+
+TEST(PassRegistryTest, FindingsStreamOneResourceAtATimeInInputOrder) {
+  Snapshot s = many_small_groups(700);
+  ReportInfo info;
+  const std::string whole = findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 1), info);
+  for (unsigned threads : {1u, 2u, 5u}) {
+    SCOPED_TRACE(threads);
+    std::vector<Finding> streamed;
+    std::size_t calls = 0;
+    run_analyses(s, all_passes(), AnalysisOptions{}, threads, [&](std::vector<Finding>& findings) {
+      std::string id = calls < s.groups.size() ? s.groups[calls].id : s.acls[calls - s.groups.size()].id;
+      ++calls;
+      for (Finding& f : findings) {
+        EXPECT_EQ(f.resource_id, id);
+        streamed.push_back(std::move(f));
+      }
+    });
+    EXPECT_EQ(calls, s.groups.size() + s.acls.size());
+    EXPECT_GT(streamed.size(), 100u);
+    EXPECT_EQ(findings_json(streamed, info), whole);
+  }
+}
+
+TEST(PassRegistryTest, ASinkThatFailsStopsTheRunWithItsError) {
+  Snapshot s = many_small_groups(700);
+  for (unsigned threads : {1u, 2u, 5u}) {
+    std::size_t calls = 0;
+    auto sink = [&](std::vector<Finding>&) {
+      if (++calls == 300) throw std::runtime_error("the report could not be written");
+    };
+    EXPECT_THROW(run_analyses(s, all_passes(), AnalysisOptions{}, threads, sink), std::runtime_error);
+    EXPECT_EQ(calls, 300u);
+  }
+}
+
+TEST(FindingsReportTest, TheJsonReportIsItsOwnOrderedDumpAndCountsWhatItHolds) {
+  Snapshot s = many_small_groups(40);
+  std::vector<Finding> findings = run_analyses(s, all_passes(), AnalysisOptions{}, 1);
+  for (std::optional<Severity> fail_on :
+       {std::optional<Severity>(), std::optional(Severity::Low), std::optional(Severity::Critical)}) {
+    ReportInfo info;
+    info.fail_on = fail_on;
+    std::string text = findings_json(findings, info);
+    auto report = nlohmann::ordered_json::parse(text);
+    EXPECT_EQ(report.dump(2) + "\n", text);
+    ASSERT_EQ(report["findings"].size(), findings.size());
+    EXPECT_EQ(report["summary"]["total"], findings.size());
+    std::map<std::string, std::size_t> by;
+    bool failed = false;
+    for (const Finding& f : findings) {
+      ++by[severity_name(f.severity)];
+      failed = failed || (fail_on && f.severity >= *fail_on);
+    }
+    for (const auto& [severity, n] : report["summary"]["by_severity"].items())
+      EXPECT_EQ(n.get<std::size_t>(), by[severity]) << severity;
+    EXPECT_EQ(report["failed"], failed);
+  }
 }
 
 }  // namespace
