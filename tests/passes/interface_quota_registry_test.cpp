@@ -186,17 +186,23 @@ TEST(PassRegistryTest, AKindThePassDoesNotDeclareIsAnInternalError) {
   EXPECT_THROW(run_analyses(s, {&pass}, AnalysisOptions{}), std::logic_error);
 }
 
-TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
-  std::mt19937_64 rng(9);
+// Groups of random rules and ACLs of random entries.
+Snapshot random_snapshot(std::uint64_t seed, std::size_t groups, int rules, int acls, int entries) {
+  std::mt19937_64 rng(seed);
   Snapshot s;
-  for (int i = 0; i < 40; ++i)
-    s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 12)));
-  for (int i = 0; i < 10; ++i) {
+  for (std::size_t i = 0; i < groups; ++i)
+    s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, rules)));
+  for (int i = 0; i < acls; ++i) {
     NetworkAcl a;
     a.id = "acl-" + std::to_string(i);
-    a.ingress = test_support::random_nacl_entries(rng, 10);
+    a.ingress = test_support::random_nacl_entries(rng, entries);
     s.acls.push_back(a);
   }
+  return s;
+}
+
+TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
+  Snapshot s = random_snapshot(9, 40, 12, 10, 10);
   ReportInfo info;
   auto one = nlohmann::json::parse(findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 1), info));
   auto two = nlohmann::json::parse(findings_json(run_analyses(s, all_passes(), AnalysisOptions{}, 2), info));
@@ -207,19 +213,7 @@ TEST(PassRegistryTest, OutputDoesNotDependOnThreadCount) {
 }
 
 // More resources than the driver lets workers run ahead of the sink, so that the window is used.
-Snapshot many_small_groups(std::size_t n) {
-  std::mt19937_64 rng(21);
-  Snapshot s;
-  for (std::size_t i = 0; i < n; ++i)
-    s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 4)));
-  for (int i = 0; i < 5; ++i) {
-    NetworkAcl a;
-    a.id = "acl-" + std::to_string(i);
-    a.ingress = test_support::random_nacl_entries(rng, 6);
-    s.acls.push_back(a);
-  }
-  return s;
-}
+Snapshot many_small_groups(std::size_t n) { return random_snapshot(21, n, 4, 5, 6); }
 
 TEST(PassRegistryTest, FindingsStreamOneResourceAtATimeInInputOrder) {
   Snapshot s = many_small_groups(700);
