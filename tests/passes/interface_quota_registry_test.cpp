@@ -187,7 +187,7 @@ TEST(PassRegistryTest, AKindThePassDoesNotDeclareIsAnInternalError) {
 }
 
 // Groups of random rules and ACLs of random entries.
-Snapshot random_snapshot(std::uint64_t seed, std::size_t groups, int rules, int acls, int entries) {
+Snapshot random_snapshot(std::uint64_t seed, std::size_t groups, std::size_t rules, int acls, std::size_t entries) {
   std::mt19937_64 rng(seed);
   Snapshot s;
   for (std::size_t i = 0; i < groups; ++i)
