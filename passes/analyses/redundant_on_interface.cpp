@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 namespace sgopt {
 
@@ -27,52 +28,64 @@ std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, cons
   for (const auto& r : rules) own.push_back(rule_set(r, peers, refs));
   const PacketSet own_twice = covered_twice(own);
 
-  // Per interface: the other groups' rules (with their origin) and their union.
+  // Per combination of other groups (interfaces often share one): their rules (with their origin)
+  // and their union, made once however many interfaces carry it.
   struct Other {
     std::string group_id;
     std::size_t rule;
     const SgRule* r;
     PacketSet set;
   };
-  struct Eni {
-    const NetworkInterface* eni;
+  struct Combination {
     std::vector<Other> others;
     PacketSet allowed;
     bool alone = true;
   };
-  std::vector<Eni> per_eni;
+  std::vector<Combination> combinations;
+  std::vector<std::size_t> combination_of;  // per interface
+  std::map<std::vector<std::string>, std::size_t> known;
   for (const NetworkInterface* eni : enis) {
-    Eni e{eni, {}, {}, true};
-    for (const auto& gid : eni->group_ids) {
-      if (gid == group.id) continue;
-      e.alone = false;
+    std::vector<std::string> key;
+    for (const auto& gid : eni->group_ids)
+      if (gid != group.id) key.push_back(gid);
+    auto [it, fresh] = known.emplace(key, combinations.size());
+    combination_of.push_back(it->second);
+    if (!fresh) continue;
+    Combination c;
+    c.alone = key.empty();
+    for (const auto& gid : key) {
       const SecurityGroup* other = snapshot.find_group(gid);
       if (!other) continue;
       const auto& orules = other->rules(d);
       for (std::size_t k = 0; k < orules.size(); ++k)
-        e.others.push_back({gid, k, &orules[k], rule_set(orules[k], peers, refs)});
+        c.others.push_back({gid, k, &orules[k], rule_set(orules[k], peers, refs)});
     }
     std::vector<PacketSet> sets;
-    for (const auto& o : e.others) sets.push_back(o.set);
-    e.allowed = PacketSet::unite_all(std::move(sets));
-    per_eni.push_back(std::move(e));
+    for (const auto& o : c.others) sets.push_back(o.set);
+    c.allowed = PacketSet::unite_all(std::move(sets));
+    combinations.push_back(std::move(c));
   }
-
   for (std::size_t i = 0; i < rules.size(); ++i) {
     if (own[i].subset_of(own_twice)) continue;  // redundant within the group: redundant-rules reports it
     InterfaceCoverage c;
     c.rule = i;
-    for (const auto& e : per_eni) {
-      if (!own[i].subset_of(e.allowed)) {
-        c.uncovered_on.push_back(e.eni->id);
-        if (e.alone) c.alone_on.push_back(e.eni->id);
+    std::vector<char> covered(combinations.size()), counted(combinations.size());
+    for (std::size_t k = 0; k < combinations.size(); ++k) covered[k] = own[i].subset_of(combinations[k].allowed);
+    for (std::size_t e = 0; e < enis.size(); ++e) {
+      std::size_t k = combination_of[e];
+      const Combination& combination = combinations[k];
+      if (!covered[k]) {
+        c.uncovered_on.push_back(enis[e]->id);
+        if (combination.alone) c.alone_on.push_back(enis[e]->id);
         continue;
       }
-      c.covered_on.push_back(e.eni->id);
+      c.covered_on.push_back(enis[e]->id);
+      if (counted[k]) continue;  // its covering rules are in already
+      counted[k] = 1;
       std::vector<PacketSet> pieces;
-      for (const auto& o : e.others) pieces.push_back(o.set.intersect(own[i]));
-      for (std::size_t k : small_cover(own[i], pieces)) {
-        const Other& o = e.others[k];
+      for (const auto& o : combination.others) pieces.push_back(o.set.intersect(own[i]));
+      for (std::size_t p : small_cover(own[i], pieces)) {
+        const Other& o = combination.others[p];
         bool seen = std::any_of(c.cover.begin(), c.cover.end(), [&](const InterfaceCoverage::Cover& x) {
           return x.group_id == o.group_id && x.rule == o.rule;
         });
@@ -106,6 +119,7 @@ class RedundantOnInterfacePass final : public Pass {
   void run(const AnalysisContext& ctx, std::vector<Finding>& out) const override {
     if (!ctx.group || ctx.snapshot.interfaces.empty()) return;
     const SecurityGroup& g = *ctx.group;
+    const auto enis = ctx.snapshot.interfaces_with_group(g.id);
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
       for (const auto& c : interface_coverage(ctx.snapshot, g, d, ctx.references)) {
         const SgRule& rule = g.rules(d)[c.rule];
@@ -140,18 +154,20 @@ class RedundantOnInterfacePass final : public Pass {
         }
         f.witness = c.witness;
         if (f.witness) {
+          // Checked plainly: the rule matches it, and on each covered interface some other group does.
           bool ok = rule_matches(rule, *f.witness, ctx.references);
-          for (const auto& eni_id : c.covered_on) {
-            std::vector<SgRule> others;
-            for (const NetworkInterface* eni : ctx.snapshot.interfaces_with_group(g.id))
-              if (eni->id == eni_id)
-                for (const auto& gid : eni->group_ids)
-                  if (gid != g.id)
-                    if (const SecurityGroup* og = ctx.snapshot.find_group(gid))
-                      others.insert(others.end(), og->rules(d).begin(), og->rules(d).end());
-            ok = ok && sg_allows(others, *f.witness, ctx.references);
+          auto covered = c.covered_on.begin();  // in the order of the interfaces
+          for (const NetworkInterface* eni : enis) {
+            if (covered == c.covered_on.end() || eni->id != *covered) continue;
+            ++covered;
+            bool allowed = false;
+            for (const auto& gid : eni->group_ids)
+              if (gid != g.id)
+                if (const SecurityGroup* og = ctx.snapshot.find_group(gid))
+                  allowed = allowed || sg_allows(og->rules(d), *f.witness, ctx.references);
+            ok = ok && allowed;
           }
-          require_confirmed(ok, f);
+          require_confirmed(ok && covered == c.covered_on.end(), f);
         }
         f.where = rule.where();
         out.push_back(std::move(f));

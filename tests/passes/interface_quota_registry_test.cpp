@@ -2,7 +2,9 @@
 #include "model/quota.h"
 #include "passes/analyses/redundant_on_interface.h"
 #include "passes/pass.h"
+#include "solver/rule_sets.h"
 #include "tests/support/builders.h"
+#include "tests/support/packets.h"
 #include "tests/support/rule_gen.h"
 #include "tool/findings_output.h"
 
@@ -70,6 +72,60 @@ TEST(InterfaceRedundancyTest, NothingWithoutInterfaces) {
   Snapshot s = interface_snapshot(false);
   s.interfaces.clear();
   EXPECT_TRUE(run_analyses(s, {find_pass("redundant-on-interface")}, AnalysisOptions{}).empty());
+}
+
+// Interfaces that share their other groups are judged once per combination: the verdicts are those
+// of judging every interface on its own with the exact engine, and every covered interface lets
+// through each probe packet of the rule by the plain evaluator.
+TEST(InterfaceRedundancyTest, EachInterfaceIsJudgedAsIfAlone) {
+  std::mt19937_64 rng(17);
+  Snapshot s;
+  for (int i = 0; i < 8; ++i)
+    s.groups.push_back(test_support::group("sg-" + std::to_string(i), test_support::random_sg_rules(rng, 6)));
+  const std::vector<std::vector<std::string>> combinations{{"sg-0", "sg-1"},
+                                                           {"sg-0", "sg-1", "sg-2"},
+                                                           {"sg-2", "sg-0"},
+                                                           {"sg-0"},
+                                                           {"sg-3", "sg-missing", "sg-0"},
+                                                           {"sg-1", "sg-2", "sg-3", "sg-4"},
+                                                           {"sg-5", "sg-6", "sg-7", "sg-0"}};
+  for (int i = 0; i < 20; ++i)
+    s.interfaces.push_back(
+        eni("eni-" + std::to_string(i), combinations[static_cast<std::size_t>(i) % combinations.size()]));
+  std::size_t covered_claims = 0;
+  for (const SecurityGroup& g : s.groups)
+    for (Direction d : {Direction::Ingress, Direction::Egress}) {
+      const auto& rules = g.rules(d);
+      auto result = interface_coverage(s, g, d);
+      for (const auto& c : result) {
+        for (const NetworkInterface* e : s.interfaces_with_group(g.id)) {
+          SCOPED_TRACE(g.id + " " + e->id);
+          PeerTable peers;
+          std::vector<PacketSet> sets;
+          std::vector<SgRule> others;
+          for (const auto& gid : e->group_ids)
+            if (const SecurityGroup* o = gid == g.id ? nullptr : s.find_group(gid)) {
+              others.insert(others.end(), o->rules(d).begin(), o->rules(d).end());
+              for (const SgRule& r : o->rules(d)) sets.push_back(rule_set(r, peers));
+            }
+          bool covered = rule_set(rules[c.rule], peers).subset_of(PacketSet::unite_all(std::move(sets)));
+          auto listed = [&](const std::vector<std::string>& v) {
+            return std::find(v.begin(), v.end(), e->id) != v.end();
+          };
+          EXPECT_EQ(listed(c.covered_on), covered);
+          EXPECT_EQ(listed(c.uncovered_on), !covered);
+          if (!covered) continue;
+          ++covered_claims;
+          std::vector<SgRule> probe_rules = others;
+          probe_rules.push_back(rules[c.rule]);
+          for (const Packet& p : test_support::boundary_packets(probe_rules))
+            if (rule_matches(rules[c.rule], p)) {
+              EXPECT_TRUE(sg_allows(others, p)) << p.str();
+            }
+        }
+      }
+    }
+  EXPECT_GT(covered_claims, 3u);
 }
 
 TEST(QuotaTest, SecurityGroupBucketOverSixtyIsReported) {
