@@ -95,4 +95,14 @@ struct SgRule {
   Location where() const;
 };
 
+/// What an implied pointer (SgRule::where) says, read back from it:
+/// "/SecurityGroups/{item}/{permissions_key(direction)}/{permission}/{peer_list_key(type)}/{peer}".
+struct ImpliedPlace {
+  int item = 0, permission = 0, peer = 0;
+  Direction direction = Direction::Ingress;
+  PeerType type = PeerType::Ipv4;
+};
+/// The place `pointer` names, or nullopt when it does not have that shape.
+std::optional<ImpliedPlace> implied_place(std::string_view pointer);
+
 }  // namespace sgopt

@@ -12,9 +12,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -194,46 +192,23 @@ void DocLoader::resolve(const json::ReadPast& read_past) {
   for (std::size_t i = subnet_start_; i < snap_.subnets.size(); ++i) want(snap_.subnets[i].where);
   for (std::size_t i = warning_start_; i < snap_.warnings.size(); ++i) want(snap_.warnings[i].where);
   for (Location* l : named_places()) locations.push_back(l);
+  // A group's rules are in the order they were read: permission, peer list, peer.
+  auto read_order = [](int permission, PeerType type, int peer) {
+    auto list =
+        std::find_if(std::begin(kPeerLists), std::end(kPeerLists), [&](const PeerList& l) { return l.type == type; });
+    return std::tuple(permission, list - std::begin(kPeerLists), peer);
+  };
   auto rule_line = [&](std::string_view path, int line) {
-    constexpr std::string_view kHead = "/SecurityGroups/";
-    if (path.size() <= kHead.size() || path.substr(0, kHead.size()) != kHead) return;
-    std::array<std::string_view, 5> part;  // item, permission list, permission, peer list, peer
-    std::string_view rest = path.substr(kHead.size());
-    for (std::size_t n = 0; n < part.size(); ++n) {
-      std::size_t slash = rest.find('/');
-      if ((slash == std::string_view::npos) != (n + 1 == part.size())) return;
-      part[n] = rest.substr(0, slash);
-      rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-    }
-    auto number = [](std::string_view t, int& v) {
-      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-      return ec == std::errc() && end == t.data() + t.size();
-    };
-    int item = 0, perm = 0, peer = 0;
-    if (!number(part[0], item) || !number(part[2], perm) || !number(part[4], peer)) return;
-    if (item < 0 || static_cast<std::size_t>(item) >= by_item.size() || !by_item[static_cast<std::size_t>(item)])
+    std::optional<ImpliedPlace> at = implied_place(path);
+    if (!at || static_cast<std::size_t>(at->item) >= by_item.size() || !by_item[static_cast<std::size_t>(at->item)])
       return;
-    const PeerList* list = std::find_if(std::begin(kPeerLists), std::end(kPeerLists),
-                                        [&](const PeerList& l) { return part[3] == l.list; });
-    if (list == std::end(kPeerLists)) return;
-    for (Direction d : {Direction::Ingress, Direction::Egress}) {
-      if (part[1] != permissions_key(d)) continue;
-      // A group's rules are in the order they were read: permission, peer list, peer.
-      auto key = [&](const SgRule& r) {
-        auto l = std::find_if(std::begin(kPeerLists), std::end(kPeerLists),
-                              [&](const PeerList& x) { return x.type == r.peer.type; });
-        return std::tuple(r.source.item_index != item, r.source.permission_index, l - std::begin(kPeerLists),
-                          r.source.peer_index);
-      };
-      std::vector<SgRule>& rules = by_item[static_cast<std::size_t>(item)]->rules(d);
-      auto wanted = std::tuple(false, perm, list - std::begin(kPeerLists), peer);
-      auto it = std::lower_bound(rules.begin(), rules.end(), wanted,
-                                 [&](const SgRule& r, const auto& w) { return key(r) < w; });
-      if (it == rules.end() || key(*it) != wanted)
-        it = std::find_if(rules.begin(), rules.end(), [&](const SgRule& r) { return key(r) == wanted; });
-      if (it != rules.end() && it->source.where.line == 0 && it->source.where.file == file())
-        it->source.where.line = line;
-    }
+    std::vector<SgRule>& rules = by_item[static_cast<std::size_t>(at->item)]->rules(at->direction);
+    auto key = [&](const SgRule& r) { return read_order(r.source.permission_index, r.peer.type, r.source.peer_index); };
+    auto wanted = read_order(at->permission, at->type, at->peer);
+    auto it = std::lower_bound(rules.begin(), rules.end(), wanted,
+                               [&](const SgRule& r, const auto& w) { return key(r) < w; });
+    if (it == rules.end() || key(*it) != wanted || it->source.item_index != at->item) return;
+    if (it->source.where.line == 0 && it->source.where.file == file()) it->source.where.line = line;
   };
   resolve_lines(text(), locations, read_past, by_item.empty() ? nullptr : std::function(rule_line));
   complete_warnings();
