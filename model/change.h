@@ -5,6 +5,7 @@
 
 #include "model/network_acl.h"
 #include "model/security_group.h"
+#include "model/snapshot.h"
 
 #include <string>
 #include <vector>
@@ -38,5 +39,25 @@ struct AclChange {
   Direction direction = Direction::Ingress;
   NaclPlan plan;
 };
+
+/// One step of an account clean-up (sgopt cleanup), as AWS applies it.
+struct CleanupStep {
+  enum class Action { AuthorizeRule, RevokeRule, SetInterfaceGroups, DeleteGroup, DeleteAcl };
+  Action action = Action::DeleteGroup;
+  std::string resource_id;  // the group (rule steps, DeleteGroup), interface or ACL
+  Direction direction = Direction::Ingress;
+  SgRule rule;                             // AuthorizeRule / RevokeRule
+  std::vector<std::string> groups;         // SetInterfaceGroups: the interface's whole new list
+  std::vector<std::string> before_groups;  // and its list before
+  std::string why;                         // "sg-2 is unused", "sg-3 duplicates sg-1"
+};
+const char* cleanup_action_name(CleanupStep::Action a);  // "authorize-rule", "revoke-rule", ...
+
+/// Applies the step to the snapshot as AWS would, then works out its references again (in the
+/// snapshot's mode). Throws std::invalid_argument where AWS refuses: authorizing a rule the group
+/// has, revoking one it lacks, an interface left with no group or given one not loaded, deleting a
+/// default group, one an interface carries or another group's rule names (DependencyViolation), a
+/// default ACL or one still associated with a subnet.
+void apply_cleanup_step(Snapshot& snapshot, const CleanupStep& step);
 
 }  // namespace sgopt

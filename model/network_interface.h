@@ -25,6 +25,16 @@ struct NetworkInterface {
   std::string raw_json;
 };
 
+/// What attaches groups to interfaces it has not created yet (a launch template version, a launch
+/// configuration): a group it names is in use though no loaded interface carries it.
+struct GroupConsumer {
+  std::string kind;                      // "launch template", "launch configuration"
+  std::string name;                      // "lt-0abc (web) version 3", "web-lc"
+  std::vector<std::string> group_ids;    // the groups it names by id
+  std::vector<std::string> group_names;  // and by name (EC2-Classic and default-VPC launch data)
+  Location where;
+};
+
 /// A subnet (describe-subnets): the addresses whose traffic among themselves no network ACL filters.
 struct Subnet {
   std::string id;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 namespace sgopt {
 
@@ -94,6 +95,12 @@ struct SgRule {
   /// Where the rule is in its input (RuleSource::where, with the pointer made when it is implied).
   Location where() const;
 };
+
+/// How AWS tells two rules of one group and direction apart: protocol, ports as stored, and peer.
+inline auto aws_rule_key(const SgRule& r) {
+  return std::make_tuple(r.protocol, r.from_port.value_or(-2), r.to_port.value_or(-2), static_cast<int>(r.peer.type),
+                         r.peer.cidr.addr, r.peer.cidr.len, r.peer.ref);
+}
 
 /// What an implied pointer (SgRule::where) says, read back from it:
 /// "/SecurityGroups/{item}/{permissions_key(direction)}/{permission}/{peer_list_key(type)}/{peer}".

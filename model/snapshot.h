@@ -27,6 +27,8 @@ struct Snapshot {
   std::vector<PrefixList> prefix_lists;
   std::vector<Subnet> subnets;        // from describe-subnets
   std::vector<StaleReference> stale;  // from describe-stale-security-groups
+  /// Launch template versions and launch configurations (what attaches groups later).
+  std::vector<GroupConsumer> consumers;
   /// What each referenced group and prefix list stands for (References::of after loading).
   References references;
   std::vector<Diagnostic> warnings;  // odd but legal input

@@ -8,6 +8,8 @@
 #include "passes/finding.h"
 
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -25,6 +27,25 @@ struct AnalysisOptions {
   int large_exposure_v6_prefix = 32;
   /// Cross-layer passes: the client ports the replies of a stateless ACL go to.
   EphemeralPorts ephemeral;
+  /// hygiene: the security-groups-per-interface quota (5 by default, at most 16).
+  int groups_per_interface = 5;
+};
+
+class AccountHygiene;  // passes/analyses/account_hygiene.h
+
+/// What several resources' runs share, computed once per run on first use (by whichever worker
+/// asks first; the others wait for it).
+class RunShared {
+ public:
+  RunShared(const Snapshot& snapshot, const AnalysisOptions& options);
+  ~RunShared();
+  const AccountHygiene& hygiene() const;
+
+ private:
+  const Snapshot& snapshot_;
+  const AnalysisOptions& options_;
+  mutable std::once_flag hygiene_once_;
+  mutable std::unique_ptr<AccountHygiene> hygiene_;
 };
 
 /// What one run of a pass looks at: the whole snapshot for context, and the one resource to
@@ -38,6 +59,8 @@ struct AnalysisContext {
   /// world) or the snapshot's resolutions (the closed world). Passes judge rules with these.
   const References* references = nullptr;
   World world = World::Open;
+  /// The run's shared facts; null when a pass is run alone (it then computes what it needs).
+  const RunShared* shared = nullptr;
 };
 
 /// One kind of finding a pass reports, declared beside the pass's code: the registry, SARIF's

@@ -1,6 +1,7 @@
 // The pass registry and the parallel driver that runs analyses over a snapshot.
 #include "model/progress.h"
 #include "model/topology.h"
+#include "passes/analyses/account_hygiene.h"
 #include "passes/pass.h"
 #include "passes/workers.h"
 
@@ -53,6 +54,15 @@ const Pass* find_pass(std::string_view name) {
   return nullptr;
 }
 
+RunShared::RunShared(const Snapshot& snapshot, const AnalysisOptions& options)
+    : snapshot_(snapshot), options_(options) {}
+RunShared::~RunShared() = default;
+
+const AccountHygiene& RunShared::hygiene() const {
+  std::call_once(hygiene_once_, [&] { hygiene_ = std::make_unique<AccountHygiene>(snapshot_, options_); });
+  return *hygiene_;
+}
+
 namespace {
 
 // Runs the passes on one resource in one world, stamping each finding with its pass and world.
@@ -66,7 +76,7 @@ void run_passes(const AnalysisContext& ctx, const std::vector<const Pass*>& pass
         throw std::logic_error(
             fmt::format("internal error: pass {} reported a kind it does not declare: {}", p->name(), f.kind));
       f.pass = std::string(p->name());
-      f.world = ctx.world;
+      if (ctx.world == World::Closed) f.world = World::Closed;  // a pass may say so itself
     }
   }
 }
@@ -130,6 +140,7 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
   const std::size_t n_items = n_groups + snapshot.acls.size();
   const References open = snapshot.references.open();
   const bool any_closed = snapshot.references.any_resolved();
+  const RunShared shared(snapshot, options);
   std::vector<std::vector<Finding>> slots(n_items);
   std::vector<char> done(n_items, 0);
   std::size_t handed = 0;  // items before this one went to the sink
@@ -138,6 +149,7 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
   std::condition_variable advanced;
   auto judge = [&](std::size_t i) {
     AnalysisContext ctx{snapshot, options};
+    ctx.shared = &shared;
     if (i < n_groups) {
       ctx.group = &snapshot.groups[i];
     } else {

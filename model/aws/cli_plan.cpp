@@ -104,4 +104,60 @@ CliPlan aws_cli_plan(const std::vector<SgChange>& groups, const std::vector<AclC
   return out;
 }
 
+CliPlan aws_cleanup_plan(const std::vector<CleanupStep>& steps, const std::vector<std::string>& header,
+                         json::Json* steps_json) {
+  using Action = CleanupStep::Action;
+  CliPlan out;
+  out.script = "#!/bin/sh\n";
+  for (const std::string& h : header) out.script += "# " + h + "\n";
+  out.script += "set -e\n";
+  Json js = Json::array();
+  for (const CleanupStep& st : steps) {
+    std::string cmd;
+    Json j{{"action", cleanup_action_name(st.action)}, {"why", st.why}};
+    const char* dir = st.direction == Direction::Ingress ? "ingress" : "egress";
+    switch (st.action) {
+      case Action::AuthorizeRule:
+      case Action::RevokeRule: {
+        bool authorize = st.action == Action::AuthorizeRule;
+        j["group_id"] = st.resource_id;
+        j["direction"] = dir;
+        std::string perms = ip_permissions_json({st.rule}, authorize);
+        if (!authorize && !st.rule.source.rule_id.empty()) {
+          cmd = fmt::format("aws ec2 revoke-security-group-{} --group-id {} --security-group-rule-ids {}", dir,
+                            st.resource_id, st.rule.source.rule_id.str());
+          j["security_group_rule_id"] = st.rule.source.rule_id.str();
+        } else {
+          cmd = fmt::format("aws ec2 {}-security-group-{} --group-id {} --ip-permissions {}",
+                            authorize ? "authorize" : "revoke", dir, st.resource_id, shell_quote(perms));
+        }
+        j["ip_permissions"] = Json::parse(perms);
+        break;
+      }
+      case Action::SetInterfaceGroups:
+        cmd = fmt::format("aws ec2 modify-network-interface-attribute --network-interface-id {} --groups {}",
+                          st.resource_id, fmt::join(st.groups, " "));
+        j["network_interface_id"] = st.resource_id;
+        j["groups"] = st.groups;
+        j["groups_before"] = st.before_groups;
+        break;
+      case Action::DeleteGroup:
+        cmd = fmt::format("aws ec2 delete-security-group --group-id {}", st.resource_id);
+        j["group_id"] = st.resource_id;
+        break;
+      case Action::DeleteAcl:
+        cmd = fmt::format("aws ec2 delete-network-acl --network-acl-id {}", st.resource_id);
+        j["network_acl_id"] = st.resource_id;
+        break;
+    }
+    j["command"] = cmd;
+    out.script += "# " + st.why + "\n" + cmd + "\n";
+    js.push_back(std::move(j));
+  }
+  out.json = js.dump(2) + "\n";
+  out.steps = steps.size();
+  if (steps_json) *steps_json = std::move(js);
+  return out;
+}
+
 }  // namespace sgopt

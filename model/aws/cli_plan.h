@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/change.h"
+#include "model/json/json.h"
 
 #include <cstddef>
 #include <string>
@@ -21,5 +22,11 @@ struct CliPlan {
 
 /// Every authorization of `groups`, then every revocation, then the ACL steps in order.
 CliPlan aws_cli_plan(const std::vector<SgChange>& groups, const std::vector<AclChange>& acls);
+
+/// The clean-up steps (model/change.h) as `aws ec2` commands, one a line in order, each after a
+/// comment saying why (CliPlan::json: the same steps as a JSON array, each with its action,
+/// resource, reason and command); `steps_json`, when given, receives that array as a value.
+CliPlan aws_cleanup_plan(const std::vector<CleanupStep>& steps, const std::vector<std::string>& header,
+                         json::Json* steps_json = nullptr);
 
 }  // namespace sgopt

@@ -42,10 +42,12 @@ constexpr DocumentKind kKinds[] = {
     {"Entries", &DocLoader::load_prefix_list_entries},  // get-managed-prefix-list-entries
     {"StaleSecurityGroupSet", &DocLoader::load_stale_groups},
     {"Subnets", &DocLoader::load_subnets},
+    {"LaunchTemplateVersions", &DocLoader::load_launch_template_versions},
+    {"LaunchConfigurations", &DocLoader::load_launch_configurations},
 };
 constexpr const char* kKindList =
     "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, Subnets, PrefixLists, Entries "
-    "(get-managed-prefix-list-entries) or StaleSecurityGroupSet";
+    "(get-managed-prefix-list-entries), StaleSecurityGroupSet, LaunchTemplateVersions or LaunchConfigurations";
 
 }  // namespace
 
@@ -58,6 +60,7 @@ DocLoader::DocLoader(Snapshot& snapshot, std::string_view text, const std::strin
   for (std::size_t i = 0; i < snap_.subnets.size(); ++i) subnet_index_.emplace(snap_.subnets[i].id, i);
   acl_start_ = snap_.acls.size();
   eni_start_ = snap_.interfaces.size();
+  consumer_start_ = snap_.consumers.size();
   prefix_list_start_ = snap_.prefix_lists.size();
   subnet_start_ = snap_.subnets.size();
   warning_start_ = snap_.warnings.size();
@@ -190,6 +193,7 @@ void DocLoader::resolve(const json::ReadPast& read_past) {
   for (std::size_t i = eni_start_; i < snap_.interfaces.size(); ++i) want(snap_.interfaces[i].where);
   for (std::size_t i = prefix_list_start_; i < snap_.prefix_lists.size(); ++i) want(snap_.prefix_lists[i].where);
   for (std::size_t i = subnet_start_; i < snap_.subnets.size(); ++i) want(snap_.subnets[i].where);
+  for (std::size_t i = consumer_start_; i < snap_.consumers.size(); ++i) want(snap_.consumers[i].where);
   for (std::size_t i = warning_start_; i < snap_.warnings.size(); ++i) want(snap_.warnings[i].where);
   for (Location* l : named_places()) locations.push_back(l);
   // A group's rules are in the order they were read: permission, peer list, peer.

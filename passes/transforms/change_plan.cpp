@@ -12,12 +12,6 @@ namespace sgopt {
 
 namespace {
 
-// How AWS tells rules apart: protocol, ports as stored, and the peer.
-auto rule_key(const SgRule& r) {
-  return std::make_tuple(r.protocol, r.from_port.value_or(-2), r.to_port.value_or(-2), static_cast<int>(r.peer.type),
-                         r.peer.cidr.addr, r.peer.cidr.len, r.peer.ref);
-}
-
 bool same_entry(const NaclEntry& a, const NaclEntry& b) {
   return a.allow == b.allow && a.cidr == b.cidr && a.protocol == b.protocol && entry_box(a) == entry_box(b);
 }
@@ -28,10 +22,10 @@ SgChange sg_change(const std::string& group_id, Direction d, const std::vector<S
                    const std::vector<SgRule>& after) {
   SgChange c{group_id, d, {}, {}};
   auto missing = [](const std::vector<SgRule>& from, const std::vector<SgRule>& in, std::vector<SgRule>& out) {
-    std::map<decltype(rule_key(SgRule{})), int> have;
-    for (const SgRule& r : in) ++have[rule_key(r)];
+    std::map<decltype(aws_rule_key(SgRule{})), int> have;
+    for (const SgRule& r : in) ++have[aws_rule_key(r)];
     for (const SgRule& r : from) {
-      auto it = have.find(rule_key(r));
+      auto it = have.find(aws_rule_key(r));
       if (it != have.end() && it->second > 0) {
         --it->second;
       } else {

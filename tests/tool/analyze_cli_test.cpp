@@ -181,7 +181,11 @@ TEST(AnalyzeCliTest, AThreadLimitMeansFewerWorkersNeverACrash) {
   ASSERT_TRUE(WIFEXITED(raw)) << read_text(dir + "/err");
   EXPECT_EQ(WEXITSTATUS(raw), 1) << read_text(dir + "/err");  // findings: SSH open to the internet
   EXPECT_NE(read_text(dir + "/err").find("worker threads"), std::string::npos) << read_text(dir + "/err");
-  EXPECT_EQ(nlohmann::json::parse(read_text(dir + "/out"))["findings"].size(), 300u);
+  // One SSH finding a group (the 300 groups are also duplicates of each other: hygiene's findings).
+  std::size_t ssh = 0;
+  const auto report = nlohmann::json::parse(read_text(dir + "/out"));
+  for (const auto& f : report["findings"]) ssh += f["pass"] == "overly-permissive";
+  EXPECT_EQ(ssh, 300u);
   std::filesystem::remove_all(dir);
   // And a sane cap on what may be asked.
   EXPECT_EQ(run_sgopt({"analyze", sample("web-sprawl.json"), "--threads", "100000"}).status, 2);
