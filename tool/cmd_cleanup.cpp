@@ -44,10 +44,8 @@ std::string step_text(const CleanupStep& s) {
     case Action::SetInterfaceGroups:
       return fmt::format("set the groups of {} to {} (was {})", s.resource_id, fmt::join(s.groups, ", "),
                          fmt::join(s.before_groups, ", "));
-    case Action::DeleteGroup:
-      return fmt::format("delete security group {}", s.resource_id);
-    case Action::DeleteAcl:
-      return fmt::format("delete network ACL {}", s.resource_id);
+    case Action::DeleteGroup: return fmt::format("delete security group {}", s.resource_id);
+    case Action::DeleteAcl: return fmt::format("delete network ACL {}", s.resource_id);
   }
   return "";
 }
@@ -80,8 +78,8 @@ PlanProof prove_plan(const Snapshot& before, const CleanupPlan& plan, const Clea
       if (dd.verdict() == Verdict::Equivalent) continue;
       ok = false;
       if (dd.verdict() != Verdict::Unknown)
-        throw std::logic_error(fmt::format("internal error: the clean-up plan changes {} {}", rd.label(),
-                                           direction_name(dd.direction)));
+        throw std::logic_error(
+            fmt::format("internal error: the clean-up plan changes {} {}", rd.label(), direction_name(dd.direction)));
       p.unknown.push_back(fmt::format("{} {}: {}", rd.label(), direction_name(dd.direction), dd.proof_note));
     }
     if (ok) ++p.proved;
@@ -103,7 +101,8 @@ int run_cleanup(CleanupCmdOptions o) {
   try {
     plan = plan_cleanup(s, o.cleanup);
   } catch (const std::invalid_argument& e) {
-    throw InputError(Diagnostic{Location{}, e.what()});
+    // Not one place in one file: what the inputs lack together.
+    throw std::runtime_error(fmt::format("{} (read: {})", e.what(), fmt::join(o.files, ", ")));
   }
   PlanProof proof = prove_plan(s, plan, o);
   bool proved = !proof.run || proof.unknown.empty();
@@ -142,13 +141,12 @@ int run_cleanup(CleanupCmdOptions o) {
       j["not_planned"].push_back(std::move(jk));
     }
     j["checks"] = plan.checks;
-    j["proof"] = {{"run", proof.run},
-                  {"interfaces", proof.interfaces},
-                  {"proved", proof.proved},
-                  {"unknown", proof.unknown}};
+    j["proof"] = {
+        {"run", proof.run}, {"interfaces", proof.interfaces}, {"proved", proof.proved}, {"unknown", proof.unknown}};
     j["assumptions"] = plan.assumptions;
-    j["plan"] = o.plan.empty() || !proved || plan.steps.empty() ? Json(nullptr)
-                                                                : Json{{"commands", o.plan}, {"json", o.plan + ".json"}};
+    j["plan"] = o.plan.empty() || !proved || plan.steps.empty()
+                    ? Json(nullptr)
+                    : Json{{"commands", o.plan}, {"json", o.plan + ".json"}};
     cli::print("{}\n", j.dump(2));
   } else {
     std::string t = fmt::format("clean-up of {} groups, {} ACLs and {} interfaces ({}):\n", s.groups.size(),
@@ -157,8 +155,7 @@ int run_cleanup(CleanupCmdOptions o) {
     t += fmt::format("  delete {}{}{}\n", plural(plan.deleted_groups.size(), "security group", "security groups"),
                      plan.deleted_groups.empty() ? "" : ": ", fmt::join(plan.deleted_groups, ", "));
     t += fmt::format("  delete {}{}{}\n", plural(plan.deleted_acls.size(), "network ACL", "network ACLs"),
-                     plan.deleted_acls.empty() ? "" : ": ",
-                     fmt::join(plan.deleted_acls, ", "));
+                     plan.deleted_acls.empty() ? "" : ": ", fmt::join(plan.deleted_acls, ", "));
     t += fmt::format("  re-point {}; authorize {} and revoke {} that name deleted groups\n",
                      plural(plan.repointed_interfaces, "interface", "interfaces"), plural(authorizes, "rule", "rules"),
                      plural(revokes, "rule", "rules"));
@@ -169,8 +166,8 @@ int run_cleanup(CleanupCmdOptions o) {
     for (const CleanupSkip& k : plan.skipped) t += fmt::format("  {}: {}\n", k.resource_id, k.why);
     t += fmt::format("checked: {} interface policies compared exactly while planning", plan.checks);
     if (proof.run)
-      t += fmt::format("; Z3 proved {} of {} interfaces allow after the plan exactly what they allow now",
-                       proof.proved, proof.interfaces);
+      t += fmt::format("; Z3 proved {} of {} interfaces allow after the plan exactly what they allow now", proof.proved,
+                       proof.interfaces);
     t += "\n";
     for (const auto& u : proof.unknown) t += "unknown: " + u + "\n";
     for (const auto& a : plan.assumptions) t += "assumes: " + a + "\n";

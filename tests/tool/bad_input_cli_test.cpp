@@ -248,6 +248,19 @@ std::vector<Case> cases() {
        "",
        "sg-nope"},
       {"AnalyzeOutIntoMissingFolder", {"analyze", "{sample}", "--out", "{dir}/no/such/r.txt"}, "", "does not exist"},
+      {"CleanupWithoutInterfaces", {"cleanup", "{sample}"}, "", "needs describe-network-interfaces input"},
+      {"CleanupGroupsPerInterfaceTooMany",
+       {"cleanup", "{sample}", "--groups-per-interface", "17"},
+       "",
+       "--groups-per-interface"},
+      {"LaunchTemplateGroupNotAString",
+       {"cleanup", "{in}"},
+       R"({"LaunchTemplateVersions": [{"LaunchTemplateId": "lt-1", "LaunchTemplateData": {"SecurityGroupIds": [1]}}]})",
+       "/LaunchTemplateVersions/0/LaunchTemplateData/SecurityGroupIds/0"},
+      {"LaunchConfigurationWithoutName",
+       {"show", "{in}"},
+       R"({"LaunchConfigurations": [{"SecurityGroups": ["sg-1"]}]})",
+       "LaunchConfigurationName"},
       {"MinimizeOverItsInput",
        {"minimize", "{in}", "-o", "{in}"},
        R"({"SecurityGroups": []})",
@@ -311,7 +324,7 @@ INSTANTIATE_TEST_SUITE_P(Table, BadInputCliTest, ::testing::ValuesIn(cases()),
 TEST(BadInputCliTableTest, CoversEveryCommandWithAtLeastSixtyCases) {
   auto all = cases();
   EXPECT_GE(all.size(), 60u);
-  for (const char* command : {"show", "analyze", "diff", "minimize", "query", "fit-cidrs"})
+  for (const char* command : {"show", "analyze", "diff", "minimize", "query", "fit-cidrs", "cleanup"})
     EXPECT_TRUE(std::any_of(all.begin(), all.end(), [&](const Case& c) { return c.args.front() == command; }))
         << command;
 }

@@ -188,6 +188,55 @@ TEST(LoaderTest, StaleGroupsListTheReferencesTheyMark) {
   EXPECT_EQ(s.stale[1].where.json_pointer, "/StaleSecurityGroupSet/0/StaleIpPermissionsEgress/0/UserIdGroupPairs/0");
 }
 
+// ----- describe-launch-template-versions, autoscaling describe-launch-configurations -----
+
+TEST(LoaderTest, LaunchTemplateVersionsNameTheirGroupsByIdNameAndInterface) {
+  Snapshot s = load_text(R"({"LaunchTemplateVersions": [
+      {"LaunchTemplateId": "lt-1", "LaunchTemplateName": "web", "VersionNumber": 3,
+       "LaunchTemplateData": {"SecurityGroupIds": ["sg-1", "sg-2", "sg-1"], "SecurityGroups": ["legacy"],
+                              "NetworkInterfaces": [{"DeviceIndex": 0, "Groups": ["sg-3", "sg-2"]}]}},
+      {"LaunchTemplateName": "empty", "LaunchTemplateData": {}}]})",
+                         "lt.json");
+  ASSERT_EQ(s.consumers.size(), 2u);
+  const GroupConsumer& c = s.consumers[0];
+  EXPECT_EQ(c.kind, "launch template");
+  EXPECT_EQ(c.name, "lt-1 (web) version 3");
+  EXPECT_EQ(c.group_ids, (std::vector<std::string>{"sg-1", "sg-2", "sg-3"}));
+  EXPECT_EQ(c.group_names, (std::vector<std::string>{"legacy"}));
+  EXPECT_EQ(c.where.file, "lt.json");
+  EXPECT_EQ(c.where.json_pointer, "/LaunchTemplateVersions/0");
+  EXPECT_EQ(s.consumers[1].name, "empty");
+  EXPECT_TRUE(s.consumers[1].group_ids.empty());
+  EXPECT_TRUE(s.groups.empty());
+}
+
+TEST(LoaderTest, LaunchConfigurationsNameGroupsByIdOrName) {
+  Snapshot s = load_text(R"({"LaunchConfigurations": [
+      {"LaunchConfigurationName": "web-lc", "SecurityGroups": ["sg-1", "classic-web"], "ImageId": "ami-1"}]})");
+  ASSERT_EQ(s.consumers.size(), 1u);
+  EXPECT_EQ(s.consumers[0].kind, "launch configuration");
+  EXPECT_EQ(s.consumers[0].name, "web-lc");
+  EXPECT_EQ(s.consumers[0].group_ids, (std::vector<std::string>{"sg-1"}));
+  EXPECT_EQ(s.consumers[0].group_names, (std::vector<std::string>{"classic-web"}));
+}
+
+TEST(LoaderTest, BadLaunchDataSaysWhereAndWhat) {
+  Diagnostic d = testing::load_error(R"({"LaunchTemplateVersions": [{"LaunchTemplateId": "lt-1",
+      "LaunchTemplateData": {"SecurityGroupIds": ["sg-1", 7]}}]})");
+  EXPECT_EQ(d.where.json_pointer, "/LaunchTemplateVersions/0/LaunchTemplateData/SecurityGroupIds/1");
+  EXPECT_NE(d.message.find("found the number 7"), std::string::npos) << d.message;
+  d = testing::load_error(R"({"LaunchTemplateVersions": [{"VersionNumber": 1}]})");
+  EXPECT_NE(d.message.find("LaunchTemplateId"), std::string::npos) << d.message;
+  d = testing::load_error(R"({"LaunchTemplateVersions": [{"LaunchTemplateId": "lt-1",
+      "LaunchTemplateData": {"NetworkInterfaces": [{"Groups": [""]}]}}]})");
+  EXPECT_EQ(d.where.json_pointer, "/LaunchTemplateVersions/0/LaunchTemplateData/NetworkInterfaces/0/Groups/0");
+  EXPECT_NE(d.message.find("empty"), std::string::npos) << d.message;
+  d = testing::load_error(R"({"LaunchConfigurations": [{"SecurityGroups": ["sg-1"]}]})");
+  EXPECT_NE(d.message.find("LaunchConfigurationName"), std::string::npos) << d.message;
+  d = testing::load_error(R"({"LaunchConfigurations": [{"LaunchConfigurationName": "lc", "SecurityGroups": "sg-1"}]})");
+  EXPECT_EQ(d.where.json_pointer, "/LaunchConfigurations/0/SecurityGroups");
+}
+
 // ----- describe-security-group-rules -----
 
 constexpr const char* kRows = R"({"SecurityGroupRules": [
