@@ -10,16 +10,11 @@ namespace sgopt {
 
 const char* cleanup_action_name(CleanupStep::Action a) {
   switch (a) {
-    case CleanupStep::Action::AuthorizeRule:
-      return "authorize-rule";
-    case CleanupStep::Action::RevokeRule:
-      return "revoke-rule";
-    case CleanupStep::Action::SetInterfaceGroups:
-      return "set-interface-groups";
-    case CleanupStep::Action::DeleteGroup:
-      return "delete-group";
-    case CleanupStep::Action::DeleteAcl:
-      return "delete-acl";
+    case CleanupStep::Action::AuthorizeRule: return "authorize-rule";
+    case CleanupStep::Action::RevokeRule: return "revoke-rule";
+    case CleanupStep::Action::SetInterfaceGroups: return "set-interface-groups";
+    case CleanupStep::Action::DeleteGroup: return "delete-group";
+    case CleanupStep::Action::DeleteAcl: return "delete-acl";
   }
   return "delete-group";
 }
@@ -82,7 +77,8 @@ void apply_cleanup_step(Snapshot& s, const CleanupStep& step) {
       break;
     }
     case Action::DeleteAcl: {
-      auto it = std::find_if(s.acls.begin(), s.acls.end(), [&](const NetworkAcl& a) { return a.id == step.resource_id; });
+      auto it =
+          std::find_if(s.acls.begin(), s.acls.end(), [&](const NetworkAcl& a) { return a.id == step.resource_id; });
       if (it == s.acls.end()) refuse(fmt::format("no loaded network ACL {}", step.resource_id));
       if (it->is_default) refuse(fmt::format("{} is a default ACL", it->id));
       if (!it->subnet_ids.empty()) refuse(fmt::format("{} is associated with a subnet", it->id));
@@ -90,7 +86,17 @@ void apply_cleanup_step(Snapshot& s, const CleanupStep& step) {
       break;
     }
   }
-  s.resolve_references(s.references.mode());
+  if (changes_references(s, step))
+    s.resolve_references(s.references.mode());
+  else if (step.action == Action::DeleteGroup || step.action == Action::DeleteAcl)
+    s.index();  // the id indexes shift; what references stand for does not
+}
+
+bool changes_references(const Snapshot& s, const CleanupStep& step) {
+  using Action = CleanupStep::Action;
+  return step.action == Action::SetInterfaceGroups ||
+         (step.action == Action::AuthorizeRule && !step.rule.peer.is_cidr() &&
+          !s.references.find(step.rule.peer.type, step.rule.peer.ref));
 }
 
 }  // namespace sgopt

@@ -53,8 +53,15 @@ struct CleanupStep {
 };
 const char* cleanup_action_name(CleanupStep::Action a);  // "authorize-rule", "revoke-rule", ...
 
+/// True when the step can change what a reference of the snapshot stands for: an interface that
+/// changes groups changes their members, and an authorized rule may name a group or list nothing
+/// named before. Revoking a rule or deleting a group or ACL (which nothing may carry or name) leaves
+/// every resolution as it was.
+bool changes_references(const Snapshot& s, const CleanupStep& step);
+
 /// Applies the step to the snapshot as AWS would, then works out its references again (in the
-/// snapshot's mode). Throws std::invalid_argument where AWS refuses: authorizing a rule the group
+/// snapshot's mode) when changes_references says they can change (after a deletion it rebuilds only
+/// the id indexes). Throws std::invalid_argument where AWS refuses: authorizing a rule the group
 /// has, revoking one it lacks, an interface left with no group or given one not loaded, deleting a
 /// default group, one an interface carries or another group's rule names (DependencyViolation), a
 /// default ACL or one still associated with a subnet.

@@ -37,13 +37,15 @@ class AccountHygiene;  // passes/analyses/account_hygiene.h
 /// asks first; the others wait for it).
 class RunShared {
  public:
-  RunShared(const Snapshot& snapshot, const AnalysisOptions& options);
+  /// `threads`: the workers a shared computation may use (0: one per core).
+  RunShared(const Snapshot& snapshot, const AnalysisOptions& options, unsigned threads = 0);
   ~RunShared();
   const AccountHygiene& hygiene() const;
 
  private:
   const Snapshot& snapshot_;
   const AnalysisOptions& options_;
+  unsigned threads_;
   mutable std::once_flag hygiene_once_;
   mutable std::unique_ptr<AccountHygiene> hygiene_;
 };

@@ -54,12 +54,12 @@ const Pass* find_pass(std::string_view name) {
   return nullptr;
 }
 
-RunShared::RunShared(const Snapshot& snapshot, const AnalysisOptions& options)
-    : snapshot_(snapshot), options_(options) {}
+RunShared::RunShared(const Snapshot& snapshot, const AnalysisOptions& options, unsigned threads)
+    : snapshot_(snapshot), options_(options), threads_(threads) {}
 RunShared::~RunShared() = default;
 
 const AccountHygiene& RunShared::hygiene() const {
-  std::call_once(hygiene_once_, [&] { hygiene_ = std::make_unique<AccountHygiene>(snapshot_, options_); });
+  std::call_once(hygiene_once_, [&] { hygiene_ = std::make_unique<AccountHygiene>(snapshot_, options_, threads_); });
   return *hygiene_;
 }
 
@@ -140,7 +140,7 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
   const std::size_t n_items = n_groups + snapshot.acls.size();
   const References open = snapshot.references.open();
   const bool any_closed = snapshot.references.any_resolved();
-  const RunShared shared(snapshot, options);
+  const RunShared shared(snapshot, options, threads);
   std::vector<std::vector<Finding>> slots(n_items);
   std::vector<char> done(n_items, 0);
   std::size_t handed = 0;  // items before this one went to the sink

@@ -3,6 +3,7 @@
 
 #include "model/quota.h"
 #include "passes/pass.h"
+#include "passes/workers.h"
 #include "solver/coverage.h"
 #include "solver/rule_sets.h"
 
@@ -19,12 +20,9 @@ const char* const kSelfToken = "sg-(itself)";
 
 const char* group_use_name(GroupUse u) {
   switch (u) {
-    case GroupUse::InUse:
-      return "in use";
-    case GroupUse::ReferencedOnly:
-      return "referenced only";
-    case GroupUse::Unused:
-      return "unused";
+    case GroupUse::InUse: return "in use";
+    case GroupUse::ReferencedOnly: return "referenced only";
+    case GroupUse::Unused: return "unused";
   }
   return "unused";
 }
@@ -57,16 +55,6 @@ std::size_t hash_set(const PacketSet& s) {
   return h;
 }
 
-struct GroupSets {
-  PacketSet in, out;
-  const PacketSet& of(Direction d) const { return d == Direction::Ingress ? in : out; }
-};
-
-GroupSets template_sets(const SecurityGroup& g, PeerTable& peers) {
-  return {sg_set(rules_as_template(g, Direction::Ingress), peers),
-          sg_set(rules_as_template(g, Direction::Egress), peers)};
-}
-
 // The packet as the real rules see it: "the group itself" is the looser group.
 Packet real_packet(Packet p, const std::string& group_id) {
   if (p.member && p.member->id == kSelfToken) p.member->id = group_id;
@@ -75,17 +63,22 @@ Packet real_packet(Packet p, const std::string& group_id) {
 
 }  // namespace
 
-AccountHygiene::AccountHygiene(const Snapshot& snapshot, const AnalysisOptions& options) : snapshot_(snapshot) {
+AccountHygiene::AccountHygiene(const Snapshot& snapshot, const AnalysisOptions& options, unsigned threads)
+    : snapshot_(snapshot) {
   usage_.resize(snapshot.groups.size());
   class_of_.assign(snapshot.groups.size(), -1);
   tighter_of_.resize(snapshot.groups.size());
   loads_of_.resize(snapshot.groups.size());
   find_usage();
+  if (usage_known()) find_tighter_candidates();
+  build_sets(threads);
   find_duplicates();
   if (usage_known()) {
-    find_tighter();
+    find_tighter(threads);
     find_loads(options.groups_per_interface);
   }
+  std::vector<std::pair<std::size_t, std::size_t>>().swap(candidates_);
+  std::vector<std::size_t>().swap(hash_);
 }
 
 std::size_t AccountHygiene::index_of(const SecurityGroup& g) const {
@@ -133,7 +126,8 @@ void AccountHygiene::find_usage() {
       if (const SecurityGroup* g = s.find_group(id)) named.push_back(static_cast<std::size_t>(g - s.groups.data()));
     // A name names every group so called: launch data of a default VPC or EC2-Classic says no VPC.
     for (const std::string& name : c.group_names)
-      if (auto it = by_name.find(name); it != by_name.end()) named.insert(named.end(), it->second.begin(), it->second.end());
+      if (auto it = by_name.find(name); it != by_name.end())
+        named.insert(named.end(), it->second.begin(), it->second.end());
     std::sort(named.begin(), named.end());
     named.erase(std::unique(named.begin(), named.end()), named.end());
     for (std::size_t i : named) usage_[i].consumers.push_back(&c);
@@ -148,31 +142,70 @@ void AccountHygiene::find_usage() {
       }
   for (GroupUsage& u : usage_)
     u.use = !u.interfaces.empty() || !u.consumers.empty() ? GroupUse::InUse
-            : !u.referrers.empty()                         ? GroupUse::ReferencedOnly
-                                                           : GroupUse::Unused;
+            : !u.referrers.empty()                        ? GroupUse::ReferencedOnly
+                                                          : GroupUse::Unused;
+}
+
+void AccountHygiene::find_tighter_candidates() {
+  const Snapshot& s = snapshot_;
+  for (std::size_t i = 0; i < s.groups.size(); ++i) {
+    const SecurityGroup& a = s.groups[i];
+    const auto& enis = usage_[i].interfaces;
+    if (enis.empty() || a.is_default()) continue;
+    // The groups every interface carrying `a` carries too.
+    std::vector<std::string> common = enis.front()->group_ids;
+    for (const NetworkInterface* eni : enis)
+      std::erase_if(common, [&](const std::string& id) {
+        return std::find(eni->group_ids.begin(), eni->group_ids.end(), id) == eni->group_ids.end();
+      });
+    for (const std::string& id : common) {
+      const SecurityGroup* b = id == a.id ? nullptr : s.find_group(id);
+      if (b && b->vpc_id == a.vpc_id) candidates_.emplace_back(i, static_cast<std::size_t>(b - s.groups.data()));
+    }
+  }
+}
+
+void AccountHygiene::build_sets(unsigned threads) {
+  const Snapshot& s = snapshot_;
+  for (const SecurityGroup& g : s.groups)
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const SgRule& r : rules_as_template(g, d))
+        if (!r.peer.is_cidr()) peers_.member(r.peer.type, r.peer.ref);
+  hash_.assign(s.groups.size(), 0);
+  // Every reference is interned already, so each worker's copy of the table gives what the shared
+  // one would; each group's fingerprint goes to its own slot.
+  run_workers(s.groups.size(), threads, [&](ItemQueue& items) {
+    PeerTable peers = peers_;
+    for (std::size_t i; items.next(i);) {
+      GroupSets sets = sets_of(i, peers);
+      hash_[i] = hash_set(sets.in) * 31 + hash_set(sets.out);
+    }
+  });
+}
+
+AccountHygiene::GroupSets AccountHygiene::sets_of(std::size_t group, PeerTable& peers) const {
+  const SecurityGroup& g = snapshot_.groups[group];
+  return {sg_set(rules_as_template(g, Direction::Ingress), peers),
+          sg_set(rules_as_template(g, Direction::Egress), peers)};
 }
 
 void AccountHygiene::find_duplicates() {
   const Snapshot& s = snapshot_;
   // Equal sets have equal canonical forms, so equal fingerprints; only groups that share a VPC and
   // a fingerprint are compared, and each match is checked again slice by slice.
-  PeerTable peers;
   std::unordered_map<std::string, std::unordered_map<std::size_t, std::vector<std::size_t>>> buckets;
   std::vector<std::string> vpcs;  // in order of first appearance
   for (std::size_t i = 0; i < s.groups.size(); ++i) {
-    const SecurityGroup& g = s.groups[i];
-    GroupSets sets = template_sets(g, peers);
-    std::size_t h = hash_set(sets.in) * 31 + hash_set(sets.out);
-    auto [it, added] = buckets.try_emplace(g.vpc_id);
-    if (added) vpcs.push_back(g.vpc_id);
-    it->second[h].push_back(i);
+    auto [it, added] = buckets.try_emplace(s.groups[i].vpc_id);
+    if (added) vpcs.push_back(s.groups[i].vpc_id);
+    it->second[hash_[i]].push_back(i);
   }
   std::vector<std::vector<std::size_t>> found;
   for (const std::string& vpc : vpcs)
     for (auto& [h, members] : buckets[vpc]) {
       if (members.size() < 2) continue;
       std::vector<GroupSets> sets;
-      for (std::size_t i : members) sets.push_back(template_sets(s.groups[i], peers));
+      for (std::size_t i : members) sets.push_back(sets_of(i, peers_));
       std::vector<char> taken(members.size(), 0);
       for (std::size_t a = 0; a < members.size(); ++a) {
         if (taken[a]) continue;
@@ -202,7 +235,8 @@ void AccountHygiene::find_duplicates() {
   };
   for (auto& cls : found) {
     std::sort(cls.begin(), cls.end(), keep_first);
-    std::sort(cls.begin() + 1, cls.end(), [&](std::size_t a, std::size_t b) { return id_before(s.groups[a].id, s.groups[b].id); });
+    std::sort(cls.begin() + 1, cls.end(),
+              [&](std::size_t a, std::size_t b) { return id_before(s.groups[a].id, s.groups[b].id); });
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     return *std::min_element(a.begin(), a.end()) < *std::min_element(b.begin(), b.end());
@@ -217,49 +251,51 @@ void AccountHygiene::find_duplicates() {
   }
 }
 
-void AccountHygiene::find_tighter() {
+void AccountHygiene::find_tighter(unsigned threads) {
   const Snapshot& s = snapshot_;
-  PeerTable peers;
-  for (std::size_t i = 0; i < s.groups.size(); ++i) {
-    const SecurityGroup& a = s.groups[i];
-    const auto& enis = usage_[i].interfaces;
-    if (enis.empty() || a.is_default()) continue;
-    // The groups every interface carrying `a` carries too.
-    std::vector<std::string> common = enis.front()->group_ids;
-    for (const NetworkInterface* eni : enis)
-      std::erase_if(common, [&](const std::string& id) {
-        return std::find(eni->group_ids.begin(), eni->group_ids.end(), id) == eni->group_ids.end();
-      });
-    std::optional<GroupSets> mine;
-    for (const std::string& id : common) {
-      const SecurityGroup* b = id == a.id ? nullptr : s.find_group(id);
-      if (!b || b->vpc_id != a.vpc_id) continue;
-      if (!mine) mine = template_sets(a, peers);
-      GroupSets theirs = template_sets(*b, peers);
-      if (!mine->in.subset_of(theirs.in) || !mine->out.subset_of(theirs.out)) continue;
-      if (mine->in == theirs.in && mine->out == theirs.out) continue;  // a duplicate, not tighter
-      // A witness as the real rules see it: the looser group allows it, the tighter does not.
-      std::optional<TighterGroup> found;
-      for (Direction d : {Direction::Ingress, Direction::Egress}) {
-        PacketSet more = theirs.of(d).subtract(mine->of(d));
-        if (more.empty() || found) continue;
-        std::vector<std::optional<Packet>> candidates{more.kind_slice(kPeerIpv4).witness(peers),
-                                                      more.kind_slice(kPeerIpv6).witness(peers),
-                                                      typical_witness(more, peers)};
-        for (const auto& c : candidates) {
-          if (!c) continue;
-          Packet p = real_packet(*c, b->id);
-          if (sg_allows(b->rules(d), p) && !sg_allows(a.rules(d), p)) {
-            found = TighterGroup{&a, b, d, p};
-            break;
+  // One item per tighter candidate `a` (its pairs are adjacent), judged by a worker with its own
+  // copy of the table; the results land in the item's slot and are gathered in input order.
+  std::vector<std::size_t> starts;
+  for (std::size_t k = 0; k < candidates_.size(); ++k)
+    if (k == 0 || candidates_[k].first != candidates_[k - 1].first) starts.push_back(k);
+  std::vector<std::vector<TighterGroup>> found_by(starts.size());
+  run_workers(starts.size(), threads, [&](ItemQueue& items) {
+    PeerTable peers = peers_;
+    for (std::size_t item; items.next(item);) {
+      const std::size_t end = item + 1 < starts.size() ? starts[item + 1] : candidates_.size();
+      const SecurityGroup& a = s.groups[candidates_[starts[item]].first];
+      const GroupSets mine = sets_of(candidates_[starts[item]].first, peers);
+      for (std::size_t k = starts[item]; k < end; ++k) {
+        const SecurityGroup& b = s.groups[candidates_[k].second];
+        const GroupSets theirs = sets_of(candidates_[k].second, peers);
+        if (!mine.in.subset_of(theirs.in) || !mine.out.subset_of(theirs.out)) continue;
+        if (mine.in == theirs.in && mine.out == theirs.out) continue;  // a duplicate, not tighter
+        // A witness as the real rules see it: the looser group allows it, the tighter does not.
+        std::optional<TighterGroup> found;
+        for (Direction d : {Direction::Ingress, Direction::Egress}) {
+          PacketSet more = theirs.of(d).subtract(mine.of(d));
+          if (more.empty() || found) continue;
+          std::vector<std::optional<Packet>> witnesses{more.kind_slice(kPeerIpv4).witness(peers),
+                                                       more.kind_slice(kPeerIpv6).witness(peers),
+                                                       typical_witness(more, peers)};
+          for (const auto& c : witnesses) {
+            if (!c) continue;
+            Packet p = real_packet(*c, b.id);
+            if (sg_allows(b.rules(d), p) && !sg_allows(a.rules(d), p)) {
+              found = TighterGroup{&a, &b, d, p};
+              break;
+            }
           }
         }
+        if (found) found_by[item].push_back(*found);  // else looser only as templates: not claimed
       }
-      if (!found) continue;  // looser only as templates: not claimed
-      tighter_of_[i].push_back(tighter_.size());
-      tighter_.push_back(*found);
     }
-  }
+  });
+  for (std::size_t item = 0; item < starts.size(); ++item)
+    for (TighterGroup& t : found_by[item]) {
+      tighter_of_[candidates_[starts[item]].first].push_back(tighter_.size());
+      tighter_.push_back(std::move(t));
+    }
 }
 
 void AccountHygiene::find_loads(int groups_limit) {

@@ -11,6 +11,7 @@
 
 #include "model/packet.h"
 #include "model/snapshot.h"
+#include "solver/packet_set.h"
 
 #include <cstddef>
 #include <optional>
@@ -57,9 +58,9 @@ struct TighterGroup {
 /// An interface within 10 % of a quota: groups per interface, or the rules x groups product cap.
 struct InterfaceLoad {
   const NetworkInterface* eni = nullptr;
-  int groups = 0;                // groups it carries
-  int groups_limit = 5;          // the groups-per-interface quota assumed
-  int largest_bucket = 0;        // most rules any of its groups has in one bucket (quota weight)
+  int groups = 0;                 // groups it carries
+  int groups_limit = 5;           // the groups-per-interface quota assumed
+  int largest_bucket = 0;         // most rules any of its groups has in one bucket (quota weight)
   std::string largest_bucket_of;  // "sg-1 ingress/IPv4"
   bool near_groups = false;       // groups >= 90 % of groups_limit
   bool near_product = false;      // groups x largest_bucket >= 900 of the 1,000 cap
@@ -78,7 +79,8 @@ extern const char* const kSelfToken;
 
 class AccountHygiene {
  public:
-  AccountHygiene(const Snapshot& snapshot, const AnalysisOptions& options);
+  /// `threads` workers build the groups' packet sets (0: one per core); the result never depends on it.
+  AccountHygiene(const Snapshot& snapshot, const AnalysisOptions& options, unsigned threads = 0);
 
   const Snapshot& snapshot() const { return snapshot_; }
   /// Usage is known only when describe-network-interfaces was loaded.
@@ -97,10 +99,17 @@ class AccountHygiene {
   std::size_t attachments(const SecurityGroup& g) const;
 
  private:
+  struct GroupSets {
+    PacketSet in, out;
+    const PacketSet& of(Direction d) const { return d == Direction::Ingress ? in : out; }
+  };
   std::size_t index_of(const SecurityGroup& g) const;
   void find_usage();
+  void find_tighter_candidates();
+  void build_sets(unsigned threads);
+  GroupSets sets_of(std::size_t group, PeerTable& peers) const;
   void find_duplicates();
-  void find_tighter();
+  void find_tighter(unsigned threads);
   void find_loads(int groups_limit);
 
   const Snapshot& snapshot_;
@@ -111,6 +120,12 @@ class AccountHygiene {
   std::vector<std::vector<std::size_t>> tighter_of_;  // by group index
   std::vector<InterfaceLoad> loads_;
   std::vector<std::vector<std::size_t>> loads_of_;  // by group index
+  // While the facts are found: every reference of every group interned up front, so that workers
+  // with copies of the table give equal sets equal kinds; each group's fingerprint; and the pairs
+  // the tighter search compares (tighter candidate, looser candidate), by candidate.
+  PeerTable peers_;
+  std::vector<std::size_t> hash_;
+  std::vector<std::pair<std::size_t, std::size_t>> candidates_;
 };
 
 }  // namespace sgopt

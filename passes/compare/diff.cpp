@@ -574,12 +574,14 @@ DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const Di
     report.resources.push_back(compare_named(old_s, new_s, opts.left, opts.right, peers, w));
     return report;
   }
-  pair_up(
-      old_s.groups, new_s.groups, ResourceKind::Group, opts.match, group_rules,
-      [](const SecurityGroup& g) { return group_name(g); }, peers, w, report.resources);
-  pair_up(
-      old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules, [](const NetworkAcl& a) { return acl_name(a); },
-      peers, w, report.resources);
+  if (!opts.only_interfaces) {
+    pair_up(
+        old_s.groups, new_s.groups, ResourceKind::Group, opts.match, group_rules,
+        [](const SecurityGroup& g) { return group_name(g); }, peers, w, report.resources);
+    pair_up(
+        old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules,
+        [](const NetworkAcl& a) { return acl_name(a); }, peers, w, report.resources);
+  }
   if (opts.interfaces && !old_s.interfaces.empty() && !new_s.interfaces.empty())
     add_interfaces(old_s, new_s, opts.both_layers, peers, w, report);
   return report;

@@ -142,8 +142,9 @@ enum class MatchBy { Id, Name };
 
 struct DiffOptions {
   MatchBy match = MatchBy::Id;
-  std::string left, right;  // both set: compare only these two resources
-  bool interfaces = true;   // add the interface view when both sides carry network interfaces
+  std::string left, right;       // both set: compare only these two resources
+  bool interfaces = true;        // add the interface view when both sides carry network interfaces
+  bool only_interfaces = false;  // compare the interfaces alone, not the groups and ACLs on their own
   /// In the interface view, judge both layers (the subnet's ACL with the groups) when both sides
   /// place the interface behind a loaded ACL.
   bool both_layers = true;

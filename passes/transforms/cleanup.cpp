@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace sgopt {
 
@@ -71,7 +72,8 @@ class Planner {
   void check_all(const Snapshot& s) {
     for (const NetworkInterface& e : s.interfaces)
       if (auto why = differs(s, e))
-        throw std::logic_error(fmt::format("internal error: the clean-up plan changes what {} allows: {}", e.id, why->why));
+        throw std::logic_error(
+            fmt::format("internal error: the clean-up plan changes what {} allows: {}", e.id, why->why));
   }
 
  private:
@@ -191,10 +193,9 @@ class Planner {
         undo.emplace_back([this, id = g->id] { deleted_.erase(id); });
         return std::nullopt;  // nothing carries or names it: no interface can change
       }
-      case Action::DeleteAcl:
-        return std::nullopt;
+      case Action::DeleteAcl: return std::nullopt;
     }
-    work_.resolve_references(ReferenceMode::Resolve);
+    if (changes_references(work_, step)) work_.resolve_references(ReferenceMode::Resolve);
     for (const NetworkInterface* e : touched(step))
       if (auto why = differs(work_, *e)) return why;
     return std::nullopt;
@@ -261,7 +262,7 @@ CleanupPlan plan_cleanup(const Snapshot& snapshot, const CleanupOptions& options
   base.resolve_references(ReferenceMode::Resolve);
   AnalysisOptions ao;
   ao.groups_per_interface = options.groups_per_interface;
-  const AccountHygiene hygiene(base, ao);
+  const AccountHygiene hygiene(base, ao, options.threads);
   CleanupPlan plan;
   plan.assumptions = {
       "the loaded describe-network-interfaces output lists every interface of the account and region, so a group "
@@ -302,7 +303,8 @@ CleanupPlan plan_cleanup(const Snapshot& snapshot, const CleanupOptions& options
             return s.resource_id == r.group->id && s.direction == r.direction && aws_rule_key(s.rule) == key;
           });
           if (has || planned) continue;
-          CleanupStep s = rule_step(Action::AuthorizeRule, r, fmt::format("{}: name {} where it named {}", what, keep.id, dup.id));
+          CleanupStep s =
+              rule_step(Action::AuthorizeRule, r, fmt::format("{}: name {} where it named {}", what, keep.id, dup.id));
           s.rule = moved;
           steps.push_back(std::move(s));
         }
@@ -360,59 +362,105 @@ CleanupPlan plan_cleanup(const Snapshot& snapshot, const CleanupOptions& options
   }
 
   // 3. Groups nothing carries: the rules naming them revoked, then the groups deleted, each after
-  // every group still there that names it.
+  // every group still there that names it. Who names whom is indexed once: named_by[x] holds the
+  // groups (not x, not deleted) with a rule naming x, in input order.
+  const Snapshot& w = p.work();
+  std::unordered_map<std::string, std::vector<std::size_t>> named_by;
+  for (std::size_t i = 0; i < w.groups.size(); ++i) {
+    const SecurityGroup& h = w.groups[i];
+    if (p.deleted(h.id)) continue;
+    std::set<std::string> seen;
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (const SgRule& r : h.rules(d))
+        if (r.peer.type == PeerType::Group && r.peer.ref != h.id && seen.insert(r.peer.ref).second)
+          named_by[r.peer.ref].push_back(i);
+  }
+  auto rules_of_naming = [](const SecurityGroup& h, const std::string& id) {
+    std::vector<RuleAt> out;
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      for (std::size_t k = 0; k < h.rules(d).size(); ++k)
+        if (names(h.rules(d)[k], id)) out.push_back(RuleAt{&h, d, k});
+    return out;
+  };
+  std::set<std::string> carried;
+  for (const NetworkInterface& e : w.interfaces) carried.insert(e.group_ids.begin(), e.group_ids.end());
   std::vector<const SecurityGroup*> gone;
   std::set<std::string> gone_ids;
-  for (const SecurityGroup& g : p.work().groups) {
-    if (p.deleted(g.id) || g.is_default() || !usage_of(g.id).consumers.empty()) continue;
-    if (std::any_of(p.work().interfaces.begin(), p.work().interfaces.end(),
-                    [&](const NetworkInterface& e) { return carries(e, g.id); }))
-      continue;
-    bool referenced = !rules_naming(p.work(), p, g.id).empty();
+  for (const SecurityGroup& g : w.groups) {
+    if (p.deleted(g.id) || g.is_default() || !usage_of(g.id).consumers.empty() || carried.count(g.id)) continue;
+    bool referenced = false;
+    if (auto it = named_by.find(g.id); it != named_by.end())
+      for (std::size_t h : it->second) referenced = referenced || !rules_of_naming(w.groups[h], g.id).empty();
     if (referenced ? !options.referenced : !options.unused) continue;
     gone.push_back(&g);
     gone_ids.insert(g.id);
   }
-  // Rules of groups that stay go first; a group that cannot lose them stays too.
-  for (auto it = gone.begin(); it != gone.end();) {
-    const SecurityGroup& g = **it;
-    std::vector<CleanupStep> steps;
-    for (const RuleAt& r : rules_naming(p.work(), p, g.id, gone_ids))
-      steps.push_back(rule_step(Action::RevokeRule, r, fmt::format("{} has no members and is deleted: the rule names it", g.id)));
-    if (auto why = p.attempt(steps)) {
-      plan.skipped.push_back(skip_of(g.id, why, fmt::format("{} has no members", g.id)));
-      gone_ids.erase(g.id);
-      it = gone.erase(it);
-      continue;
-    }
-    ++it;
-  }
-  while (!gone.empty()) {
-    auto next = std::find_if(gone.begin(), gone.end(), [&](const SecurityGroup* g) {
-      return rules_naming(p.work(), p, g->id).empty();
-    });
-    if (next == gone.end()) {
-      // A cycle of groups naming each other: the first one's rules naming the others go.
-      const SecurityGroup& g = *gone.front();
+  // Rules of groups that stay go first; a group that cannot lose them stays too, and then its own
+  // rules name groups still to go: repeat until nothing more stays.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = gone.begin(); it != gone.end();) {
+      const SecurityGroup& g = **it;
       std::vector<CleanupStep> steps;
-      for (Direction d : {Direction::Ingress, Direction::Egress})
-        for (std::size_t k = 0; k < g.rules(d).size(); ++k) {
-          const SgRule& r = g.rules(d)[k];
-          if (r.peer.type == PeerType::Group && r.peer.ref != g.id && gone_ids.count(r.peer.ref))
-            steps.push_back(rule_step(Action::RevokeRule, RuleAt{&g, d, k},
-                                      fmt::format("{} and {} name each other and are both deleted", g.id, r.peer.ref)));
-        }
+      for (std::size_t h : named_by[g.id]) {
+        if (gone_ids.count(w.groups[h].id)) continue;
+        for (const RuleAt& r : rules_of_naming(w.groups[h], g.id))
+          steps.push_back(rule_step(Action::RevokeRule, r,
+                                    fmt::format("{} has no members and is deleted: the rule names it", g.id)));
+      }
+      if (steps.empty()) {
+        ++it;
+        continue;
+      }
+      if (auto why = p.attempt(steps)) {
+        plan.skipped.push_back(skip_of(g.id, why, fmt::format("{} has no members", g.id)));
+        gone_ids.erase(g.id);
+        it = gone.erase(it);
+        changed = true;
+        continue;
+      }
+      ++it;
+    }
+  }
+  // Every group still naming a group to go is itself to go: delete those no one names, and break a
+  // cycle of groups naming each other by revoking one member's rules naming the others.
+  std::unordered_map<std::string, std::set<std::string>> blockers, blocks;
+  for (const SecurityGroup* g : gone)
+    for (std::size_t h : named_by[g->id])
+      if (!rules_of_naming(w.groups[h], g->id).empty()) {
+        blockers[g->id].insert(w.groups[h].id);
+        blocks[w.groups[h].id].insert(g->id);
+      }
+  auto lift = [&](const std::string& id) {
+    for (const std::string& x : blocks[id]) blockers[x].erase(id);
+    blocks[id].clear();
+  };
+  while (!gone.empty()) {
+    auto next = std::find_if(gone.begin(), gone.end(), [&](const SecurityGroup* g) { return blockers[g->id].empty(); });
+    if (next == gone.end()) {
+      auto h = std::find_if(gone.begin(), gone.end(), [&](const SecurityGroup* g) { return !blocks[g->id].empty(); });
+      if (h == gone.end())
+        throw std::logic_error("internal error: the clean-up cannot order the deletion of the groups it deletes");
+      const SecurityGroup& g = **h;
+      std::vector<CleanupStep> steps;
+      for (const std::string& x : blocks[g.id])
+        for (const RuleAt& r : rules_of_naming(g, x))
+          steps.push_back(rule_step(
+              Action::RevokeRule, r,
+              fmt::format("{} and {} name each other, directly or through others, and are both deleted", g.id, x)));
       if (steps.empty() || p.attempt(steps))
         throw std::logic_error("internal error: the clean-up cannot order the deletion of " + g.id);
+      lift(g.id);
       continue;
     }
     const SecurityGroup& g = **next;
     const GroupUsage& u = usage_of(g.id);
-    std::string why = u.use == GroupUse::Unused ? fmt::format("{} is unused", g.id)
-                                                : fmt::format("{} has no members", g.id);
+    std::string why =
+        u.use == GroupUse::Unused ? fmt::format("{} is unused", g.id) : fmt::format("{} has no members", g.id);
     if (auto failed = p.attempt({delete_group_step(g, why)}))
       throw std::logic_error("internal error: the clean-up cannot delete " + g.id + ": " + failed->why);
     plan.deleted_groups.push_back(g.id);
+    lift(g.id);
     gone.erase(next);
   }
 

@@ -30,13 +30,14 @@ struct CleanupOptions {
   bool tighter = true;     // drop groups tighter than another on every interface carrying them
   bool acls = true;        // delete ACLs associated with no subnet
   int groups_per_interface = 5;
+  unsigned threads = 0;  // workers for the account's packet sets (0: one per core); never changes the plan
 };
 
 /// A clean-up sgopt found but does not plan, and why.
 struct CleanupSkip {
   std::string resource_id;
   std::string why;
-  std::string interface_id;       // the interface a step would change, when that is why
+  std::string interface_id;  // the interface a step would change, when that is why
   std::optional<Direction> direction;
   std::optional<Packet> witness;  // a packet that interface would start or stop allowing
 };
