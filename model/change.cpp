@@ -68,11 +68,14 @@ void apply_cleanup_step(Snapshot& s, const CleanupStep& step) {
       for (const NetworkInterface& e : s.interfaces)
         if (std::find(e.group_ids.begin(), e.group_ids.end(), g.id) != e.group_ids.end())
           refuse(fmt::format("{} carries {} (DependencyViolation)", e.id, g.id));
-      for (const SecurityGroup& other : s.groups)
+      const Interned named(g.id);  // compared by identity in the loop over every rule
+      for (const SecurityGroup& other : s.groups) {
+        if (&other == &g) continue;
         for (Direction d : {Direction::Ingress, Direction::Egress})
           for (const SgRule& r : other.rules(d))
-            if (other.id != g.id && r.peer.type == PeerType::Group && r.peer.ref == g.id)
+            if (r.peer.type == PeerType::Group && r.peer.ref == named)
               refuse(fmt::format("a rule of {} names {} (DependencyViolation)", other.id, g.id));
+      }
       s.groups.erase(s.groups.begin() + (&g - s.groups.data()));
       break;
     }

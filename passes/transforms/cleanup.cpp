@@ -34,8 +34,8 @@ bool carries(const NetworkInterface& e, const std::string& group_id) {
   return std::find(e.group_ids.begin(), e.group_ids.end(), group_id) != e.group_ids.end();
 }
 
-bool names(const SgRule& r, const std::string& group_id) {
-  return r.peer.type == PeerType::Group && r.peer.ref == group_id;
+bool names(const SgRule& r, const Interned& group_id) {
+  return r.peer.type == PeerType::Group && r.peer.ref == group_id;  // identity, not text
 }
 
 // The state being planned: the snapshot with the planned steps applied in place (deletions only
@@ -184,11 +184,12 @@ class Planner {
         if (g->is_default()) return refused(fmt::format("{} is a default group", g->id));
         for (const NetworkInterface& e : work_.interfaces)
           if (carries(e, g->id)) return refused(fmt::format("{} still carries {}", e.id, g->id));
+        const Interned named(g->id);  // compared by identity in the loop over every rule
         for (const SecurityGroup& other : work_.groups)
-          if (other.id != g->id && !deleted(other.id))
+          if (&other != g && !deleted(other.id))
             for (Direction d : {Direction::Ingress, Direction::Egress})
               for (const SgRule& r : other.rules(d))
-                if (names(r, g->id)) return refused(fmt::format("a rule of {} still names {}", other.id, g->id));
+                if (names(r, named)) return refused(fmt::format("a rule of {} still names {}", other.id, g->id));
         deleted_.insert(g->id);
         undo.emplace_back([this, id = g->id] { deleted_.erase(id); });
         return std::nullopt;  // nothing carries or names it: no interface can change
@@ -236,11 +237,12 @@ CleanupStep delete_group_step(const SecurityGroup& g, std::string why) {
 std::vector<RuleAt> rules_naming(const Snapshot& s, const Planner& p, const std::string& group_id,
                                  const std::set<std::string>& except = {}) {
   std::vector<RuleAt> out;
+  const Interned named(group_id);
   for (const SecurityGroup& g : s.groups) {
     if (g.id == group_id || p.deleted(g.id) || except.count(g.id)) continue;
     for (Direction d : {Direction::Ingress, Direction::Egress})
       for (std::size_t k = 0; k < g.rules(d).size(); ++k)
-        if (names(g.rules(d)[k], group_id)) out.push_back(RuleAt{&g, d, k});
+        if (names(g.rules(d)[k], named)) out.push_back(RuleAt{&g, d, k});
   }
   return out;
 }
@@ -375,8 +377,9 @@ CleanupPlan plan_cleanup(const Snapshot& snapshot, const CleanupOptions& options
         if (r.peer.type == PeerType::Group && r.peer.ref != h.id && seen.insert(r.peer.ref).second)
           named_by[r.peer.ref].push_back(i);
   }
-  auto rules_of_naming = [](const SecurityGroup& h, const std::string& id) {
+  auto rules_of_naming = [](const SecurityGroup& h, const std::string& group_id) {
     std::vector<RuleAt> out;
+    const Interned id(group_id);
     for (Direction d : {Direction::Ingress, Direction::Egress})
       for (std::size_t k = 0; k < h.rules(d).size(); ++k)
         if (names(h.rules(d)[k], id)) out.push_back(RuleAt{&h, d, k});
