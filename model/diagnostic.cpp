@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sgopt {
 
 namespace {
@@ -28,6 +30,18 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
 std::size_t append_printable(std::string& out, std::string_view s, std::size_t max) {
   std::size_t i = 0, shown = 0;
   while (i < s.size() && shown < max) {
+    // A run of printable ASCII, the usual case, is copied whole.
+    std::size_t j = i;
+    for (const std::size_t limit = i + std::min(s.size() - i, max - shown); j < limit; ++j) {
+      const auto b = static_cast<unsigned char>(s[j]);
+      if (b < 0x20 || b >= 0x7f) break;
+    }
+    if (j > i) {
+      out.append(s.substr(i, j - i));
+      shown += j - i;
+      i = j;
+      continue;
+    }
     char32_t cp = 0;
     std::size_t n = utf8_sequence(s, i, cp);
     if (n == 0) {
