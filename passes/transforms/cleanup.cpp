@@ -233,16 +233,23 @@ CleanupStep delete_group_step(const SecurityGroup& g, std::string why) {
   return s;
 }
 
-// The rules of groups still there (and not `except`) that name the group, as they are now.
-std::vector<RuleAt> rules_naming(const Snapshot& s, const Planner& p, const std::string& group_id,
-                                 const std::set<std::string>& except = {}) {
+// The rules of one group that name the group `group_id`, as they are now.
+std::vector<RuleAt> rules_of_naming(const SecurityGroup& h, const std::string& group_id) {
   std::vector<RuleAt> out;
-  const Interned named(group_id);
+  const Interned named(group_id);  // compared by identity in the loop over every rule
+  for (Direction d : {Direction::Ingress, Direction::Egress})
+    for (std::size_t k = 0; k < h.rules(d).size(); ++k)
+      if (names(h.rules(d)[k], named)) out.push_back(RuleAt{&h, d, k});
+  return out;
+}
+
+// The rules of groups still there that name the group, as they are now.
+std::vector<RuleAt> rules_naming(const Snapshot& s, const Planner& p, const std::string& group_id) {
+  std::vector<RuleAt> out;
   for (const SecurityGroup& g : s.groups) {
-    if (g.id == group_id || p.deleted(g.id) || except.count(g.id)) continue;
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (std::size_t k = 0; k < g.rules(d).size(); ++k)
-        if (names(g.rules(d)[k], named)) out.push_back(RuleAt{&g, d, k});
+    if (g.id == group_id || p.deleted(g.id)) continue;
+    std::vector<RuleAt> of = rules_of_naming(g, group_id);
+    out.insert(out.end(), of.begin(), of.end());
   }
   return out;
 }
@@ -377,23 +384,13 @@ CleanupPlan plan_cleanup(const Snapshot& snapshot, const CleanupOptions& options
         if (r.peer.type == PeerType::Group && r.peer.ref != h.id && seen.insert(r.peer.ref).second)
           named_by[r.peer.ref].push_back(i);
   }
-  auto rules_of_naming = [](const SecurityGroup& h, const std::string& group_id) {
-    std::vector<RuleAt> out;
-    const Interned id(group_id);
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      for (std::size_t k = 0; k < h.rules(d).size(); ++k)
-        if (names(h.rules(d)[k], id)) out.push_back(RuleAt{&h, d, k});
-    return out;
-  };
   std::set<std::string> carried;
   for (const NetworkInterface& e : w.interfaces) carried.insert(e.group_ids.begin(), e.group_ids.end());
   std::vector<const SecurityGroup*> gone;
   std::set<std::string> gone_ids;
   for (const SecurityGroup& g : w.groups) {
     if (p.deleted(g.id) || g.is_default() || !usage_of(g.id).consumers.empty() || carried.count(g.id)) continue;
-    bool referenced = false;
-    if (auto it = named_by.find(g.id); it != named_by.end())
-      for (std::size_t h : it->second) referenced = referenced || !rules_of_naming(w.groups[h], g.id).empty();
+    const bool referenced = named_by.count(g.id) > 0;  // built from this very state
     if (referenced ? !options.referenced : !options.unused) continue;
     gone.push_back(&g);
     gone_ids.insert(g.id);
