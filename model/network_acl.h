@@ -24,14 +24,15 @@ struct PortRange {
 };
 
 struct NaclEntry {
+  // Ordered largest alignment first, so that an entry has no padding to carry.
+  Cidr cidr;
+  RuleSource source;
   int rule_number = 0;
   bool allow = false;
   Direction direction = Direction::Ingress;
   int protocol = -1;
   std::optional<PortRange> port_range;
   std::optional<IcmpTypeCode> icmp;
-  Cidr cidr;
-  RuleSource source;
 
   bool is_default_deny() const { return rule_number == kNaclDefaultDenyV4 || rule_number == kNaclDefaultDenyV6; }
 };
@@ -51,6 +52,10 @@ struct NetworkAcl {
   std::vector<NaclEntry> egress;
   Location where;
   std::string raw_json;
+  /// Values the input leaves open; claims about their directions are unknown.
+  std::vector<Unresolved> unresolved;
+  /// The Terraform address or CloudFormation logical id that declares the ACL, if any.
+  std::string address;
 
   const std::vector<NaclEntry>& entries(Direction d) const { return d == Direction::Ingress ? ingress : egress; }
   std::vector<NaclEntry>& entries(Direction d) { return d == Direction::Ingress ? ingress : egress; }

@@ -61,6 +61,7 @@ struct RuleSource {
   Text peer_text;                            // the peer as written, when that is not Peer::str() (else empty)
   Text rule_id;                              // sgr-... when the input had one
   Text description;
+  Text address;  // the Terraform address or CloudFormation logical id that declares the rule, if any
   /// The original peer element (IpRanges/Ipv6Ranges/PrefixListIds/UserIdGroupPairs item) or NACL
   /// entry as compact JSON, so that writers keep fields sgopt does not model. Empty for new rules
   /// and for rules read from describe-security-group-rules rows.
@@ -94,6 +95,15 @@ struct SgRule {
 
   /// Where the rule is in its input (RuleSource::where, with the pointer made when it is implied).
   Location where() const;
+};
+
+/// A value the input leaves open (a Terraform value known only after apply, a CloudFormation
+/// intrinsic that cannot be evaluated without the account): the rules or entries it feeds are not
+/// in the model, so every claim about the direction they belong to is unknown.
+struct Unresolved {
+  Direction direction = Direction::Ingress;
+  Location where;
+  std::string what;  // "cidr_blocks is known only after apply", with the resource it belongs to
 };
 
 /// How AWS tells two rules of one group and direction apart: protocol, ports as stored, and peer.

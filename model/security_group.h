@@ -24,6 +24,14 @@ struct SecurityGroup {
   std::string raw_json;  // the original object, so that writers keep every field
   /// Known only from describe-security-group-rules rows: no name, description or raw object.
   bool rules_only = false;
+  /// Only some of its rules are known: the input declares rules of a group it does not describe
+  /// (Terraform rules of a group made elsewhere). Claims about it hold for whatever rules it has
+  /// besides; a diff says what the declared rules can change at most.
+  bool partial = false;
+  /// Values the input leaves open; claims about their directions are unknown.
+  std::vector<Unresolved> unresolved;
+  /// The Terraform address or CloudFormation logical id that declares the group, if any.
+  std::string address;
 
   const std::vector<SgRule>& rules(Direction d) const { return d == Direction::Ingress ? ingress : egress; }
   std::vector<SgRule>& rules(Direction d) { return d == Direction::Ingress ? ingress : egress; }

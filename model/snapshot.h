@@ -33,6 +33,9 @@ struct Snapshot {
   References references;
   std::vector<Diagnostic> warnings;  // odd but legal input
   std::vector<std::string> files;    // files read, in order
+  /// The input holds a before and an after of the same resources (a Terraform plan, AWS Config
+  /// history), so that `diff` can compare them from one input (LoadOptions::side).
+  bool two_sided = false;
 
   /// Look-ups by id. They use the index that index() builds (load_inputs and
   /// resolve_references build it) while the lists keep the sizes it was built for, and scan the

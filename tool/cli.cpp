@@ -57,12 +57,15 @@ void add_ephemeral_option(CLI::App& cmd, EphemeralPorts& ports) {
 void add_inputs(CLI::App& cmd, std::vector<std::string>& files) {
   cmd.add_option("FILE", files,
                  "describe-* JSON files (security groups, security group rules, network ACLs, network "
-                 "interfaces, subnets, managed prefix lists), folders of them, or - for standard input")
+                 "interfaces, subnets, managed prefix lists), Terraform plans and states (terraform show -json), "
+                 "CloudFormation templates (JSON or YAML), AWS Config history, folders of them, or - for standard "
+                 "input")
       ->required();
 }
 
 namespace {
 LoadOptions g_load_options;
+std::vector<std::string> g_parameters;
 bool g_quiet = false;
 }  // namespace
 
@@ -81,11 +84,25 @@ void add_global_options(CLI::App& app) {
       ->each([](const std::string& v) {
         g_load_options.references = v == "open" ? ReferenceMode::Open : ReferenceMode::Resolve;
       });
+  app.add_option("--parameter", g_parameters,
+                 "CloudFormation: NAME=VALUE gives a template parameter its value (repeatable); parameters not "
+                 "given take their Default")
+      ->each([](const std::string& v) {
+        auto eq = v.find('=');
+        if (eq == std::string::npos || eq == 0)
+          throw CLI::ValidationError("--parameter", "expected NAME=VALUE, found '" + printable(v) + "'");
+        g_load_options.parameters.emplace_back(v.substr(0, eq), v.substr(eq + 1));
+      });
+  app.add_option("--at", g_load_options.at,
+                 "AWS Config history: read each item as it was at this time (ISO 8601, e.g. 2026-11-30T10:14:00Z) "
+                 "instead of its latest version");
   for (CLI::App* sub : app.get_subcommands({})) sub->fallthrough();
 }
 
-Snapshot load(const std::vector<std::string>& files, bool quiet) {
-  Snapshot s = load_inputs(files, g_load_options);
+Snapshot load(const std::vector<std::string>& files, bool quiet, LoadOptions::Side side) {
+  LoadOptions options = g_load_options;
+  options.side = side;
+  Snapshot s = load_inputs(files, options);
   if (!quiet)
     for (const auto& w : s.warnings) warn(w.str());
   return s;

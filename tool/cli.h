@@ -1,6 +1,7 @@
 // Shared pieces of the sgopt CLI: exit codes, output formats, loading inputs, the command hook.
 #pragma once
 
+#include "model/aws/loader.h"
 #include "model/references.h"
 #include "model/snapshot.h"
 #include "model/topology.h"
@@ -39,9 +40,10 @@ void add_global_options(CLI::App& app);
 /// "references:" and one line per referenced group or prefix list saying what it stood for (open
 /// world, or resolved and closed); empty when the rules name none.
 std::string references_text(const References& refs);
-/// Loads the inputs (leniently when --lenient was given) and prints each warning to stderr unless
-/// quiet.
-Snapshot load(const std::vector<std::string>& files, bool quiet = false);
+/// Loads the inputs (leniently when --lenient was given; with the global --parameter and --at) and
+/// prints each warning to stderr unless quiet. `side` picks a side of a plan or a history.
+Snapshot load(const std::vector<std::string>& files, bool quiet = false,
+              LoadOptions::Side side = LoadOptions::Side::Latest);
 /// A message for the terminal: each line printable (model/diagnostic.h) and at most 1,000
 /// characters, whatever input it quotes.
 std::string terminal_text(std::string_view message);

@@ -43,7 +43,7 @@ struct Outcome {
 
 bool judged_ok(const ResourceDiff& r, const std::optional<Expectation>& expect) {
   for (const auto& d : r.directions)
-    if (!meets(d.verdict(), expect.value_or(Expectation::Equivalent))) return false;
+    if (!meets(d, expect.value_or(Expectation::Equivalent))) return false;
   return true;
 }
 
@@ -126,6 +126,13 @@ void print_text(const Outcome& o, const PeerTable& peers, std::size_t max_region
     cli::print("{}\n", resource_title(r));
     for (const auto& d : r.directions) {
       cli::print("  {:<7} {:<12} ({})\n", direction_name(d.direction), verdict_name(d.verdict()), proof_text(d));
+      for (const auto& u : d.unknown_because) cli::print("    unknown: {}\n", u);
+      if (!d.unknown_because.empty() && (!d.gained.empty() || !d.lost.empty()))
+        cli::print("    on the rules whose values are known:\n");
+      if (d.partial && d.verdict() != Verdict::Equivalent)
+        cli::print(
+            "    at most: rules of the group that the input does not declare may already allow what is gained "
+            "or still allow what is lost\n");
       if (d.gained.empty() && d.lost.empty()) continue;
       print_regions("newly allowed", d.gained, d.gained_regions, peers, max_regions);
       print_regions("no longer allowed", d.lost, d.lost_regions, peers, max_regions);
@@ -176,6 +183,8 @@ void print_json(const Outcome& o, const PeerTable& peers) {
                         {"newly_allowed", cli::regions_json(d.gained, d.gained_regions, peers)},
                         {"no_longer_allowed", cli::regions_json(d.lost, d.lost_regions, peers)}};
       if (!d.proof_note.empty()) jd["proof_note"] = d.proof_note;
+      if (!d.unknown_because.empty()) jd["unknown_because"] = d.unknown_because;
+      if (d.partial) jd["partial"] = true;
       return jd;
     };
     for (const auto& d : r.directions) {
@@ -256,13 +265,28 @@ int run_diff(const DiffCliOptions& opts) {
   if (!opts.old_path.empty()) old_files.insert(old_files.begin(), opts.old_path);
   if (!opts.new_path.empty()) new_files.insert(new_files.begin(), opts.new_path);
   bool named = !opts.left.empty() || !opts.right.empty();
+  // One input that holds both sides (a Terraform plan, AWS Config history) is compared with itself.
+  bool one_input = !named && new_files.empty() && !old_files.empty();
   if (named && new_files.empty()) new_files = old_files;
+  if (one_input) new_files = old_files;
   if (old_files.empty() || new_files.empty())
     throw std::invalid_argument("diff needs an OLD and a NEW input (positional, or --old/--new)");
 
   bool quiet = opts.format != cli::Format::Text;
-  Snapshot before = cli::load(old_files, quiet);
-  Snapshot after = cli::load(new_files, quiet);
+  using Side = LoadOptions::Side;
+  Snapshot before = cli::load(old_files, quiet, one_input ? Side::Before : Side::Latest);
+  if (one_input && !before.two_sided)
+    throw std::invalid_argument(
+        "diff needs an OLD and a NEW input; one input is enough only when it holds both sides (a Terraform plan "
+        "from `terraform show -json`, or AWS Config history)");
+  Snapshot after = cli::load(new_files, true, one_input ? Side::After : Side::Latest);
+  if (!quiet && one_input)
+    for (const auto& w : after.warnings)
+      if (std::find_if(before.warnings.begin(), before.warnings.end(),
+                       [&](const Diagnostic& b) { return b.str() == w.str(); }) == before.warnings.end())
+        cli::warn(w.str());
+  if (!quiet && !one_input)
+    for (const auto& w : after.warnings) cli::warn(w.str());
   std::vector<std::string> given = old_files, read = before.files;
   given.insert(given.end(), new_files.begin(), new_files.end());
   read.insert(read.end(), after.files.begin(), after.files.end());
@@ -338,13 +362,19 @@ void register_diff(CLI::App& app, cli::Runner& run) {
       "every universal claim (equal, within, regions exact) unless --no-prove, and a claim Z3 cannot\n"
       "decide is reported as unknown. Two sides that are the same rules (in any order, references\n"
       "standing for the same) are equal by construction and reported as identical, without a solver.\n"
+      "A Terraform plan (terraform show -json plan.out) holds both sides: `sgopt diff plan.json` compares its\n"
+      "prior state with its planned one; AWS Config history compares consecutive versions of each item. A\n"
+      "value known only after apply, or an intrinsic that cannot be evaluated, makes its direction unknown.\n"
       "Examples:\n"
       "  sgopt diff samples/refactor-before.json samples/refactor-after.json\n"
+      "  sgopt diff plan.json --expect tighter-or-equal --format markdown\n"
       "  sgopt diff before/ after/ --expect tighter-or-equal --format json\n"
       "  sgopt diff sgs.json --left sg-0123 --right sg-0456\n"
       "  sgopt diff --old sgs.json --old enis.json --new sgs2.json --new enis.json\n"
       "Exit status: 0 when every judged resource meets --expect (default: equivalent), 1 otherwise, 2 on errors.");
-  cmd->add_option("OLD", opts->old_path, "The old rules: a describe-* JSON file, a folder of them, or -");
+  cmd->add_option("OLD", opts->old_path,
+                  "The old rules: a describe-* JSON file, a Terraform plan or state, a CloudFormation template, AWS "
+                  "Config history, a folder of them, or -. A Terraform plan or Config history alone is both sides");
   cmd->add_option("NEW", opts->new_path, "The new rules (same kinds of input as OLD)");
   cmd->add_option("--old", opts->old_files, "One more input for the old side (repeatable)")->allow_extra_args(false);
   cmd->add_option("--new", opts->new_files, "One more input for the new side (repeatable)")->allow_extra_args(false);

@@ -50,6 +50,10 @@ void print_text(const Snapshot& s) {
     first = false;
     cli::print("security group {}{}{}\n", g.id, g.name.empty() ? "" : fmt::format(" ({})", g.name),
                g.vpc_id.empty() ? "" : fmt::format(" in {}", g.vpc_id));
+    if (!g.address.empty() && g.address != g.id) cli::print("  declared by {}\n", g.address);
+    if (g.partial)
+      cli::print("  partial: the input declares some of this group's rules but does not describe the group\n");
+    for (const auto& u : g.unresolved) cli::print("  {:<7} unknown: {}\n", direction_name(u.direction), u.what);
     cli::print("  quota: {}\n", quota_line(sg_used(g, s), kSgRuleQuota));
     for (const auto& w : over_quota(sg_used(g, s), kSgRuleQuota, 0)) cli::print("  warning: {}\n", w);
     for (Direction d : {Direction::Ingress, Direction::Egress}) {
@@ -68,6 +72,8 @@ void print_text(const Snapshot& s) {
     first = false;
     cli::print("network ACL {}{}{}\n", acl.id, acl.is_default ? " (default)" : "",
                acl.vpc_id.empty() ? "" : fmt::format(" in {}", acl.vpc_id));
+    if (!acl.address.empty() && acl.address != acl.id) cli::print("  declared by {}\n", acl.address);
+    for (const auto& u : acl.unresolved) cli::print("  {:<7} unknown: {}\n", direction_name(u.direction), u.what);
     if (!acl.subnet_ids.empty()) cli::print("  subnets: {}\n", fmt::join(acl.subnet_ids, ", "));
     auto used = count_nacl_quota(acl).used;
     cli::print("  entries: {}\n", quota_line(used, kNaclEntryQuota));
@@ -104,6 +110,9 @@ nlohmann::json bucket_json(const std::array<int, 4>& used) {
 
 nlohmann::json group_json(const Snapshot& s, const SecurityGroup& g) {
   nlohmann::json jg{{"id", g.id}, {"name", g.name}, {"vpc_id", g.vpc_id}};
+  if (!g.address.empty()) jg["address"] = g.address;
+  if (g.partial) jg["partial"] = true;
+  if (!g.unresolved.empty()) jg["unresolved"] = cli::unresolved_json(g.unresolved);
   auto used = sg_used(g, s);
   jg["quota"] = bucket_json(used);
   jg["quota_limit"] = kSgRuleQuota;
@@ -117,6 +126,8 @@ nlohmann::json group_json(const Snapshot& s, const SecurityGroup& g) {
 nlohmann::json acl_json(const NetworkAcl& acl) {
   nlohmann::json ja{
       {"id", acl.id}, {"vpc_id", acl.vpc_id}, {"is_default", acl.is_default}, {"subnets", acl.subnet_ids}};
+  if (!acl.address.empty()) ja["address"] = acl.address;
+  if (!acl.unresolved.empty()) ja["unresolved"] = cli::unresolved_json(acl.unresolved);
   auto used = count_nacl_quota(acl).used;
   ja["entries_count"] = bucket_json(used);
   ja["entries_per_direction"] = {{"ingress", acl.ingress.size()}, {"egress", acl.egress.size()}};

@@ -11,6 +11,13 @@ nlohmann::json location_json(const Location& l) {
   return j;
 }
 
+nlohmann::json unresolved_json(const std::vector<Unresolved>& open) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Unresolved& u : open)
+    out.push_back({{"direction", direction_name(u.direction)}, {"what", u.what}, {"location", location_json(u.where)}});
+  return out;
+}
+
 nlohmann::json count_json(const BigCount& n) { return n.str(); }
 
 nlohmann::json rule_json(const RuleRef& r) {

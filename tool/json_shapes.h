@@ -7,6 +7,7 @@
 #include "model/diagnostic.h"
 #include "model/packet.h"
 #include "model/references.h"
+#include "model/rule.h"
 #include "passes/finding.h"
 #include "solver/packet_set.h"
 #include "solver/regions.h"
@@ -19,6 +20,8 @@ namespace sgopt::cli {
 
 /// {"file", "json_pointer", "line"?} (line when known).
 nlohmann::json location_json(const Location& l);
+/// [{"direction", "what", "location"}]: values the input leaves open (model/rule.h Unresolved).
+nlohmann::json unresolved_json(const std::vector<Unresolved>& open);
 /// A count as a decimal string (counts exceed 2^64 for IPv6).
 nlohmann::json count_json(const BigCount& n);
 /// {"type": "sg-rule" | "nacl-entry", "resource", "direction", "protocol", "ports", "peer", "text",

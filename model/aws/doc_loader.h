@@ -58,6 +58,11 @@ class DocLoader : public json::Reader {
   void load_subnets(const Json& list, const std::string& ptr);
   void load_launch_template_versions(const Json& list, const std::string& ptr);
   void load_launch_configurations(const Json& list, const std::string& ptr);
+  /// A Terraform plan or state (model/aws/read_terraform.cpp): the side LoadOptions::side names.
+  void load_terraform(const Json& root);
+  /// What the IaC readers add: a group or ACL built from a template, plan or state.
+  void add_iac_group(SecurityGroup g);
+  void add_iac_acl(NetworkAcl a);
 
  private:
   // Values shared by several kinds.
@@ -69,8 +74,7 @@ class DocLoader : public json::Reader {
   void add_entries(PrefixList& pl, const Json& entries, const std::string& ptr);
   void check_entry_families(const PrefixList& pl) const;
   /// The strings of obj[key]: group ids ("sg-..."), else group names (all names when names_only).
-  void group_names_or_ids(const Json& obj, const std::string& ptr, const char* key, GroupConsumer& c,
-                          bool names_only);
+  void group_names_or_ids(const Json& obj, const std::string& ptr, const char* key, GroupConsumer& c, bool names_only);
   void load_permission(SecurityGroup& g, Direction d, const Json& perm, const std::string& ptr, int index, int item);
   NaclEntry load_entry(const Json& entry, const std::string& ptr, const std::string& acl_id);
 
@@ -88,7 +92,8 @@ class DocLoader : public json::Reader {
   const LoadOptions& options_;
   std::unordered_map<std::string, std::size_t> group_index_, acl_index_, eni_index_, prefix_list_index_, subnet_index_;
   std::vector<std::size_t> touched_groups_;
-  std::size_t acl_start_ = 0, eni_start_ = 0, consumer_start_ = 0, prefix_list_start_ = 0, subnet_start_ = 0, warning_start_ = 0;
+  std::size_t acl_start_ = 0, eni_start_ = 0, consumer_start_ = 0, prefix_list_start_ = 0, subnet_start_ = 0,
+              warning_start_ = 0;
 };
 
 template <class T>

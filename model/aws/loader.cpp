@@ -49,7 +49,21 @@ constexpr const char* kKindList =
     "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, Subnets, PrefixLists, Entries "
     "(get-managed-prefix-list-entries), StaleSecurityGroupSet, LaunchTemplateVersions or LaunchConfigurations";
 
+/// `terraform show -json` of a plan or a state.
+bool is_terraform(const Json& root) {
+  return root.contains("format_version") &&
+         (root.contains("resource_changes") || root.contains("planned_values") || root.contains("values") ||
+          root.contains("prior_state") || root.contains("terraform_version"));
+}
+
 }  // namespace
+
+void DocLoader::add_iac_group(SecurityGroup g) {
+  if (add_unique(snap_.groups, group_index_, std::move(g), "security group"))
+    touched_groups_.push_back(snap_.groups.size() - 1);
+}
+
+void DocLoader::add_iac_acl(NetworkAcl a) { add_unique(snap_.acls, acl_index_, std::move(a), "network ACL"); }
 
 DocLoader::DocLoader(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options)
     : json::Reader(text, file, snapshot.warnings), snap_(snapshot), options_(options) {
@@ -73,6 +87,10 @@ void DocLoader::load(const Json& root) {
                                            "with --query)"
                                          : ""));
   root_ = &root;
+  if (is_terraform(root)) {
+    load_terraform(root);
+    return;
+  }
   bool known = false;
   for (const DocumentKind& k : kKinds) {
     const Json* list = opt_array(root, "", k.key);
@@ -174,6 +192,7 @@ void DocLoader::resolve(const json::ReadPast& read_past) {
   for (std::size_t gi : touched_groups_) {
     SecurityGroup& g = snap_.groups[gi];
     want(g.where);
+    for (Unresolved& u : g.unresolved) want(u.where);
     for (Direction d : {Direction::Ingress, Direction::Egress})
       for (SgRule& r : g.rules(d)) {
         if (r.source.item_index < 0 || !r.source.where.json_pointer.empty()) {
@@ -187,6 +206,7 @@ void DocLoader::resolve(const json::ReadPast& read_past) {
   }
   for (std::size_t i = acl_start_; i < snap_.acls.size(); ++i) {
     want(snap_.acls[i].where);
+    for (Unresolved& u : snap_.acls[i].unresolved) want(u.where);
     for (Direction d : {Direction::Ingress, Direction::Egress})
       for (NaclEntry& e : snap_.acls[i].entries(d)) want(e.source.where);
   }

@@ -19,6 +19,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sgopt {
@@ -31,6 +32,18 @@ struct LoadOptions {
   /// What referenced groups and prefix lists stand for once everything is loaded
   /// (model/references.h): resolved from the loaded interfaces and entries, or left open.
   ReferenceMode references = ReferenceMode::Resolve;
+  /// Which state an input that holds two (a Terraform plan, AWS Config history) gives: Latest is
+  /// the planned state of a plan and each Config item's latest version (or its version at `at`);
+  /// Before and After are the two sides `diff` compares from one such input: a plan's prior and
+  /// planned states, or each pair of consecutive versions of a Config item. Other inputs read the
+  /// same on every side.
+  enum class Side { Latest, Before, After };
+  Side side = Side::Latest;
+  /// AWS Config: the version of each item current at this time (ISO 8601, e.g.
+  /// "2026-11-30T10:14:00Z"); empty for the latest.
+  std::string at{};
+  /// CloudFormation: parameter values (NAME=VALUE) that override the template's Defaults.
+  std::vector<std::pair<std::string, std::string>> parameters{};
 };
 
 /// Loads every FILE argument (a file, a folder read recursively in sorted order, or "-" for

@@ -315,20 +315,26 @@ bool Reader::req_bool(const Json& obj, const std::string& ptr, const char* key) 
 }
 
 int Reader::protocol(const Json& obj, const std::string& ptr, const char* key) const {
-  std::string text = req_string(obj, ptr, key, kLikeProtocol);
+  return protocol_text(req_string(obj, ptr, key, kLikeProtocol), child(ptr, key));
+}
+
+int Reader::protocol_text(const std::string& text, const std::string& ptr) const {
   std::string why;
   auto p = parse_protocol(text, &why);
-  if (!p) fail(child(ptr, key), why);
+  if (!p) fail(ptr, why);
   return *p;
 }
 
 Cidr Reader::cidr(const Json& obj, const std::string& ptr, const char* key, Family family, Text* text) {
-  std::string s = req_string(obj, ptr, key, family == Family::V4 ? kLikeCidr4 : kLikeCidr6);
+  return cidr_text(req_string(obj, ptr, key, family == Family::V4 ? kLikeCidr4 : kLikeCidr6), child(ptr, key), family,
+                   text);
+}
+
+Cidr Reader::cidr_text(const std::string& s, const std::string& ptr, Family family, Text* text) {
   std::string why;
   auto c = parse_cidr(s, family, &why);
-  if (!c) fail(child(ptr, key), why);
-  if (c->host_bits_cleared)
-    warn(child(ptr, key), fmt::format("'{}' has host bits set; read as {}, as AWS does", s, c->cidr.str()));
+  if (!c) fail(ptr, why);
+  if (c->host_bits_cleared) warn(ptr, fmt::format("'{}' has host bits set; read as {}, as AWS does", s, c->cidr.str()));
   if (text) *text = s == c->cidr.str() ? std::string_view() : std::string_view(s);  // kept only when written otherwise
   return c->cidr;
 }

@@ -75,6 +75,9 @@ class Reader {
   /// A CIDR of the family; host bits are cleared with a warning, as AWS does. `text`, when given,
   /// receives the string as written when that is not the canonical form (else it is cleared).
   Cidr cidr(const Json& obj, const std::string& ptr, const char* key, Family family, Text* text);
+  /// The same for a value already read as text, found at `ptr`.
+  int protocol_text(const std::string& text, const std::string& ptr) const;
+  Cidr cidr_text(const std::string& text, const std::string& ptr, Family family, Text* out);
   u128 address(const Json& obj, const std::string& ptr, const char* key, Family family) const;
 
  private:

@@ -65,6 +65,15 @@ bool meets(Verdict v, Expectation e) {
   return false;
 }
 
+bool meets(const DirectionDiff& d, Expectation e) {
+  Verdict v = d.verdict();
+  if (!d.partial) return meets(v, e);
+  // The same unknown rules complete both sides: nothing the declared rules gain or lose is
+  // certain to be gained or lost, but equal or within stays so.
+  if (v == Verdict::Equivalent) return meets(v, e);
+  return v == Verdict::Tighter && e == Expectation::TighterOrEqual;
+}
+
 const char* resource_kind_name(ResourceKind k) {
   switch (k) {
     case ResourceKind::Group: return "security group";
@@ -134,6 +143,9 @@ DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d,
   r.world = closes(old_rules) || closes(new_rules) ? World::Closed : World::Open;
   r.gained_regions = regions_of(r.gained);
   r.lost_regions = regions_of(r.lost);
+  for (const auto& [side, l] : {std::pair{"old side", &old_rules}, std::pair{"new side", &new_rules}})
+    for (const std::string& u : l->unresolved) r.unknown_because.push_back(fmt::format("{}: {}", side, u));
+  r.partial = old_rules.partial || new_rules.partial;
   r.old_rules = std::move(old_rules);
   r.new_rules = std::move(new_rules);
   return r;
@@ -326,17 +338,34 @@ std::string name_tag(const Tags& tags) {
 
 std::string group_name(const SecurityGroup& g) { return g.name.empty() ? name_tag(g.tags) : g.name; }
 std::string acl_name(const NetworkAcl& a) { return name_tag(a.tags); }
+/// What a report calls the resource besides its id: the address that declares it, and its name.
+template <class T>
+std::string shown_name(const T& x, const std::string& name) {
+  if (x.address.empty() || x.address == x.id) return name;
+  return name.empty() || name == x.address ? x.address : fmt::format("{}, {}", x.address, name);
+}
+
+void add_unresolved(RuleList& l, const std::vector<Unresolved>& open, Direction d) {
+  for (const Unresolved& u : open)
+    if (u.direction == d)
+      l.unresolved.push_back(u.where.line > 0 ? fmt::format("{} (line {})", u.what, u.where.line) : u.what);
+}
 
 RuleList group_rules(const SecurityGroup* g, Direction d) {
   RuleList l;
-  if (g) l.rules = g->rules(d);
+  if (!g) return l;
+  l.rules = g->rules(d);
+  add_unresolved(l, g->unresolved, d);
+  l.partial = g->partial;
   return l;
 }
 
 RuleList acl_rules(const NetworkAcl* a, Direction d) {
   RuleList l;
   l.is_nacl = true;
-  if (a) l.entries = a->entries(d);
+  if (!a) return l;
+  l.entries = a->entries(d);
+  add_unresolved(l, a->unresolved, d);
   return l;
 }
 
@@ -435,6 +464,8 @@ std::optional<RuleList> interface_rules(const NetworkInterface& eni, const Snaps
     }
     const auto& rules = g->rules(d);
     l.rules.insert(l.rules.end(), rules.begin(), rules.end());
+    add_unresolved(l, g->unresolved, d);
+    l.partial = l.partial || g->partial;
   }
   return l;
 }
@@ -577,10 +608,10 @@ DiffReport diff_snapshots(const Snapshot& old_s, const Snapshot& new_s, const Di
   if (!opts.only_interfaces) {
     pair_up(
         old_s.groups, new_s.groups, ResourceKind::Group, opts.match, group_rules,
-        [](const SecurityGroup& g) { return group_name(g); }, peers, w, report.resources);
+        [](const SecurityGroup& g) { return shown_name(g, group_name(g)); }, peers, w, report.resources);
     pair_up(
         old_s.acls, new_s.acls, ResourceKind::Acl, opts.match, acl_rules,
-        [](const NetworkAcl& a) { return acl_name(a); }, peers, w, report.resources);
+        [](const NetworkAcl& a) { return shown_name(a, acl_name(a)); }, peers, w, report.resources);
   }
   if (opts.interfaces && !old_s.interfaces.empty() && !new_s.interfaces.empty())
     add_interfaces(old_s, new_s, opts.both_layers, peers, w, report);

@@ -52,6 +52,11 @@ struct RuleList {
     std::vector<Cidr> subnet;        // the subnet's blocks (none when describe-subnets is not loaded)
   };
   std::optional<AclLayer> acl;
+  /// Values the input leaves open in this direction (model/rule.h Unresolved), as messages.
+  std::vector<std::string> unresolved{};
+  /// Only some of the rules are known (SecurityGroup::partial): the rest is the same unknown
+  /// rules on both sides.
+  bool partial = false;
 };
 /// The reference evaluator's decision (model/packet.h).
 bool list_allows(const RuleList& l, const Packet& p);
@@ -88,10 +93,24 @@ struct DirectionDiff {
   /// With ProveOptions::smt2: each obligation behind the claims as SMT-LIB2 text, which a solver
   /// answers `unsat` exactly when the claim holds.
   std::vector<Smt2Obligation> smt2;
+  /// Why the verdict is unknown whatever the engines say: values either side leaves open. The
+  /// regions are then those of the known rules only.
+  std::vector<std::string> unknown_because;
+  /// A side holds only some of its rules (RuleList::partial); the same unknown rules complete both
+  /// sides, so the regions are what the change can gain or lose at most, and only "equivalent" and
+  /// "tighter or equal" are certain of the whole (SG rules are a union).
+  bool partial = false;
 
-  /// The verdict to report: Unknown when Z3 was asked and could not confirm the native one.
-  Verdict verdict() const { return proof == ProofState::Unknown ? Verdict::Unknown : native; }
+  /// The verdict to report: Unknown when Z3 was asked and could not confirm the native one, or
+  /// when a value it depends on is unknown.
+  Verdict verdict() const {
+    return proof == ProofState::Unknown || !unknown_because.empty() ? Verdict::Unknown : native;
+  }
 };
+
+/// True when the direction's verdict satisfies the expectation, counting what a partial
+/// comparison can be certain of (DirectionDiff::partial).
+bool meets(const DirectionDiff& d, Expectation e);
 
 /// Compares what two rule lists allow, exactly, with the native engine (the lists are kept so
 /// that the verdict can be proved and the witnesses checked). The world is closed when either
