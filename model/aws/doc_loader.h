@@ -51,6 +51,12 @@ class DocLoader : public json::Reader {
   void load_group(const Json& value, const std::string& ptr, int item);
   void load_rule_rows(const Json& list, const std::string& ptr);
   void load_acls(const Json& list, const std::string& ptr);
+  /// One network ACL object (an element of NetworkAcls, or an AWS Config item's configuration).
+  void load_acl(const Json& value, const std::string& ptr);
+  /// AWS Config configuration items (get-resource-config-history, S3 snapshot and history files)
+  /// and select-resource-config results: model/aws/read_config_items.cpp.
+  void load_config_items(const Json& list, const std::string& ptr);
+  void load_config_results(const Json& list, const std::string& ptr);
   void load_interfaces(const Json& list, const std::string& ptr);
   void load_prefix_lists(const Json& list, const std::string& ptr);
   void load_prefix_list_entries(const Json& list, const std::string& ptr);
@@ -86,6 +92,9 @@ class DocLoader : public json::Reader {
   /// a warning, and the first definition is the one used everywhere (the later one is ignored).
   template <class T>
   bool add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item, const char* what);
+
+  struct ConfigVersion;
+  void add_config_versions(std::vector<ConfigVersion>& versions);
 
   Snapshot& snap_;
   const Json* root_ = nullptr;  // the document being loaded

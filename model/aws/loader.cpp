@@ -44,10 +44,14 @@ constexpr DocumentKind kKinds[] = {
     {"Subnets", &DocLoader::load_subnets},
     {"LaunchTemplateVersions", &DocLoader::load_launch_template_versions},
     {"LaunchConfigurations", &DocLoader::load_launch_configurations},
+    {"configurationItems", &DocLoader::load_config_items},  // AWS Config history and snapshots
+    {"Results", &DocLoader::load_config_results},           // select-resource-config
 };
 constexpr const char* kKindList =
     "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, Subnets, PrefixLists, Entries "
-    "(get-managed-prefix-list-entries), StaleSecurityGroupSet, LaunchTemplateVersions or LaunchConfigurations";
+    "(get-managed-prefix-list-entries), StaleSecurityGroupSet, LaunchTemplateVersions, LaunchConfigurations, configurationItems (AWS Config) or "
+    "Results (select-resource-config); or a Terraform plan or state (terraform show -json), or a CloudFormation "
+    "template";
 
 /// `terraform show -json` of a plan or a state.
 bool is_terraform(const Json& root) {
@@ -104,7 +108,9 @@ void DocLoader::load(const Json& root) {
     bool listed =
         std::any_of(std::begin(kKinds), std::end(kKinds), [&](const DocumentKind& k) { return key == k.key; });
     bool names_the_list = key == "PrefixListId" && root.contains("Entries");
-    if (!listed && !names_the_list && key != "ResponseMetadata" && key != "NextToken") others.push_back(key);
+    bool paging = key == "ResponseMetadata" || key == "NextToken" || key == "nextToken" || key == "QueryInfo" ||
+                  key == "fileVersion" || key == "configSnapshotId";
+    if (!listed && !names_the_list && !paging) others.push_back(key);
   }
   if (!known) {
     std::vector<std::string> shown;

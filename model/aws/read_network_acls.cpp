@@ -12,9 +12,12 @@
 namespace sgopt::aws {
 
 void DocLoader::load_acls(const Json& list, const std::string& ptr) {
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    std::string ap = child(ptr, i);
-    const Json& o = object_at(list[i], ap, "a network ACL object");
+  for (std::size_t i = 0; i < list.size(); ++i) load_acl(list[i], child(ptr, i));
+}
+
+void DocLoader::load_acl(const Json& value, const std::string& ap) {
+  {
+    const Json& o = object_at(value, ap, "a network ACL object");
     NetworkAcl a;
     a.id = req_string(o, ap, "NetworkAclId", kLikeAclId);
     a.vpc_id = opt_text(o, ap, "VpcId");
