@@ -16,14 +16,19 @@
 
 namespace sgopt::cli {
 
-void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif) {
+void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif, bool allow_markdown) {
   std::map<std::string, Format> names{{"text", Format::Text}, {"json", Format::Json}};
   if (allow_sarif) names["sarif"] = Format::Sarif;
-  cmd.add_option("--format", format,
-                 allow_sarif ? "Output format: text (for people), json, or sarif (SARIF 2.1.0 for code scanning)"
-                             : "Output format: text (for people) or json")
+  if (allow_markdown) names["markdown"] = Format::Markdown;
+  std::string help = allow_markdown ? "Output format: text (for people), json, sarif (SARIF 2.1.0 for code scanning), "
+                                      "or markdown (a summary for a pull-request comment)"
+                     : allow_sarif ? "Output format: text (for people), json, or sarif (SARIF 2.1.0 for code scanning)"
+                                   : "Output format: text (for people) or json";
+  cmd.add_option("--format", format, help)
       ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
-      ->option_text(allow_sarif ? "text|json|sarif (default: text)" : "text|json (default: text)");
+      ->option_text(allow_markdown ? "text|json|sarif|markdown (default: text)"
+                    : allow_sarif  ? "text|json|sarif (default: text)"
+                                   : "text|json (default: text)");
 }
 
 void add_threads_option(CLI::App& cmd, unsigned& threads, const char* what) {

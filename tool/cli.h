@@ -24,10 +24,10 @@ namespace sgopt::cli {
 /// Exit statuses every command keeps to.
 enum ExitCode : int { kExitOk = 0, kExitFindings = 1, kExitError = 2 };
 
-enum class Format { Text, Json, Sarif };
+enum class Format { Text, Json, Sarif, Markdown };
 
 /// Adds `--format text|json[|sarif]` (default text).
-void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif);
+void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif, bool allow_markdown = false);
 /// Adds `--threads N` (0: one per core; at most kMaxWorkerThreads), described as `what`.
 void add_threads_option(CLI::App& cmd, unsigned& threads, const char* what);
 /// --ephemeral-ports LO-HI: the client ports replies through a network ACL are judged at.

@@ -251,6 +251,153 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
   cli::print("{}\n", sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Markdown: a pull-request comment. Changed resources first, one table row each, then each one's
+// regions with a witness, then the equivalent ones behind <details>; never longer than GitHub's
+// comment limit (65,536 characters): what does not fit is counted and left to --format json.
+
+constexpr std::size_t kCommentLimit = 60000;  // GitHub's limit less room for the closing lines
+constexpr std::size_t kRegionsShown = 5;
+
+/// Text from the input made inert in Markdown and HTML.
+std::string md_text(std::string_view s) {
+  std::string out;
+  for (char c : printable(s)) {
+    switch (c) {
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '&': out += "&amp;"; break;
+      case '|': out += "\\|"; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '!': case '~':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+/// A code span: backticks in the text become quotes, a table's bar is escaped.
+std::string md_code(std::string_view s) {
+  std::string out = "`";
+  for (char c : printable(s)) {
+    if (c == '`') out += '\'';
+    else if (c == '|') out += "\\|";
+    else out += c;
+  }
+  return out + "`";
+}
+
+bool has_change(const ResourceDiff& r) {
+  return std::any_of(r.directions.begin(), r.directions.end(),
+                     [](const DirectionDiff& d) { return d.verdict() != Verdict::Equivalent; });
+}
+
+std::string verdict_cell(const DirectionDiff& d) {
+  std::string v = verdict_name(d.verdict());
+  if (d.partial && d.verdict() != Verdict::Equivalent) v += " (at most)";
+  return v;
+}
+
+std::string where_text(const Location& l) {
+  std::string f = l.file.str();
+  return l.line > 0 ? fmt::format("{}:{}", f, l.line) : f;
+}
+
+std::string resource_md(const ResourceDiff& r, const Outcome& o, const PeerTable& peers) {
+  std::string s = fmt::format("### {} {} {}", judged_ok(r, o.expect) ? "✅" : "❌", resource_kind_name(r.kind),
+                              md_code(r.label()));
+  if (!r.name.empty()) s += " (" + md_text(r.name) + ")";
+  if (r.added()) s += ": added";
+  if (r.removed()) s += ": removed";
+  s += fmt::format("\n{}\n\n", md_text(where_text(r.where)));
+  for (const auto& d : r.directions) {
+    s += fmt::format("**{}: {}** ({})\n", direction_name(d.direction), verdict_cell(d), md_text(proof_text(d)));
+    for (const auto& u : d.unknown_because) s += fmt::format("- unknown: {}\n", md_text(u));
+    if (d.partial && d.verdict() != Verdict::Equivalent)
+      s += "- at most: rules of the group the input does not declare may already allow what is gained or still "
+           "allow what is lost\n";
+    auto list = [&](const char* what, const std::vector<Region>& regions) {
+      if (regions.empty()) return;
+      s += fmt::format("- {} ({} region{}):\n", what, regions.size(), regions.size() == 1 ? "" : "s");
+      auto item = [&](const Region& g) {
+        return fmt::format("  - {} e.g. {}\n", md_code(region_text(g, peers)), md_code(region_witness(g, peers).str()));
+      };
+      for (std::size_t i = 0; i < regions.size() && i < kRegionsShown; ++i) s += item(regions[i]);
+      if (regions.size() > kRegionsShown) {
+        s += fmt::format("  <details><summary>{} more</summary>\n\n", regions.size() - kRegionsShown);
+        for (std::size_t i = kRegionsShown; i < regions.size(); ++i) s += item(regions[i]);
+        s += "\n  </details>\n";
+      }
+    };
+    list("newly allowed", d.gained_regions);
+    list("no longer allowed", d.lost_regions);
+    s += "\n";
+  }
+  return s;
+}
+
+void print_markdown(const Outcome& o, const PeerTable& peers) {
+  auto n = tally(o);
+  std::string expected = o.expect ? expectation_name(*o.expect) : "equivalent";
+  std::string out = fmt::format("## sgopt diff: {} {}\n\n", all_met(o) ? "✅" : "❌",
+                                all_met(o) ? fmt::format("every change is {}", expected)
+                                           : fmt::format("not every change is {}", expected));
+  out += fmt::format("{} resources compared: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown "
+                     "directions.\n\n",
+                     o.report.resources.size(), n["equivalent"], n["tighter"], n["looser"], n["incomparable"],
+                     n["unknown"]);
+  std::vector<const ResourceDiff*> changed, same;
+  for (const auto& r : o.report.resources) (has_change(r) ? changed : same).push_back(&r);
+  if (!changed.empty()) {
+    out += "| | resource | ingress | egress | where |\n|---|---|---|---|---|\n";
+    std::size_t rows = 0;
+    for (const ResourceDiff* r : changed) {
+      std::string row = fmt::format("| {} | {} {}{} |", judged_ok(*r, o.expect) ? "✅" : "❌",
+                                    resource_kind_name(r->kind), md_code(r->label()),
+                                    r->name.empty() ? "" : " (" + md_text(r->name) + ")");
+      for (const auto& d : r->directions) row += fmt::format(" {} |", verdict_cell(d));
+      row += fmt::format(" {} |\n", md_text(where_text(r->where)));
+      if (out.size() + row.size() > kCommentLimit / 2) break;
+      out += row;
+      ++rows;
+    }
+    if (rows < changed.size()) out += fmt::format("\n... and {} more changed resources.\n", changed.size() - rows);
+    out += "\n";
+    std::size_t shown = 0;
+    for (const ResourceDiff* r : changed) {
+      std::string section = resource_md(*r, o, peers);
+      if (out.size() + section.size() > kCommentLimit) break;
+      out += section;
+      ++shown;
+    }
+    if (shown < changed.size())
+      out += fmt::format("{} more changed resources are not shown here (the comment limit): run `sgopt diff "
+                         "--format json` for all of them.\n\n",
+                         changed.size() - shown);
+  }
+  if (!same.empty()) {
+    std::string list = fmt::format("<details><summary>{} equivalent resource{}</summary>\n\n", same.size(),
+                                   same.size() == 1 ? "" : "s");
+    std::size_t listed = 0;
+    for (const ResourceDiff* r : same) {
+      std::string line = fmt::format("- {} {}{}\n", resource_kind_name(r->kind), md_code(r->label()),
+                                     r->name.empty() ? "" : " (" + md_text(r->name) + ")");
+      if (out.size() + list.size() + line.size() > kCommentLimit) break;
+      list += line;
+      ++listed;
+    }
+    if (listed < same.size()) list += fmt::format("- ... and {} more\n", same.size() - listed);
+    out += list + "\n</details>\n\n";
+  }
+  for (const auto& note : o.report.notes) out += "> " + md_text(note) + "\n";
+  out += fmt::format("\n<sub>sgopt {}: every verdict above is proved (Z3) or shown with a witness packet; "
+                     "\"unknown\" means a value the input leaves open.</sub>\n",
+                     SGOPT_VERSION);
+  cli::print("{}", out);
+}
+
 std::string file_stem(const ResourceDiff& r, const DirectionDiff& d, const std::string& obligation) {
   std::string id = r.old_id.empty()                           ? r.new_id
                    : r.new_id.empty() || r.new_id == r.old_id ? r.old_id
@@ -337,6 +484,7 @@ int run_diff(const DiffCliOptions& opts) {
     case cli::Format::Text: print_text(o, peers, opts.max_regions); break;
     case cli::Format::Json: print_json(o, peers); break;
     case cli::Format::Sarif: print_sarif(o, peers); break;
+    case cli::Format::Markdown: print_markdown(o, peers); break;
   }
   return all_met(o) ? cli::kExitOk : cli::kExitFindings;
 }
@@ -389,7 +537,7 @@ void register_diff(CLI::App& app, cli::Runner& run) {
       ->check(CLI::IsMember({"equivalent", "tighter", "looser", "tighter-or-equal"}));
   cmd->add_option("--emit-smt2", opts->smt2_dir,
                   "Write every proof obligation to DIR as SMT-LIB2; `z3 FILE` prints unsat for each claim that holds");
-  cli::add_format_option(*cmd, opts->format, true);
+  cli::add_format_option(*cmd, opts->format, true, true);
   cmd->add_flag("--no-prove", opts->no_prove, "Skip the Z3 proofs (verdicts then rest on the native engine alone)");
   cmd->add_option("--timeout", opts->timeout_ms, "Z3 time limit per proof obligation, in milliseconds (1 to 3600000)")
       ->capture_default_str()
