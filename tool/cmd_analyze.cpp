@@ -72,7 +72,10 @@ int run_analyze(const AnalyzeOptions& o) {
   auto report = [&](const json::Sink& out) {
     std::unique_ptr<FindingsWriter> writer;
     switch (o.format) {
-      case cli::Format::Text: writer = text_findings_writer(out, s, info, o.out.empty() && cli::use_color()); break;
+      case cli::Format::Text:
+      case cli::Format::Markdown:  // not offered by analyze
+        writer = text_findings_writer(out, s, info, o.out.empty() && cli::use_color());
+        break;
       case cli::Format::Json: writer = json_findings_writer(out, info); break;
       case cli::Format::Sarif: writer = sarif_findings_writer(out, s.files, info); break;
     }
