@@ -268,7 +268,15 @@ std::string md_text(std::string_view s) {
       case '>': out += "&gt;"; break;
       case '&': out += "&amp;"; break;
       case '|': out += "\\|"; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '!': case '~':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '#':
+      case '!':
+      case '~':
         out += '\\';
         out += c;
         break;
@@ -282,9 +290,12 @@ std::string md_text(std::string_view s) {
 std::string md_code(std::string_view s) {
   std::string out = "`";
   for (char c : printable(s)) {
-    if (c == '`') out += '\'';
-    else if (c == '|') out += "\\|";
-    else out += c;
+    if (c == '`')
+      out += '\'';
+    else if (c == '|')
+      out += "\\|";
+    else
+      out += c;
   }
   return out + "`";
 }
@@ -306,8 +317,8 @@ std::string where_text(const Location& l) {
 }
 
 std::string resource_md(const ResourceDiff& r, const Outcome& o, const PeerTable& peers) {
-  std::string s = fmt::format("### {} {} {}", judged_ok(r, o.expect) ? "✅" : "❌", resource_kind_name(r.kind),
-                              md_code(r.label()));
+  std::string s =
+      fmt::format("### {} {} {}", judged_ok(r, o.expect) ? "✅" : "❌", resource_kind_name(r.kind), md_code(r.label()));
   if (!r.name.empty()) s += " (" + md_text(r.name) + ")";
   if (r.added()) s += ": added";
   if (r.removed()) s += ": removed";
@@ -341,22 +352,22 @@ std::string resource_md(const ResourceDiff& r, const Outcome& o, const PeerTable
 void print_markdown(const Outcome& o, const PeerTable& peers) {
   auto n = tally(o);
   std::string expected = o.expect ? expectation_name(*o.expect) : "equivalent";
-  std::string out = fmt::format("## sgopt diff: {} {}\n\n", all_met(o) ? "✅" : "❌",
-                                all_met(o) ? fmt::format("every change is {}", expected)
-                                           : fmt::format("not every change is {}", expected));
-  out += fmt::format("{} resources compared: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown "
-                     "directions.\n\n",
-                     o.report.resources.size(), n["equivalent"], n["tighter"], n["looser"], n["incomparable"],
-                     n["unknown"]);
+  std::string out = fmt::format(
+      "## sgopt diff: {} {}\n\n", all_met(o) ? "✅" : "❌",
+      all_met(o) ? fmt::format("every change is {}", expected) : fmt::format("not every change is {}", expected));
+  out += fmt::format(
+      "{} resources compared: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown "
+      "directions.\n\n",
+      o.report.resources.size(), n["equivalent"], n["tighter"], n["looser"], n["incomparable"], n["unknown"]);
   std::vector<const ResourceDiff*> changed, same;
   for (const auto& r : o.report.resources) (has_change(r) ? changed : same).push_back(&r);
   if (!changed.empty()) {
     out += "| | resource | ingress | egress | where |\n|---|---|---|---|---|\n";
     std::size_t rows = 0;
     for (const ResourceDiff* r : changed) {
-      std::string row = fmt::format("| {} | {} {}{} |", judged_ok(*r, o.expect) ? "✅" : "❌",
-                                    resource_kind_name(r->kind), md_code(r->label()),
-                                    r->name.empty() ? "" : " (" + md_text(r->name) + ")");
+      std::string row =
+          fmt::format("| {} | {} {}{} |", judged_ok(*r, o.expect) ? "✅" : "❌", resource_kind_name(r->kind),
+                      md_code(r->label()), r->name.empty() ? "" : " (" + md_text(r->name) + ")");
       for (const auto& d : r->directions) row += fmt::format(" {} |", verdict_cell(d));
       row += fmt::format(" {} |\n", md_text(where_text(r->where)));
       if (out.size() + row.size() > kCommentLimit / 2) break;
@@ -373,9 +384,10 @@ void print_markdown(const Outcome& o, const PeerTable& peers) {
       ++shown;
     }
     if (shown < changed.size())
-      out += fmt::format("{} more changed resources are not shown here (the comment limit): run `sgopt diff "
-                         "--format json` for all of them.\n\n",
-                         changed.size() - shown);
+      out += fmt::format(
+          "{} more changed resources are not shown here (the comment limit): run `sgopt diff "
+          "--format json` for all of them.\n\n",
+          changed.size() - shown);
   }
   if (!same.empty()) {
     std::string list = fmt::format("<details><summary>{} equivalent resource{}</summary>\n\n", same.size(),
@@ -392,9 +404,10 @@ void print_markdown(const Outcome& o, const PeerTable& peers) {
     out += list + "\n</details>\n\n";
   }
   for (const auto& note : o.report.notes) out += "> " + md_text(note) + "\n";
-  out += fmt::format("\n<sub>sgopt {}: every verdict above is proved (Z3) or shown with a witness packet; "
-                     "\"unknown\" means a value the input leaves open.</sub>\n",
-                     SGOPT_VERSION);
+  out += fmt::format(
+      "\n<sub>sgopt {}: every verdict above is proved (Z3) or shown with a witness packet; "
+      "\"unknown\" means a value the input leaves open.</sub>\n",
+      SGOPT_VERSION);
   cli::print("{}", out);
 }
 

@@ -134,9 +134,9 @@ struct DocLoader::ConfigVersion {
   std::string type;  // AWS::EC2::SecurityGroup or AWS::EC2::NetworkAcl
   std::string id;
   std::int64_t time = 0;
-  bool exists = true;         // false: deleted (or not recorded) at this version
-  Json configuration;         // the describe-shaped object
-  std::string ptr;            // the item in the document
+  bool exists = true;  // false: deleted (or not recorded) at this version
+  Json configuration;  // the describe-shaped object
+  std::string ptr;     // the item in the document
   std::string configuration_ptr;
 };
 
@@ -187,7 +187,8 @@ std::optional<std::int64_t> capture_time(const Json& v) {
   if (v.is_number()) return static_cast<std::int64_t>(v.get<double>() * 1e6);
   if (v.is_object() && v.contains("year")) {
     auto num = [&](const char* k) { return v.contains(k) && v[k].is_number_integer() ? v[k].get<std::int64_t>() : 0; };
-    std::int64_t days = days_from_civil(num("year"), static_cast<unsigned>(num("month")), static_cast<unsigned>(num("day")));
+    std::int64_t days =
+        days_from_civil(num("year"), static_cast<unsigned>(num("month")), static_cast<unsigned>(num("day")));
     return (days * 86400 + num("hour") * 3600 + num("minute") * 60 + num("second")) * 1000000 + num("microsecond");
   }
   return std::nullopt;
@@ -258,8 +259,8 @@ void DocLoader::add_config_versions(std::vector<ConfigVersion>& versions) {
   if (!options_.at.empty()) {
     at = parse_time(options_.at);
     if (!at)
-      throw InputError(Diagnostic{Location{}, fmt::format("--at '{}' is not a time like 2026-11-30T10:14:00Z",
-                                                          echo(options_.at))});
+      throw InputError(
+          Diagnostic{Location{}, fmt::format("--at '{}' is not a time like 2026-11-30T10:14:00Z", echo(options_.at))});
   }
   // Each item's versions, oldest first, items in order of first appearance.
   std::vector<std::pair<std::string, std::string>> order;
@@ -298,7 +299,8 @@ void DocLoader::add_config_versions(std::vector<ConfigVersion>& versions) {
   };
   for (const auto& key : order) {
     std::vector<ConfigVersion*>& vs = by_item[key];
-    std::stable_sort(vs.begin(), vs.end(), [](const ConfigVersion* a, const ConfigVersion* b) { return a->time < b->time; });
+    std::stable_sort(vs.begin(), vs.end(),
+                     [](const ConfigVersion* a, const ConfigVersion* b) { return a->time < b->time; });
     if (options_.side == LoadOptions::Side::Latest) {
       ConfigVersion* pick = nullptr;
       for (ConfigVersion* v : vs)

@@ -136,8 +136,9 @@ struct Instance {
   std::string ptr;                 // JSON pointer of `values`
   const Json* before = nullptr;    // the planned side also needs the prior values
   std::string before_ptr;
-  std::string where_ptr;  // the resource object (its resource_changes item or values entry)
-  bool created = false;   // the plan creates it (no prior values)
+  const Json* after = nullptr;  // the planned values whichever side is read (a plan's)
+  std::string where_ptr;        // the resource object (its resource_changes item or values entry)
+  bool created = false;         // the plan creates it (no prior values)
 };
 
 /// The configuration of every module: resources' expressions, module calls and outputs.
@@ -312,6 +313,7 @@ void TerraformReader::collect() {
       const Json* after = d_.opt_object(change, cp, "after");
       in.created = before == nullptr;
       in.before = before;
+      in.after = after;
       in.before_ptr = DocLoader::child(cp, "before");
       if (prior) {
         in.values = before;
@@ -358,6 +360,7 @@ void TerraformReader::collect_module(const Json* m, const std::string& ptr, bool
       in.where_ptr = rp;
       // Unchanged in a plan: the same values before and after.
       in.before = plan_ || prior ? in.values : nullptr;
+      in.after = plan_ ? in.values : nullptr;
       in.before_ptr = in.ptr;
       seen.insert(in.address);
       by_address_[in.address] = instances_.size();
@@ -708,7 +711,9 @@ void TerraformReader::read_groups() {
       // Planned side: a direction not declared inline keeps what AWS has (or nothing, when the
       // group is created or adopted) and takes the standalone rules.
       owns[di] = !planned || !config_.present || config_.declares(in.addr, direction_name(d));
-      if (planned && !owns[di] && in.created) continue;
+      // Created, or an adopted default group (the provider removes every rule it does not
+      // declare): what is not declared starts empty.
+      if (planned && !owns[di] && (in.created || adopted_default)) continue;
       const Json* values = in.values;
       const Json* unknowns = in.unknowns;
       std::string ptr = in.ptr;
@@ -767,6 +772,13 @@ void TerraformReader::read_groups() {
       d_.fail(DocLoader::child(ptr, "type"), fmt::format("expected \"ingress\" or \"egress\", found \"{}\"", echo(t)));
     return t == "ingress" ? Direction::Ingress : Direction::Egress;
   };
+  // A group that rules name by a known id but the input does not describe is partial, on both
+  // sides of a plan (a rule created or deleted changes it, not creates or deletes it).
+  for (const Instance& in : instances_)
+    if (is_rule_type(in.type))
+      for (const Json* v : {in.before, in.after, in.values})
+        if (std::string id = text_field(v, "", "security_group_id"); !id.empty() && !by_identity.count(id))
+          partial_group(id, in);
   // The planned side first takes away each standalone rule's prior values from the refreshed
   // rules of a group that does not own the direction.
   if (planned)
@@ -922,7 +934,7 @@ void TerraformReader::read_acls() {
         continue;
       }
       owns[di] = !planned || !config_.present || config_.declares(in.addr, key);
-      if (planned && !owns[di] && in.created) continue;
+      if (planned && !owns[di] && (in.created || adopted_default)) continue;
       const Json* values = in.values;
       const Json* unknowns = in.unknowns;
       std::string ptr = in.ptr;
@@ -968,6 +980,29 @@ void TerraformReader::read_acls() {
     if (e && !e->is_boolean()) d_.fail(DocLoader::child(ptr, "egress"), "expected true or false");
     return e && e->get<bool>() ? Direction::Egress : Direction::Ingress;
   };
+  // Entries of an ACL the input does not describe: first match makes every claim about the
+  // direction depend on the entries not shown, on both sides of a plan.
+  for (const Instance& in : instances_) {
+    if (in.type != "aws_network_acl_rule") continue;
+    for (const Json* v : {in.before, in.after, in.values}) {
+      std::string id = text_field(v, "", "network_acl_id");
+      if (id.empty() || (by_identity.count(id) && !acls[by_identity[id]].address.empty())) continue;
+      if (!by_identity.count(id)) {
+        NetworkAcl a;
+        a.id = id;
+        a.where = Location{d_.file(), in.where_ptr, 0};
+        by_identity[id] = acls.size();
+        owns_inline.push_back({false, false});
+        acls.push_back(std::move(a));
+      }
+      NetworkAcl& a = acls[by_identity[id]];
+      Direction d = rule_direction(v, in.ptr);
+      std::string what = fmt::format("{}: an entry of network ACL {}, whose other entries the input does not describe",
+                                     in.address, id);
+      if (std::none_of(a.unresolved.begin(), a.unresolved.end(), [&](const Unresolved& u) { return u.what == what; }))
+        a.unresolved.push_back(Unresolved{d, Location{d_.file(), in.where_ptr, 0}, what});
+    }
+  }
   if (planned)
     for (const Instance& in : instances_) {
       if (in.type != "aws_network_acl_rule" || !in.before) continue;
@@ -994,12 +1029,7 @@ void TerraformReader::read_acls() {
       continue;
     }
     auto it = by_identity.find(id);
-    if (it == by_identity.end()) {
-      d_.warn(in.where_ptr, fmt::format("{}: an entry of network ACL {}, which the input does not describe; the ACL "
-                                        "is not in the model (its other entries decide too)",
-                                        in.address, id));
-      continue;
-    }
+    if (it == by_identity.end() || acls[it->second].address.empty()) continue;  // outside the input: unknown
     NetworkAcl& a = acls[it->second];
     if (!planned) continue;  // the refreshed entries already hold it
     auto e = entry(in.values, in.unknowns, in.ptr, d, true, a.id, in.address, a.unresolved);
