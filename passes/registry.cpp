@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 
 namespace sgopt {
@@ -127,6 +128,34 @@ bool involves_resolved(const Snapshot& s, const NetworkAcl& acl) {
 
 }  // namespace
 
+namespace {
+
+// True when the finding may not hold because a resource it names has values the input leaves open
+// (model/rule.h Unresolved). A group's rules are a union, so what its known rules allow, cover or
+// count stays true whatever the unknown ones are (redundancy, exposure, quota, stale names); every
+// other claim about such a group, and any claim about an ACL with an unknown entry (first match
+// makes every entry matter), is dropped: the loader has said which values are unknown.
+bool rests_on_unresolved(const Finding& f, const Snapshot& s) {
+  static const std::set<std::string> kMonotone{"redundant-rules", "overly-permissive", "quota", "stale-reference"};
+  auto open = [&](const std::string& id, bool own) {
+    if (const NetworkAcl* a = s.find_acl(id)) return !a->unresolved.empty();
+    if (const SecurityGroup* g = s.find_group(id)) return !g->unresolved.empty() && !(own && kMonotone.count(f.pass));
+    return false;
+  };
+  if (open(f.resource_id, true)) return true;
+  for (const auto* refs : {&f.rules, &f.causes})
+    for (const RuleRef& r : *refs)
+      if (open(r.resource_id, r.resource_id == f.resource_id)) return true;
+  return false;
+}
+
+bool any_unresolved(const Snapshot& s) {
+  return std::any_of(s.groups.begin(), s.groups.end(), [](const SecurityGroup& g) { return !g.unresolved.empty(); }) ||
+         std::any_of(s.acls.begin(), s.acls.end(), [](const NetworkAcl& a) { return !a.unresolved.empty(); });
+}
+
+}  // namespace
+
 void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes, const AnalysisOptions& options,
                   unsigned threads, const FindingSink& sink, std::pair<unsigned, unsigned>* threads_used) {
   // One work item per resource; each worker takes the next item and its results land in the item's
@@ -140,6 +169,7 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
   const std::size_t n_items = n_groups + snapshot.acls.size();
   const References open = snapshot.references.open();
   const bool any_closed = snapshot.references.any_resolved();
+  const bool unresolved = any_unresolved(snapshot);
   const RunShared shared(snapshot, options, threads);
   std::vector<std::vector<Finding>> slots(n_items);
   std::vector<char> done(n_items, 0);
@@ -158,6 +188,12 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
     ctx.references = &open;
     run_passes(ctx, passes, slots[i]);
     work_progress().step();
+    if (unresolved) {
+      auto& found = slots[i];
+      found.erase(std::remove_if(found.begin(), found.end(),
+                                 [&](const Finding& f) { return rests_on_unresolved(f, snapshot); }),
+                  found.end());
+    }
     if (!any_closed || !(ctx.group ? involves_resolved(snapshot, *ctx.group) : involves_resolved(snapshot, *ctx.acl)))
       return;
     ctx.references = &snapshot.references;
@@ -167,7 +203,8 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
     const std::size_t n_open = slots[i].size();
     for (Finding& f : closed) {
       auto open_end = slots[i].begin() + static_cast<std::ptrdiff_t>(n_open);
-      if (std::none_of(slots[i].begin(), open_end, [&](const Finding& o) { return same_claim(o, f); }))
+      if (std::none_of(slots[i].begin(), open_end, [&](const Finding& o) { return same_claim(o, f); }) &&
+          !(unresolved && rests_on_unresolved(f, snapshot)))
         slots[i].push_back(std::move(f));
     }
   };

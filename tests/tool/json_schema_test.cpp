@@ -59,6 +59,8 @@ std::vector<std::string> with(std::vector<std::string> args, const std::vector<s
 TEST_F(JsonSchemaTest, ShowOutputValidates) {
   Outputs o;
   for (const auto& f : test_support::sample_files()) o.run({"--lenient", "show", f, "--format", "json"}, {0});
+  for (const char* f : {"iac/tf-change.plan.json", "iac/tf-unknown.plan.json", "iac/tf-state.json"})
+    o.run({"show", sample(f), "--format", "json"}, {0});
   for (const auto& files : test_support::realdata_exports())
     o.run(with({"--lenient", "show", "--format", "json"}, files), {0});
   EXPECT_TRUE(testing::schema_valid("show.schema.json", o.files()));
@@ -104,6 +106,9 @@ TEST_F(JsonSchemaTest, DiffOutputValidates) {
          sample("web-sprawl.json"), "--new", sample("network-interfaces.json"), "--format", "json"});
   o.run({"diff", sample("web-sprawl.json"), "--left", "sg-0a1b2c3d4e5f60001", "--right", "sg-0a1b2c3d4e5f60002",
          "--format", "json"});
+  // Plans: both sides from one input, unknown values and partial groups.
+  for (const char* plan : {"iac/tf-change.plan.json", "iac/tf-unknown.plan.json"})
+    o.run({"diff", sample(plan), "--format", "json", "--expect", "tighter-or-equal"}, {1});
   int n = 0;
   for (const auto& files : test_support::realdata_exports()) {
     std::string min = o.dir() + "/min" + std::to_string(n++) + ".json";
