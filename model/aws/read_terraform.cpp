@@ -556,10 +556,13 @@ std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Insta
       add(cidr_peer(c), ep, text);
     }
   };
+  // A group of another account is written "<account>/sg-..." (the provider's form on read).
   auto group_peer = [&](const std::string& id) {
     Peer p;
     p.type = PeerType::Group;
-    p.ref = id;
+    auto slash = id.find('/');
+    p.ref = slash == std::string::npos ? id : id.substr(slash + 1);
+    if (slash != std::string::npos) p.user_id = id.substr(0, slash);
     return p;
   };
   auto one_cidr = [&](const char* key, Family f) {
@@ -594,9 +597,8 @@ std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Insta
     }
     std::string id = text_field(b.values, ptr, key);
     if (id.empty()) return;
-    Peer p;
+    Peer p = group_peer(id);
     p.type = type;
-    p.ref = id;
     add(p, ep, "");
   };
   if (standalone_vpc) {
