@@ -66,6 +66,8 @@ class DocLoader : public json::Reader {
   void load_launch_configurations(const Json& list, const std::string& ptr);
   /// A Terraform plan or state (model/aws/read_terraform.cpp): the side LoadOptions::side names.
   void load_terraform(const Json& root);
+  /// A CloudFormation template, JSON or YAML (model/aws/read_cloudformation.cpp).
+  void load_cloudformation(const Json& root);
   /// What the IaC readers add: a group or ACL built from a template, plan or state.
   void add_iac_group(SecurityGroup g);
   void add_iac_acl(NetworkAcl a);

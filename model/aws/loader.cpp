@@ -6,12 +6,14 @@
 #include "model/aws/aws_json.h"
 #include "model/aws/doc_loader.h"
 #include "model/json/lines.h"
+#include "model/json/yaml.h"
 #include "model/progress.h"
 #include "model/protocol.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -60,6 +62,17 @@ bool is_terraform(const Json& root) {
           root.contains("prior_state") || root.contains("terraform_version"));
 }
 
+/// A CloudFormation template in JSON: AWSTemplateFormatVersion, or Resources of AWS:: types.
+bool is_cloudformation(const Json& root) {
+  if (root.contains("AWSTemplateFormatVersion")) return true;
+  auto resources = root.find("Resources");
+  if (resources == root.end() || !resources->is_object()) return false;
+  return std::any_of(resources->begin(), resources->end(), [](const Json& r) {
+    auto type = r.is_object() ? r.find("Type") : r.end();
+    return type != r.end() && type->is_string() && type->get_ref<const std::string&>().rfind("AWS::", 0) == 0;
+  });
+}
+
 }  // namespace
 
 void DocLoader::add_iac_group(SecurityGroup g) {
@@ -93,6 +106,10 @@ void DocLoader::load(const Json& root) {
   root_ = &root;
   if (is_terraform(root)) {
     load_terraform(root);
+    return;
+  }
+  if (is_cloudformation(root)) {
+    load_cloudformation(root);
     return;
   }
   bool known = false;
@@ -240,7 +257,11 @@ void DocLoader::resolve(const json::ReadPast& read_past) {
     if (it == rules.end() || key(*it) != wanted || it->source.item_index != at->item) return;
     if (it->source.where.line == 0 && it->source.where.file == file()) it->source.where.line = line;
   };
-  resolve_lines(text(), locations, read_past, by_item.empty() ? nullptr : std::function(rule_line));
+  if (const json::PointerLines* lines = pointer_lines()) {
+    for (Location* l : locations) l->line = json::line_of(*lines, l->json_pointer);
+  } else {
+    resolve_lines(text(), locations, read_past, by_item.empty() ? nullptr : std::function(rule_line));
+  }
   complete_warnings();
 }
 
@@ -254,10 +275,66 @@ std::string read_stream(std::istream& in) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& options) {
+std::string extension(const std::string& file) { return json::lower(fs::path(file).extension().string()); }
+bool yaml_extension(const std::string& ext) { return ext == ".yaml" || ext == ".yml"; }
+bool template_extension(const std::string& ext) { return yaml_extension(ext) || ext == ".template"; }
+
+/// The text starts like JSON (its first character that is not white space is '{' or '[').
+bool starts_like_json(std::string_view text) {
+  auto first =
+      std::find_if(text.begin(), text.end(), [](char c) { return !std::isspace(static_cast<unsigned char>(c)); });
+  return first != text.end() && (*first == '{' || *first == '[');
+}
+
+/// A line of the text starts with a top-level key of a template (Resources, AWSTemplateFormatVersion).
+bool has_template_key(std::string_view text) {
+  for (std::size_t at = 0; at < text.size();) {
+    std::size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line = text.substr(at, end - at);
+    if (!line.empty() && (line[0] == '"' || line[0] == '\'')) line.remove_prefix(1);
+    for (std::string_view key : {"Resources", "AWSTemplateFormatVersion"})
+      if (line.substr(0, key.size()) == key) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+/// YAML (a CloudFormation template): a .yaml or .yml file, a .template file that does not start
+/// like JSON, or any input that does not and has a template's top-level key.
+bool is_yaml(std::string_view text, const std::string& file) {
+  std::string ext = extension(file);
+  if (yaml_extension(ext)) return true;
+  if (starts_like_json(text)) return false;
+  return ext == ".template" || has_template_key(text);
+}
+
+void load_yaml(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options) {
+  json::YamlDocument doc = json::parse_yaml(text, file);
+  aws::DocLoader loader(snapshot, text, file, options);
+  loader.use_lines(&doc.lines);
+  loader.load_cloudformation(doc.root);
+  loader.resolve();
+  snapshot.files.push_back(file);
+}
+
+/// In a folder, a YAML file that names no template key is some other YAML (not a template): skipped.
+bool skipped_in_folder(Snapshot& snapshot, std::string_view text, const std::string& file) {
+  std::string ext = extension(file);
+  if (!template_extension(ext) || (ext == ".template" && starts_like_json(text))) return false;
+  if (text.find("Resources") != std::string_view::npos ||
+      text.find("AWSTemplateFormatVersion") != std::string_view::npos)
+    return false;
+  snapshot.warnings.push_back(Diagnostic{Location{file, "", 0},
+                                         "not a CloudFormation template (it has no Resources or "
+                                         "AWSTemplateFormatVersion); skipped"});
+  return true;
+}
+
+void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& options, bool in_folder = false) {
   std::string name = path.string();
   // A regular file is mapped, and each pass over it gives back the pages it has read.
   if (auto mapped = json::MappedFile::open(name)) {
+    if (in_folder && skipped_in_folder(snapshot, mapped->text(), name)) return;
     load_document(snapshot, mapped->text(), name, options, mapped->releaser());
     return;
   }
@@ -277,6 +354,7 @@ void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& opti
     text = read_stream(in);
   }
   if (in.bad()) throw InputError(Diagnostic{Location{name, "", 0}, "cannot read the file"});
+  if (in_folder && skipped_in_folder(snapshot, text, name)) return;
   load_document(snapshot, text, name, options);
 }
 
@@ -284,6 +362,10 @@ void load_file(Snapshot& snapshot, const fs::path& path, const LoadOptions& opti
 
 void load_document(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options,
                    const json::ReadPast& read_past) {
+  if (is_yaml(text, file)) {
+    load_yaml(snapshot, text, file, options);
+    return;
+  }
   aws::DocLoader loader(snapshot, text, file, options);
   // Each element of the top-level SecurityGroups array is loaded as soon as it is parsed and then
   // dropped from the document, which keeps the rest (the other kinds, loaded after the parse).
@@ -337,16 +419,18 @@ Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& o
     try {
       for (const auto& entry : fs::recursive_directory_iterator(p)) {
         std::string ext = json::lower(entry.path().extension().string());
-        if (ext == ".json" && entry.is_regular_file()) files.push_back(entry.path());
+        if ((ext == ".json" || template_extension(ext)) && entry.is_regular_file()) files.push_back(entry.path());
       }
     } catch (const fs::filesystem_error& e) {
       throw InputError(Diagnostic{Location{p, "", 0}, fmt::format("cannot read the folder: {}", e.code().message())});
     }
     if (files.empty())
       throw InputError(
-          Diagnostic{Location{p, "", 0}, "the folder holds no .json files (folders are read recursively)"});
+          Diagnostic{Location{p, "", 0},
+                     "the folder holds no .json files, nor CloudFormation templates in .yaml, .yml or .template files "
+                     "(folders are read recursively)"});
     std::sort(files.begin(), files.end());
-    for (const auto& f : files) load_file(snapshot, f, options);
+    for (const auto& f : files) load_file(snapshot, f, options, true);
   }
   snapshot.resolve_references(options.references);
   work_progress().finish();

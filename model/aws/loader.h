@@ -6,6 +6,10 @@
 // boto3 responses load as they are. Bad input throws one InputError naming the file, the JSON
 // pointer and the line; odd but legal input loads and adds a warning to Snapshot::warnings.
 //
+// CloudFormation templates load too, JSON (a top-level AWSTemplateFormatVersion, or Resources of
+// AWS:: types) or YAML (.yaml/.yml, or a .template or other input that does not start like JSON and
+// has a top-level Resources or AWSTemplateFormatVersion): model/aws/read_cloudformation.cpp.
+//
 // describe-security-group-rules rows and describe-security-groups objects for the same group
 // describe one group: a group known only from rows is built from them (SecurityGroup::rules_only),
 // and when both kinds are loaded (in either order, any files) the describe-security-groups object
@@ -47,8 +51,9 @@ struct LoadOptions {
 };
 
 /// Loads every FILE argument (a file, a folder read recursively in sorted order, or "-" for
-/// standard input) into one snapshot and works out its references. Throws InputError naming
-/// file, JSON path and line.
+/// standard input) into one snapshot and works out its references. A folder's .json files are
+/// read, and its .yaml, .yml and .template files that are CloudFormation templates (other YAML is
+/// skipped with a warning). Throws InputError naming file, JSON path and line.
 Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& options = {});
 /// Adds one document's content to the snapshot; `file` names it in messages. `read_past`, when
 /// given, hears how far each pass over the text has read (a mapped file drops what is behind).

@@ -200,20 +200,23 @@ void Reader::fail(const std::string& ptr, std::string message) const {
   fail_at(Location{file_, ptr, 0}, std::move(message));
 }
 
-void Reader::fail_at(Location where, std::string message) const {
-  if (where.file == file_ && where.line == 0) {
-    std::vector<Location*> one{&where};
-    resolve_lines(text_, one);
+void Reader::give_line(Location& where) const {
+  if (lines_) {
+    where.line = line_of(*lines_, where.json_pointer);
+    return;
   }
+  std::vector<Location*> one{&where};
+  resolve_lines(text_, one);
+}
+
+void Reader::fail_at(Location where, std::string message) const {
+  if (where.file == file_ && where.line == 0) give_line(where);
   throw InputError(Diagnostic{std::move(where), std::move(message)});
 }
 
 std::string Reader::place(Location where) const {
   if (where.file != file_) return where.str();
-  if (where.line == 0) {
-    std::vector<Location*> one{&where};
-    resolve_lines(text_, one);
-  }
+  if (where.line == 0) give_line(where);
   return where.line > 0 ? fmt::format("line {}, {}", where.line, where.json_pointer) : where.json_pointer.str();
 }
 

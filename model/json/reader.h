@@ -7,6 +7,7 @@
 #include "model/ip.h"
 #include "model/json/json.h"
 #include "model/json/mapped_file.h"
+#include "model/json/yaml.h"
 #include "model/text.h"
 
 #include <cstddef>
@@ -37,6 +38,10 @@ class Reader {
   /// The file's name, shared by every location this reader makes.
   const Interned& file() const { return file_; }
   std::string_view text() const { return text_; }
+  /// For a document whose text is not JSON (a YAML template): the lines of its values, which every
+  /// location of this reader then takes its line from instead of from the text. Must outlive it.
+  void use_lines(const PointerLines* lines) { lines_ = lines; }
+  const PointerLines* pointer_lines() const { return lines_; }
 
   // Errors and warnings.
   [[noreturn]] void fail(const std::string& ptr, std::string message) const;
@@ -86,7 +91,11 @@ class Reader {
     std::string before, after;
     Location other;
   };
+  /// Gives a location of this document its line.
+  void give_line(Location& where) const;
+
   std::vector<NamedPlace> named_;
+  const PointerLines* lines_ = nullptr;
   std::string_view text_;
   Interned file_;
   std::vector<Diagnostic>& warnings_;
