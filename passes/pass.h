@@ -65,6 +65,18 @@ struct AnalysisContext {
   const RunShared* shared = nullptr;
 };
 
+/// What a kind of finding is about. Only exposure is a security matter (code scanning shows a
+/// security severity for it); redundant rules, quotas and clean-up are maintenance, and traffic
+/// that cannot flow as the rules mean it to is reliability.
+enum class Concern { Security, Maintainability, Reliability };
+
+/// A severity other than its default that a pass reports a kind at, and when. Code scanning gives
+/// a rule one severity, so SARIF makes each case its own rule ("pass/id/severity").
+struct SeverityCase {
+  Severity severity;
+  const char* when;  // "the network ACL of every interface carrying the group denies it from the internet"
+};
+
 /// One kind of finding a pass reports, declared beside the pass's code: the registry, SARIF's
 /// reporting descriptors, --list-passes and the renderers all read it from here.
 struct FindingKind {
@@ -73,6 +85,10 @@ struct FindingKind {
   const char* help;      // one sentence: what the finding means
   const char* help_uri;  // where AWS documents the subject
   Severity severity;     // the severity a finding of this kind has unless the pass says otherwise
+  Concern concern = Concern::Maintainability;
+  const char* why = "";                      // why it matters, for the person reading the alert
+  const char* fix = "";                      // how to fix it
+  std::span<const SeverityCase> cases = {};  // the other severities the pass reports it at
 };
 
 /// A finding of this kind with its default severity; the driver stamps the pass name.

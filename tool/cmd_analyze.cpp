@@ -77,7 +77,7 @@ int run_analyze(const AnalyzeOptions& o) {
         writer = text_findings_writer(out, s, info, o.out.empty() && cli::use_color());
         break;
       case cli::Format::Json: writer = json_findings_writer(out, info); break;
-      case cli::Format::Sarif: writer = sarif_findings_writer(out, s.files, info); break;
+      case cli::Format::Sarif: writer = sarif_findings_writer(out, s, info); break;
     }
     run_analyses(
         s, passes, o.analysis, o.threads,

@@ -202,53 +202,134 @@ void print_json(const Outcome& o, const PeerTable& peers) {
   cli::print("{}\n", out.dump(2));
 }
 
-// One SARIF result per difference region, and one per verdict Z3 could not confirm.
+// One SARIF result per difference region, and one per verdict Z3 could not confirm, each at the
+// rule or entry that makes the difference when one is found (else at the resource). Category
+// "sgopt/diff/", so that diff's alerts and analyze's do not replace each other.
 void print_sarif(const Outcome& o, const PeerTable& peers) {
+  // What makes a region's witness differ, found with the reference evaluator: on `side` (the new
+  // rules for traffic newly allowed, the old ones for traffic no longer allowed) the ACL entry
+  // that decides it, or the first group rule that matches it; when the groups of both sides
+  // allow it alike, the network ACL in front of them made the difference.
+  struct Cause {
+    Location where;
+    std::string address, text;
+  };
+  auto cause_of = [](const RuleList& side, const RuleList& other, const Packet& w,
+                     const std::string& resource) -> std::optional<Cause> {
+    auto entry = [&w](const std::vector<NaclEntry>& entries, const std::string& acl) -> std::optional<Cause> {
+      const NaclEntry* e = nacl_decide(entries, w).entry;
+      if (!e || !e->allow || e->source.where.file.empty()) return std::nullopt;
+      return Cause{e->source.where, e->source.address.str(),
+                   fmt::format("{} entry {}", acl, nacl_entry_ref(acl, *e).text)};
+    };
+    if (side.is_nacl) return entry(side.entries, resource);
+    if (side.acl && !other.is_nacl && sg_allows(other.rules, w, other.refs.get()))
+      if (auto c = entry(side.acl->entries, side.acl->acl_id)) return c;
+    for (const SgRule& rule : side.rules) {
+      if (!rule_matches(rule, w, side.refs.get())) continue;
+      Location where = rule.where();
+      if (where.file.empty()) continue;
+      std::string group = rule.source.resource_id.str();
+      return Cause{where, rule.source.address.str(),
+                   fmt::format("{} rule {}", group, sg_rule_ref(group, rule.source.direction, rule).text)};
+    }
+    return std::nullopt;
+  };
+  // Each rule has one severity: a difference is worth a look, not an error by itself.
+  constexpr Severity kSeverity = Severity::Medium;
   std::vector<sarif::Result> results;
-  auto add = [&](const ResourceDiff& r, const char* rule, std::string text, nlohmann::json props) {
+  auto add = [&](const ResourceDiff& r, const char* rule, const std::string& text, const std::string& identity,
+                 const std::optional<Cause>& cause, nlohmann::json props) {
     sarif::Result res;
     res.rule_id = rule;
-    res.level = sarif::Level::Warning;
-    res.message = std::move(text);
-    res.locations.push_back(r.where);
+    res.level = sarif::level_of(kSeverity);
+    // The fingerprint of the first release is kept: the message before the cause was added.
+    res.fingerprint = sarif::fingerprint(res.rule_id + "|" + text);
+    res.identity = identity;
+    res.message = text;
     res.logical_name = r.label();
-    res.fingerprint = sarif::fingerprint(res.rule_id + "|" + res.message);
+    if (cause) {
+      res.message += fmt::format("; {} by {}", res.rule_id == "sgopt.diff.newly-allowed" ? "allowed" : "allowed before",
+                                 cause->text);
+      res.locations.push_back(cause->where);
+      if (!cause->address.empty()) res.logical_locations.push_back({cause->address, cause->address, "resource"});
+    } else {
+      res.locations.push_back(r.where);
+    }
     res.properties = std::move(props);
     results.push_back(std::move(res));
   };
   for (const auto& r : o.report.resources)
     for (const auto& d : r.directions) {
-      auto each = [&](const std::vector<Region>& regions, const char* rule, const char* what) {
-        for (const auto& g : regions)
+      auto each = [&](const std::vector<Region>& regions, bool gained) {
+        const char* rule = gained ? "sgopt.diff.newly-allowed" : "sgopt.diff.no-longer-allowed";
+        const RuleList& side = gained ? d.new_rules : d.old_rules;
+        const RuleList& other = gained ? d.old_rules : d.new_rules;
+        const std::string& resource =
+            gained ? (r.new_id.empty() ? r.old_id : r.new_id) : (r.old_id.empty() ? r.new_id : r.old_id);
+        for (const auto& g : regions) {
+          Packet w = region_witness(g, peers);
+          std::string region = region_text(g, peers);
           add(r, rule,
               fmt::format("{} {} {}: {} {} (e.g. {})", resource_kind_name(r.kind), r.label(),
-                          direction_name(d.direction), what, region_text(g, peers), region_witness(g, peers).str()),
+                          direction_name(d.direction), gained ? "newly allows" : "no longer allows", region, w.str()),
+              fmt::format("{}|{}|{}|{}", rule, r.label(), direction_name(d.direction), region),
+              cause_of(side, other, w, resource),
               {{"resource", r.label()},
                {"direction", direction_name(d.direction)},
                {"verdict", verdict_name(d.verdict())},
                {"world", world_name(d.world)},
                {"region", cli::region_json(g, peers)}});
+        }
       };
-      each(d.gained_regions, "sgopt.diff.newly-allowed", "newly allows");
-      each(d.lost_regions, "sgopt.diff.no-longer-allowed", "no longer allows");
+      each(d.gained_regions, true);
+      each(d.lost_regions, false);
       if (d.proof == ProofState::Unknown)
         add(r, "sgopt.diff.unproved",
             fmt::format("{} {} {}: {}", resource_kind_name(r.kind), r.label(), direction_name(d.direction),
                         d.proof_note),
+            fmt::format("sgopt.diff.unproved|{}|{}", r.label(), direction_name(d.direction)), std::nullopt,
             {{"resource", r.label()}, {"direction", direction_name(d.direction)}});
     }
-  auto rule = [](const char* id, const char* name, const char* text) {
-    sarif::Rule r;
-    r.id = id;
-    r.name = name;
-    r.short_description = text;
-    return r;
-  };
+  const std::string context = "Reported by sgopt diff, which compares what two versions of the rules allow.";
   std::vector<sarif::Rule> rules{
-      rule("sgopt.diff.newly-allowed", "NewlyAllowed", "The new rules allow traffic the old ones did not"),
-      rule("sgopt.diff.no-longer-allowed", "NoLongerAllowed", "The new rules no longer allow traffic the old ones did"),
-      rule("sgopt.diff.unproved", "Unproved", "Z3 could not confirm the verdict in time")};
-  cli::print("{}\n", sarif::make_log("sgopt", SGOPT_VERSION, "", rules, results));
+      sarif::make_rule(
+          "sgopt.diff.newly-allowed", "NewlyAllowed",
+          {"The new rules allow traffic the old ones did not.",
+           "Every region newly allowed is exposure the change adds; a refactoring that was meant to keep behaviour "
+           "must add none, and a change that opens access should open exactly what was asked for.",
+           "Check that the region (with its example packet) is meant to be reachable; if not, narrow or remove the "
+           "rule or entry the result points at, and run sgopt diff again until it reports the intended verdict.",
+           "", context},
+          kSeverity, "security"),
+      sarif::make_rule(
+          "sgopt.diff.no-longer-allowed", "NoLongerAllowed",
+          {"The new rules no longer allow traffic the old ones did.",
+           "Traffic that used to flow will be refused once the change is applied, which breaks whatever depended "
+           "on it unless the removal was intended.",
+           "Check that nothing still needs the region (with its example packet); if something does, restore a rule "
+           "or entry that allows it (the result points at the old one).",
+           "", context},
+          kSeverity, "reliability"),
+      sarif::make_rule(
+          "sgopt.diff.unproved", "Unproved",
+          {"Z3 could not confirm the verdict in time.",
+           "The native engine's verdict was not proved, so the comparison's claims for this direction are unknown "
+           "and --expect cannot be met.",
+           "Run sgopt diff again with a larger --timeout, or split the comparison (--left/--right); report the "
+           "case if it persists.",
+           "", context},
+          kSeverity, "reliability")};
+  sarif::RunInfo run;
+  run.tool_version = SGOPT_VERSION;
+  run.automation_id = "sgopt/diff/";
+  std::size_t omitted = 0;
+  cli::print("{}\n", sarif::make_log(run, rules, results, &omitted));
+  if (omitted > 0)
+    cli::warn(
+        fmt::format("the SARIF log holds the first {} results, as GitHub code scanning rejects more; {} more "
+                    "were left out (--format json has them all)",
+                    sarif::kMaxResults, omitted));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 #include <set>
 
@@ -20,25 +21,6 @@ namespace sgopt {
 std::string finding_rule_id(const Finding& f) { return f.pass + "/" + f.kind; }
 
 namespace {
-
-sarif::Level sarif_level(Severity s) {
-  switch (s) {
-    case Severity::Critical:
-    case Severity::High: return sarif::Level::Error;
-    case Severity::Medium: return sarif::Level::Warning;
-    default: return sarif::Level::Note;
-  }
-}
-
-const char* security_severity(Severity s) {
-  switch (s) {
-    case Severity::Critical: return "9.5";
-    case Severity::High: return "8.0";
-    case Severity::Medium: return "5.5";
-    case Severity::Low: return "3.0";
-    default: return "1.0";
-  }
-}
 
 // ----- pieces shared by the renderings -----
 
@@ -136,46 +118,115 @@ class JsonWriter : public FindingsWriter {
   bool first_ = true;
 };
 
+const char* concern_tag(Concern c) {
+  switch (c) {
+    case Concern::Security: return "security";
+    case Concern::Reliability: return "reliability";
+    case Concern::Maintainability: break;
+  }
+  return "maintainability";
+}
+
+// A kind's severity other than its default, with no case declared for it: the pass judged the
+// finding so, and its message says why.
+constexpr const char* kUnexplainedCase = "the pass judged the finding so; the result's message says why";
+
+// The rule of a kind at one severity: its default (the case is null) or one of its cases.
+sarif::Rule kind_rule(const Pass& p, const FindingKind& k, const SeverityCase* c) {
+  std::string id = fmt::format("{}/{}", p.name(), k.id);
+  sarif::RuleHelp help{k.help, k.why, k.fix, "",
+                       fmt::format("Reported by sgopt analyze's {} pass: {}.", p.name(), p.description())};
+  if (!c) return sarif::make_rule(id, k.title, help, k.severity, concern_tag(k.concern), k.help_uri);
+  std::string sev = severity_name(c->severity);
+  std::string summary = k.help;
+  if (!summary.empty() && summary.back() == '.') summary.pop_back();
+  help.summary = fmt::format("{} ({} case).", summary, sev);
+  help.note = fmt::format("This is the {} case of {}, which is {} otherwise: it is reported at {} when {}.", sev, id,
+                          severity_name(k.severity), sev, c->when);
+  std::string name = k.title;
+  name += static_cast<char>(std::toupper(static_cast<unsigned char>(sev[0])));
+  name += sev.substr(1);
+  return sarif::make_rule(id + "/" + sev, name, help, c->severity, concern_tag(k.concern), k.help_uri);
+}
+
+// The kind a finding is of, or null.
+std::pair<const Pass*, const FindingKind*> kind_of(const Finding& f) {
+  const Pass* p = find_pass(f.pass);
+  return {p, p ? p->kind(f.kind) : nullptr};
+}
+
+}  // namespace
+
 std::vector<sarif::Rule> sarif_rules(const ReportInfo& info) {
   std::vector<sarif::Rule> rules;
   for (const Pass* p : all_passes()) {
     if (std::find(info.passes.begin(), info.passes.end(), p->name()) == info.passes.end()) continue;
     for (const FindingKind* k : p->kinds()) {
-      sarif::Rule r;
-      r.id = fmt::format("{}/{}", p->name(), k->id);
-      r.name = k->title;
-      r.short_description = k->help;
-      r.help_uri = k->help_uri;
-      r.default_level = sarif_level(k->severity);
-      r.security_severity = security_severity(k->severity);
-      r.tags = {"security", "aws"};
-      rules.push_back(std::move(r));
+      rules.push_back(kind_rule(*p, *k, nullptr));
+      for (const SeverityCase& c : k->cases) rules.push_back(kind_rule(*p, *k, &c));
     }
   }
   return rules;
 }
 
+std::string sarif_rule_id(const Finding& f) {
+  std::string id = finding_rule_id(f);
+  auto [p, k] = kind_of(f);
+  if (!k || f.severity == k->severity) return id;
+  return id + "/" + severity_name(f.severity);
+}
+
+namespace {
+
+sarif::RunInfo analyze_run() {
+  sarif::RunInfo run;
+  run.tool_version = SGOPT_VERSION;
+  run.automation_id = "sgopt/analyze/";
+  return run;
+}
+
 class SarifWriter : public FindingsWriter {
  public:
-  SarifWriter(json::Sink out, const std::vector<std::string>& files, ReportInfo& info)
-      : log_(std::move(out), "sgopt", SGOPT_VERSION, "", sarif_rules(info), files), info_(info) {}
+  SarifWriter(json::Sink out, const Snapshot& snapshot, ReportInfo& info)
+      : log_(std::move(out), analyze_run(), sarif_rules(info), snapshot.files), snapshot_(snapshot), info_(info) {
+    // Addresses are looked up only when some input declares resources by address (IaC).
+    auto any = [](const auto& rules) {
+      return std::any_of(rules.begin(), rules.end(), [](const auto& r) { return !r.source.address.empty(); });
+    };
+    for (const auto& g : snapshot.groups) iac_ = iac_ || !g.address.empty() || any(g.ingress) || any(g.egress);
+    for (const auto& a : snapshot.acls) iac_ = iac_ || !a.address.empty() || any(a.ingress) || any(a.egress);
+  }
   void add(const Finding& f) override {
     tally_.add(f, info_);
     std::string id = finding_rule_id(f);
     sarif::Result res;
-    res.rule_id = id;
-    res.level = sarif_level(f.severity);
+    res.rule_id = sarif_rule_id(f);
+    if (!log_.has_rule(res.rule_id))
+      if (auto [p, k] = kind_of(f); k) {
+        SeverityCase c{f.severity, kUnexplainedCase};
+        log_.declare(kind_rule(*p, *k, &c));
+      }
+    res.level = sarif::level_of(f.severity);
     res.message = f.fix.empty() ? f.message : fmt::format("{}. Fix: {}.", f.message, f.fix);
     res.locations.push_back(f.where);
     res.logical_name = f.resource_id;
+    if (iac_) res.logical_locations = addresses(f);
     std::string rule_key;
     for (const auto& r : f.rules) rule_key += r.where.json_pointer + "|" + r.text + ";";
     res.fingerprint = sarif::fingerprint(
         fmt::format("{}|{}|{}|{}", id, f.resource_id, f.direction ? direction_name(*f.direction) : "", rule_key));
-    nlohmann::json props{{"severity", severity_name(f.severity)},
-                         {"security-severity", security_severity(f.severity)},
-                         {"resource", f.resource_id},
-                         {"world", world_name(f.world)}};
+    // The identity GitHub tracks the alert by: no line and no JSON pointer, so that moving a rule
+    // keeps its alert; the witness's service (not its address) tells apart two findings of one
+    // rule set, such as SSH and RDP open through one all-traffic rule.
+    std::string identity = fmt::format("{}|{}|{}", id, f.resource_id, f.direction ? direction_name(*f.direction) : "");
+    for (const auto& r : f.rules)
+      identity += fmt::format("|{} {} {}", r.resource_id, r.rule_number > 0 ? std::to_string(r.rule_number) : r.rule_id,
+                              r.text);
+    for (const auto& i : f.interfaces) identity += "|" + i;
+    if (f.witness) identity += fmt::format("|{}/{}", f.witness->protocol, f.witness->port_key);
+    res.identity = identity;
+    nlohmann::json props{
+        {"severity", severity_name(f.severity)}, {"resource", f.resource_id}, {"world", world_name(f.world)}};
     if (!f.controls.empty()) props["controls"] = f.controls;
     if (f.witness) props["witness"] = f.witness->str();
     if (f.reply) props["reply"] = f.reply->str();
@@ -189,12 +240,49 @@ class SarifWriter : public FindingsWriter {
     res.properties = props;
     log_.add(res);
   }
-  void finish() override { log_.finish(); }
+  void finish() override {
+    log_.finish();
+    if (log_.omitted() > 0)
+      cli::warn(
+          fmt::format("the SARIF log holds the first {} findings, as GitHub code scanning rejects more; {} more "
+                      "were left out (--format json has them all)",
+                      sarif::kMaxResults, log_.omitted()));
+  }
 
  private:
+  // The Terraform or CloudFormation addresses of what the finding is about: its rules' (most
+  // specific first), then its resource's.
+  std::vector<sarif::LogicalLocation> addresses(const Finding& f) const {
+    std::vector<sarif::LogicalLocation> out;
+    auto add = [&out](const std::string& a) {
+      if (a.empty()) return;
+      for (const auto& l : out)
+        if (l.fully_qualified_name == a) return;
+      out.push_back({a, a, "resource"});
+    };
+    auto same = [](const Location& a, const Location& b) {
+      return a.file == b.file && a.json_pointer == b.json_pointer && a.line == b.line;
+    };
+    for (const RuleRef& r : f.rules) {
+      if (r.rule_number > 0) {
+        if (const NetworkAcl* acl = snapshot_.find_acl(r.resource_id))
+          for (const NaclEntry& e : acl->entries(r.direction))
+            if (e.rule_number == r.rule_number && same(e.source.where, r.where)) add(e.source.address.str());
+      } else if (const SecurityGroup* g = snapshot_.find_group(r.resource_id)) {
+        for (const SgRule& rule : g->rules(r.direction))
+          if (same(rule.where(), r.where)) add(rule.source.address.str());
+      }
+    }
+    if (const SecurityGroup* g = snapshot_.find_group(f.resource_id)) add(g->address);
+    if (const NetworkAcl* a = snapshot_.find_acl(f.resource_id)) add(a->address);
+    return out;
+  }
+
   sarif::LogWriter log_;
+  const Snapshot& snapshot_;
   ReportInfo& info_;
   Tally tally_;
+  bool iac_ = false;
 };
 
 fmt::text_style severity_style(Severity s) {
@@ -307,9 +395,8 @@ std::unique_ptr<FindingsWriter> json_findings_writer(json::Sink out, ReportInfo&
   return std::make_unique<JsonWriter>(std::move(out), info);
 }
 
-std::unique_ptr<FindingsWriter> sarif_findings_writer(json::Sink out, const std::vector<std::string>& files,
-                                                      ReportInfo& info) {
-  return std::make_unique<SarifWriter>(std::move(out), files, info);
+std::unique_ptr<FindingsWriter> sarif_findings_writer(json::Sink out, const Snapshot& snapshot, ReportInfo& info) {
+  return std::make_unique<SarifWriter>(std::move(out), snapshot, info);
 }
 
 std::string findings_json(const std::vector<Finding>& findings, ReportInfo info) {

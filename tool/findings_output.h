@@ -4,6 +4,7 @@
 #include "model/json/stream.h"
 #include "model/snapshot.h"
 #include "passes/finding.h"
+#include "tool/sarif.h"
 
 #include <nlohmann/json.hpp>
 
@@ -42,10 +43,16 @@ std::unique_ptr<FindingsWriter> text_findings_writer(json::Sink out, const Snaps
                                                      bool color);
 /// The JSON report (schema: docs/analyze.schema.json): "failed" and "summary" come after "findings".
 std::unique_ptr<FindingsWriter> json_findings_writer(json::Sink out, ReportInfo& info);
-/// The SARIF 2.1.0 log: one reporting descriptor per kind the passes can report; `files` are the
-/// inputs the findings can point into.
-std::unique_ptr<FindingsWriter> sarif_findings_writer(json::Sink out, const std::vector<std::string>& files,
-                                                      ReportInfo& info);
+/// The SARIF 2.1.0 log for GitHub code scanning (category "sgopt/analyze/"): one rule per kind the
+/// passes can report and per other severity a kind is reported at (a rule has one severity),
+/// results pointing into the snapshot's files, with the Terraform or CloudFormation addresses of
+/// the resources and rules as logical locations.
+std::unique_ptr<FindingsWriter> sarif_findings_writer(json::Sink out, const Snapshot& snapshot, ReportInfo& info);
+/// The rules sarif_findings_writer declares before any finding, in order.
+std::vector<sarif::Rule> sarif_rules(const ReportInfo& info);
+/// The SARIF rule id of a finding: finding_rule_id, with "/severity" when the finding's severity
+/// is not its kind's default.
+std::string sarif_rule_id(const Finding& f);
 
 /// The JSON report of findings already at hand, as text.
 std::string findings_json(const std::vector<Finding>& findings, ReportInfo info);

@@ -23,10 +23,16 @@ namespace sgopt {
 namespace {
 
 constexpr FindingKind kUnused{
-    "acl-allows-what-no-group-uses", "AclAllowsWhatNoGroupUses",
+    "acl-allows-what-no-group-uses",
+    "AclAllowsWhatNoGroupUses",
     "The network ACL lets traffic cross that no group of any interface behind it accepts, and that is no reply of "
     "a request those interfaces make: a candidate for tightening the ACL.",
-    help_uri::kNetworkAcls, Severity::Info};
+    help_uri::kNetworkAcls,
+    Severity::Info,
+    Concern::Maintainability,
+    "The ACL is a second line of defence only where it is tighter than the groups; here it adds nothing, and "
+    "any group rule added later is exposed through it at once.",
+    "Narrow the ACL's allow entries to the traffic the groups behind it accept and the replies they need."};
 constexpr const FindingKind* kKinds[] = {&kUnused};
 
 Direction other(Direction d) { return d == Direction::Ingress ? Direction::Egress : Direction::Ingress; }

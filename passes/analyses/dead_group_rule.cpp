@@ -16,14 +16,27 @@ namespace sgopt {
 
 namespace {
 
-constexpr FindingKind kDead{"dead-group-rule", "DeadGroupRule",
-                            "No packet the rule allows can cross the network ACL of any subnet where an interface "
-                            "carries the group: the rule does nothing.",
-                            help_uri::kNetworkAcls, Severity::Low};
-constexpr FindingKind kPartlyDead{"partly-dead-group-rule", "PartlyDeadGroupRule",
-                                  "Part of what the rule allows cannot cross the network ACL of any subnet where an "
-                                  "interface carries the group.",
-                                  help_uri::kNetworkAcls, Severity::Info};
+constexpr FindingKind kDead{
+    "dead-group-rule",
+    "DeadGroupRule",
+    "No packet the rule allows can cross the network ACL of any subnet where an interface carries the group: the "
+    "rule does nothing.",
+    help_uri::kNetworkAcls,
+    Severity::Low,
+    Concern::Maintainability,
+    "The rule costs quota and suggests traffic that cannot flow; if the ACL is opened later, the rule starts "
+    "allowing traffic nobody has reviewed recently.",
+    "Remove the rule, or open the ACL if the traffic is meant to flow."};
+constexpr FindingKind kPartlyDead{
+    "partly-dead-group-rule",
+    "PartlyDeadGroupRule",
+    "Part of what the rule allows cannot cross the network ACL of any subnet where an interface carries the "
+    "group.",
+    help_uri::kNetworkAcls,
+    Severity::Info,
+    Concern::Maintainability,
+    "The rule is wider than what can reach the interfaces, which makes the intended traffic harder to read.",
+    "Narrow the rule to the part the ACL lets through, if the ACL is the intended boundary."};
 constexpr const FindingKind* kKinds[] = {&kDead, &kPartlyDead};
 
 class DeadGroupRulePass final : public Pass {

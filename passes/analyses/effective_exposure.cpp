@@ -15,10 +15,16 @@ namespace sgopt {
 namespace {
 
 constexpr FindingKind kExposure{
-    "effective-exposure", "EffectiveExposure",
+    "effective-exposure",
+    "EffectiveExposure",
     "What the interface accepts from public internet addresses through both its subnet's network ACL and its "
     "security groups.",
-    help_uri::kNetworkAcls, Severity::Info};
+    help_uri::kNetworkAcls,
+    Severity::Info,
+    Concern::Security,
+    "This is the traffic that actually reaches the interface from the internet, after both layers; it is the "
+    "attack surface to review.",
+    "Check that every service listed is meant to be public; tighten the groups or the ACL where one is not."};
 constexpr const FindingKind* kKinds[] = {&kExposure};
 
 class EffectiveExposurePass final : public Pass {

@@ -15,33 +15,65 @@ namespace sgopt {
 namespace {
 
 constexpr FindingKind kUnusedGroup{
-    "unused-group", "UnusedSecurityGroup",
+    "unused-group",
+    "UnusedSecurityGroup",
     "No loaded network interface carries the security group, no launch template or launch configuration names "
     "it, and no other group's rule names it: it can be deleted.",
-    help_uri::kSecurityGroups, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "Unused groups clutter the account, count against the groups-per-VPC quota, and may be attached later "
+    "without anyone reviewing their rules.",
+    "Delete the group (sgopt cleanup plans the deletions, checked against the interfaces)."};
 constexpr FindingKind kReferencedOnly{
-    "referenced-only-group", "ReferencedOnlySecurityGroup",
+    "referenced-only-group",
+    "ReferencedOnlySecurityGroup",
     "No loaded network interface carries the security group, but other groups' rules name it: those rules match "
     "no traffic, and must be revoked before the group can be deleted.",
-    help_uri::kSecurityGroups, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "The rules that name the group match nothing today and would match whatever is attached to it later.",
+    "Revoke the rules that name the group, then delete it (sgopt cleanup plans both)."};
 constexpr FindingKind kDuplicate{
-    "duplicate-group", "DuplicateSecurityGroup",
+    "duplicate-group",
+    "DuplicateSecurityGroup",
     "The security group allows exactly the traffic another group of its VPC allows, in both directions, for "
     "every membership of the groups they name (each group's own members counting as the group itself).",
-    help_uri::kSecurityGroups, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "Two groups that must be kept in step double the work of every change and drift apart over time.",
+    "Move the interfaces to one of the two groups and delete the other (sgopt cleanup plans it)."};
 constexpr FindingKind kTighter{
-    "tighter-duplicate", "TighterDuplicateSecurityGroup",
+    "tighter-duplicate",
+    "TighterDuplicateSecurityGroup",
     "The security group allows strictly less than another group that every interface carrying it also "
     "carries: it adds nothing to those interfaces.",
-    help_uri::kSecurityGroups, Severity::Low};
-constexpr FindingKind kUnusedAcl{"unused-acl", "UnusedNetworkAcl",
-                                 "The network ACL is associated with no subnet: it filters nothing and can be deleted.",
-                                 help_uri::kNetworkAcls, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "The group costs one of the interface's group slots (5 by default) without changing what reaches it.",
+    "Detach the group from those interfaces, then delete it if nothing else uses it."};
+constexpr FindingKind kUnusedAcl{
+    "unused-acl",
+    "UnusedNetworkAcl",
+    "The network ACL is associated with no subnet: it filters nothing and can be deleted.",
+    help_uri::kNetworkAcls,
+    Severity::Low,
+    Concern::Maintainability,
+    "An ACL with no subnet filters nothing, yet its entries look like protection to whoever reads them.",
+    "Delete the ACL, or associate it with the subnets it was written for."};
 constexpr FindingKind kNearLimit{
-    "interface-near-limit", "InterfaceNearQuota",
+    "interface-near-limit",
+    "InterfaceNearQuota",
     "The network interface is within 10 % of the security-groups-per-interface quota, or of the 1,000 cap on "
     "rules per group times groups per interface.",
-    help_uri::kQuotas, Severity::Low};
+    help_uri::kQuotas,
+    Severity::Low,
+    Concern::Maintainability,
+    "The next group or rule added for this interface may be refused by AWS.",
+    "Merge groups or rules (sgopt minimize), or request a quota increase before it is needed."};
 constexpr const FindingKind* kKinds[] = {&kUnusedGroup, &kReferencedOnly, &kDuplicate,
                                          &kTighter,     &kUnusedAcl,      &kNearLimit};
 

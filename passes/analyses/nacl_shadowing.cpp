@@ -19,25 +19,56 @@ namespace sgopt {
 namespace {
 
 constexpr FindingKind kShadowedConflict{
-    "shadowed-conflict", "NaclShadowedConflict",
+    "shadowed-conflict",
+    "NaclShadowedConflict",
     "A network ACL entry never applies: earlier entries decide all its packets, some with the opposite action.",
-    help_uri::kNetworkAcls, Severity::High};
+    help_uri::kNetworkAcls,
+    Severity::High,
+    Concern::Security,
+    "The entry says the opposite of what the ACL does: a deny that never applies leaves traffic open that its "
+    "author meant to block, and an allow that never applies blocks traffic that was meant to flow.",
+    "Give the entry a lower rule number than the entries that decide its packets (the finding names them), or "
+    "remove it if the earlier entries are right."};
 constexpr FindingKind kShadowed{
-    "shadowed", "NaclShadowed",
+    "shadowed",
+    "NaclShadowed",
     "A network ACL entry never applies: earlier entries already decide all its packets the same way.",
-    help_uri::kNetworkAcls, Severity::Low};
+    help_uri::kNetworkAcls,
+    Severity::Low,
+    Concern::Maintainability,
+    "The entry is dead weight: it counts against the 20-entries quota and suggests a decision the ACL does not "
+    "depend on.",
+    "Remove the entry."};
 constexpr FindingKind kRedundant{
-    "redundant", "NaclRedundant",
+    "redundant",
+    "NaclRedundant",
     "Removing a network ACL entry changes no decision (for example a deny just above the default deny).",
-    help_uri::kNetworkAcls, Severity::Low};
+    help_uri::kNetworkAcls,
+    Severity::Low,
+    Concern::Maintainability,
+    "The entry costs quota and review effort without changing what the ACL lets through.",
+    "Remove the entry."};
 constexpr FindingKind kGeneralization{
-    "generalization", "NaclGeneralization",
-    "A network ACL entry contains everything an earlier entry of the opposite action decides.", help_uri::kNetworkAcls,
-    Severity::Info};
+    "generalization",
+    "NaclGeneralization",
+    "A network ACL entry contains everything an earlier entry of the opposite action decides.",
+    help_uri::kNetworkAcls,
+    Severity::Info,
+    Concern::Maintainability,
+    "A broad entry with an exception carved out before it is a common and deliberate pattern, but the order of "
+    "the two entries is then what decides: renumbering them flips the exception.",
+    "No change is needed if the exception is intended; keep the two entries in this order."};
 constexpr FindingKind kCorrelation{
-    "correlation", "NaclCorrelation",
-    "A network ACL entry partly overlaps what an earlier entry of the opposite action decides.", help_uri::kNetworkAcls,
-    Severity::Low};
+    "correlation",
+    "NaclCorrelation",
+    "A network ACL entry partly overlaps what an earlier entry of the opposite action decides.",
+    help_uri::kNetworkAcls,
+    Severity::Low,
+    Concern::Maintainability,
+    "Where two entries of opposite actions overlap, only the rule numbers decide; such overlaps are easy to get "
+    "wrong when entries are added or renumbered.",
+    "Check that the earlier entry should win on the overlap; split the entries so they no longer overlap if "
+    "not."};
 constexpr const FindingKind* kKinds[] = {&kShadowedConflict, &kShadowed, &kRedundant, &kGeneralization, &kCorrelation};
 
 const FindingKind& kind_of(EntryIssueKind k) {

@@ -124,34 +124,117 @@ const std::vector<int>& ec2_19_ports() {
 
 namespace {
 
-constexpr FindingKind kOpenAdminPort{"open-admin-port", "OpenAdminPort",
-                                     "Remote administration (SSH 22, RDP 3389) is open to every address of the family.",
-                                     help_uri::kEc2Controls, Severity::High};
-constexpr FindingKind kOpenAllTraffic{"open-all-traffic", "OpenAllTraffic",
-                                      "Every protocol and port is open to every address of the family.",
-                                      help_uri::kEc2Controls, Severity::Critical};
-constexpr FindingKind kOpenAllPorts{"open-all-ports", "OpenAllPorts",
-                                    "Every tcp or udp port is open to every address of the family.",
-                                    help_uri::kEc2Controls, Severity::High};
-constexpr FindingKind kOpenCifs{"open-cifs", "OpenCifs", "CIFS/SMB (445) is open to every address of the family.",
-                                help_uri::kEc2Controls, Severity::High};
+// The severities other than their default that these kinds are reported at (exposure_finding's
+// `sev`, and acl_protection's lowering).
+constexpr const char* kLoweredByAcl =
+    "the network ACL of every interface carrying the group denies this traffic from the internet, so it "
+    "cannot reach them today; it would as soon as an interface is placed behind a more open ACL";
+constexpr SeverityCase kLoweredCases[] = {{Severity::Low, kLoweredByAcl}};
+constexpr SeverityCase kAdminCases[] = {
+    {Severity::Medium,
+     "a network ACL lets the port through from the whole internet under first match; the security groups "
+     "behind it may still stop it"},
+    {Severity::Low, kLoweredByAcl}};
+
+constexpr FindingKind kOpenAdminPort{
+    "open-admin-port",
+    "OpenAdminPort",
+    "Remote administration (SSH 22, RDP 3389) is open to every address of the family.",
+    help_uri::kEc2Controls,
+    Severity::High,
+    Concern::Security,
+    "SSH and RDP are scanned and brute-forced from the whole internet within minutes of being opened; an exposed "
+    "login service is a common first step of a breach. CIS and Security Hub (EC2.13, EC2.14, EC2.21) flag it.",
+    "Allow ports 22 and 3389 only from the networks administrators use (a VPN, a bastion's group), or close them "
+    "and use AWS Systems Manager Session Manager or EC2 Instance Connect instead.",
+    kAdminCases};
+constexpr FindingKind kOpenAllTraffic{
+    "open-all-traffic",
+    "OpenAllTraffic",
+    "Every protocol and port is open to every address of the family.",
+    help_uri::kEc2Controls,
+    Severity::Critical,
+    Concern::Security,
+    "Every service listening on the interfaces, including ones nobody meant to publish (databases, admin "
+    "consoles, metadata proxies), is reachable by anyone on the internet.",
+    "Replace the rules that together allow all traffic from 0.0.0.0/0 or ::/0 with rules for the ports and "
+    "sources the workload needs; the finding lists the rules that contribute.",
+    kLoweredCases};
+constexpr FindingKind kOpenAllPorts{
+    "open-all-ports",
+    "OpenAllPorts",
+    "Every tcp or udp port is open to every address of the family.",
+    help_uri::kEc2Controls,
+    Severity::High,
+    Concern::Security,
+    "Every tcp or udp service on the interfaces is reachable from the whole internet, whether or not it was "
+    "meant to be public.",
+    "Open only the ports the service needs, and from the sources that need them.",
+    kLoweredCases};
+constexpr FindingKind kOpenCifs{
+    "open-cifs",
+    "OpenCifs",
+    "CIFS/SMB (445) is open to every address of the family.",
+    help_uri::kEc2Controls,
+    Severity::High,
+    Concern::Security,
+    "SMB is a frequent target of worms and ransomware (WannaCry spread through it) and should never face the "
+    "internet.",
+    "Allow port 445 only from the trusted networks that mount the shares, or remove the rule.",
+    kLoweredCases};
 constexpr FindingKind kOpenHighRiskPorts{
-    "open-high-risk-ports", "OpenHighRiskPorts",
-    "Ports Security Hub EC2.19 calls high-risk are open to every address of the family.", help_uri::kEc2Controls,
-    Severity::High};
+    "open-high-risk-ports",
+    "OpenHighRiskPorts",
+    "Ports Security Hub EC2.19 calls high-risk are open to every address of the family.",
+    help_uri::kEc2Controls,
+    Severity::High,
+    Concern::Security,
+    "These ports (FTP, Telnet, SMTP, databases, Elasticsearch, Kibana and others) serve protocols that are "
+    "unencrypted, unauthenticated by default or often exploited, and anyone on the internet can reach them.",
+    "Allow these ports only from the networks that need them; put databases and internal consoles behind "
+    "private subnets or a load balancer.",
+    kLoweredCases};
 constexpr FindingKind kLargePublicExposure{
-    "large-public-exposure", "LargePublicExposure",
-    "High-risk ports are open to a large block of public addresses (not the whole internet).", help_uri::kEc2Controls,
-    Severity::Medium};
-constexpr FindingKind kLargePortRange{"large-port-range", "LargePortRange",
-                                      "A tcp or udp port range wider than the configured limit is open.",
-                                      help_uri::kSecurityGroups, Severity::Low};
-constexpr FindingKind kDefaultGroupOpen{"default-group-open", "DefaultGroupOpen",
-                                        "The default security group of a VPC allows traffic.", help_uri::kEc2Controls,
-                                        Severity::Medium};
-constexpr FindingKind kUnrestrictedEgress{"unrestricted-egress", "UnrestrictedEgress",
-                                          "Egress allows every protocol and port to every address of the family.",
-                                          help_uri::kSecurityGroups, Severity::Low};
+    "large-public-exposure",
+    "LargePublicExposure",
+    "High-risk ports are open to a large block of public addresses (not the whole internet).",
+    help_uri::kEc2Controls,
+    Severity::Medium,
+    Concern::Security,
+    "A block of public addresses this large (by default at least a /16 of IPv4 or a /32 of IPv6) is shared by "
+    "many unrelated parties, so the high-risk ports are effectively public.",
+    "Narrow the sources to the specific addresses or groups that need these ports.",
+    kLoweredCases};
+constexpr FindingKind kLargePortRange{
+    "large-port-range",
+    "LargePortRange",
+    "A tcp or udp port range wider than the configured limit is open.",
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Security,
+    "A wide range opens every service that happens to listen inside it, not only the one the rule was written "
+    "for, which makes the rule hard to review.",
+    "Open only the ports the service uses (the limit is --max-port-range)."};
+constexpr FindingKind kDefaultGroupOpen{
+    "default-group-open",
+    "DefaultGroupOpen",
+    "The default security group of a VPC allows traffic.",
+    help_uri::kEc2Controls,
+    Severity::Medium,
+    Concern::Security,
+    "Every resource launched without an explicit group lands in the default group; rules there silently apply "
+    "to it. CIS and Security Hub (EC2.2) require the default group to allow nothing.",
+    "Remove every rule of the default group and attach purpose-made groups to the resources that use it."};
+constexpr FindingKind kUnrestrictedEgress{
+    "unrestricted-egress",
+    "UnrestrictedEgress",
+    "Egress allows every protocol and port to every address of the family.",
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Security,
+    "With unrestricted egress a compromised instance can reach any host to download tools or exfiltrate data; "
+    "it is AWS's default, which is why it is only low.",
+    "Allow egress only to the destinations and ports the workload needs (package mirrors, APIs, VPC endpoints)."};
 constexpr const FindingKind* kKinds[] = {&kOpenAdminPort,  &kOpenAllTraffic,    &kOpenAllPorts,
                                          &kOpenCifs,       &kOpenHighRiskPorts, &kLargePublicExposure,
                                          &kLargePortRange, &kDefaultGroupOpen,  &kUnrestrictedEgress};

@@ -10,11 +10,26 @@
 namespace sgopt {
 namespace {
 
-constexpr FindingKind kOverQuota{"over-quota", "OverQuota", "A rule bucket is over its default AWS quota.",
-                                 help_uri::kQuotas, Severity::Medium};
-constexpr FindingKind kOverHardLimit{"over-hard-limit", "OverHardLimit",
-                                     "A network ACL bucket is over the most entries AWS allows.", help_uri::kQuotas,
-                                     Severity::High};
+constexpr FindingKind kOverQuota{
+    "over-quota",
+    "OverQuota",
+    "A rule bucket is over its default AWS quota.",
+    help_uri::kQuotas,
+    Severity::Medium,
+    Concern::Maintainability,
+    "AWS refuses to add rules beyond the quota unless it has been raised for the account and region, so an apply "
+    "of these rules can fail.",
+    "Run sgopt minimize to merge the rules into fewer (proved equivalent), or request a quota increase."};
+constexpr FindingKind kOverHardLimit{
+    "over-hard-limit",
+    "OverHardLimit",
+    "A network ACL bucket is over the most entries AWS allows.",
+    help_uri::kQuotas,
+    Severity::High,
+    Concern::Maintainability,
+    "No quota increase allows more than 40 entries per ACL direction: AWS will refuse these entries.",
+    "Run sgopt minimize to merge entries (proved equivalent), or move part of the filtering into security "
+    "groups."};
 constexpr const FindingKind* kKinds[] = {&kOverQuota, &kOverHardLimit};
 
 Finding quota_finding(const std::string& id, Direction d, const FindingKind& kind, std::string message, std::string fix,

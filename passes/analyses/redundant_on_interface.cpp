@@ -102,13 +102,26 @@ std::vector<InterfaceCoverage> interface_coverage(const Snapshot& snapshot, cons
 namespace {
 
 constexpr FindingKind kRedundantOnInterfaces{
-    "redundant-on-interfaces", "RedundantOnInterfaces",
+    "redundant-on-interfaces",
+    "RedundantOnInterfaces",
     "On every interface that carries the group, the other groups already allow everything the rule allows.",
-    help_uri::kSecurityGroups, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "Traffic sees the union of an interface's groups, so this rule changes nothing where the group is used; it "
+    "still costs quota and review effort.",
+    "Remove the rule if the group is meant to be used only with those other groups; keep it if the group is "
+    "also meant to stand alone."};
 constexpr FindingKind kPartlyRedundant{
-    "partly-redundant-on-interfaces", "PartlyRedundantOnInterfaces",
+    "partly-redundant-on-interfaces",
+    "PartlyRedundantOnInterfaces",
     "Other groups allow the rule's traffic on some interfaces that carry its group, but not on all.",
-    help_uri::kSecurityGroups, Severity::Info};
+    help_uri::kSecurityGroups,
+    Severity::Info,
+    Concern::Maintainability,
+    "The rule matters only on some of the interfaces, which is worth knowing before changing it or the other "
+    "groups.",
+    "No change is needed; consider splitting the group if the interfaces need different rules."};
 constexpr const FindingKind* kKinds[] = {&kRedundantOnInterfaces, &kPartlyRedundant};
 
 std::string join(const std::vector<std::string>& v) { return fmt::format("{}", fmt::join(v, ", ")); }

@@ -153,17 +153,35 @@ RedundancyAnalysis analyze_redundancy(const std::vector<SgRule>& rules, const Re
 namespace {
 
 constexpr FindingKind kRedundant{
-    "redundant", "RedundantRule",
+    "redundant",
+    "RedundantRule",
     "A security-group rule allows nothing that the other rules of its group and direction do not already allow.",
-    help_uri::kSecurityGroups, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "A rule that adds nothing still counts against the 60-rules quota and makes the group harder to review; when "
+    "the covering rules change later, it may quietly keep traffic open that the change meant to close.",
+    "Remove the rule (the finding names the rules that cover it), or narrow the covering rules if they are the "
+    "mistake."};
 constexpr FindingKind kDuplicate{
-    "duplicate", "DuplicateRule",
+    "duplicate",
+    "DuplicateRule",
     "A security-group rule allows exactly what another rule of the same group and direction allows.",
-    help_uri::kSecurityGroups, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "Duplicates count twice against the rules quota and must both be changed to change what the group allows.",
+    "Keep one of the two rules and remove the other."};
 constexpr FindingKind kRemovableSet{
-    "removable-set", "RemovableRuleSet",
-    "Redundant rules that can be removed together without changing what the group allows.", help_uri::kSecurityGroups,
-    Severity::Low};
+    "removable-set",
+    "RemovableRuleSet",
+    "Redundant rules that can be removed together without changing what the group allows.",
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "Redundant rules can cover each other, so removing them one at a time is not always safe; this set is proved "
+    "removable all at once, and frees that many rules of quota.",
+    "Remove every rule of the set in one change; sgopt minimize writes the smallest equivalent group."};
 constexpr const FindingKind* kKinds[] = {&kRedundant, &kDuplicate, &kRemovableSet};
 
 std::string rule_list_text(const std::vector<SgRule>& rules, const std::vector<std::size_t>& idx) {

@@ -15,11 +15,21 @@ namespace sgopt {
 
 namespace {
 
+constexpr SeverityCase kBlockedCases[] = {
+    {Severity::Low, "only part of the client's ephemeral ports is dropped, so some connections still work"}};
 constexpr FindingKind kBlocked{
-    "return-path-blocked", "ReturnPathBlocked",
+    "return-path-blocked",
+    "ReturnPathBlocked",
     "Requests that the groups and the network ACL accept get no reply: the ACL's other direction drops the replies "
     "(network ACLs are stateless), for all or part of the client's ephemeral ports.",
-    help_uri::kNetworkAcls, Severity::Medium};
+    help_uri::kNetworkAcls,
+    Severity::Medium,
+    Concern::Reliability,
+    "The connections the rules appear to allow time out instead, which is hard to diagnose from the rules of "
+    "either layer alone.",
+    "Allow the replies in the ACL's other direction: the client's ephemeral ports (--ephemeral-ports, "
+    "1024-65535 by default) to the peers the requests come from.",
+    kBlockedCases};
 constexpr const FindingKind* kKinds[] = {&kBlocked};
 
 const char* request_words(Direction d) { return d == Direction::Ingress ? "inbound" : "outbound"; }

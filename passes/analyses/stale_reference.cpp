@@ -10,11 +10,21 @@
 namespace sgopt {
 namespace {
 
+constexpr SeverityCase kStaleCases[] = {
+    {Severity::Medium,
+     "the group is stale for certain: describe-stale-security-groups lists it, or its VPC peering is not active"}};
 constexpr FindingKind kStaleReference{
-    "stale-reference", "StaleReference",
+    "stale-reference",
+    "StaleReference",
     "A rule names a security group that is stale: deleted, behind a peering that is not active, or not in the "
     "loaded inputs.",
-    help_uri::kSecurityGroups, Severity::Low};
+    help_uri::kSecurityGroups,
+    Severity::Low,
+    Concern::Maintainability,
+    "AWS matches no traffic through a stale reference, so the rule does nothing today, and it may start matching "
+    "again unexpectedly if the peering is restored.",
+    "Remove the rule, or point it at a group that exists; load the inputs that define the group if it does.",
+    kStaleCases};
 constexpr const FindingKind* kKinds[] = {&kStaleReference};
 
 class StaleReferencePass final : public Pass {
