@@ -284,6 +284,20 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
       };
       each(d.gained_regions, true);
       each(d.lost_regions, false);
+      for (std::size_t i = 0; i < d.unknown_because.size(); ++i) {
+        sarif::Result res;
+        res.rule_id = "sgopt.diff.unknown";
+        res.level = sarif::level_of(kSeverity);
+        res.message = fmt::format("{} {} {}: unknown, {}", resource_kind_name(r.kind), r.label(),
+                                  direction_name(d.direction), d.unknown_because[i]);
+        res.identity =
+            fmt::format("sgopt.diff.unknown|{}|{}|{}", r.label(), direction_name(d.direction), d.unknown_because[i]);
+        res.fingerprint = sarif::fingerprint(res.identity);
+        res.logical_name = r.label();
+        res.locations.push_back(d.unknown_at[i].file.empty() ? r.where : d.unknown_at[i]);
+        res.properties = {{"resource", r.label()}, {"direction", direction_name(d.direction)}};
+        results.push_back(std::move(res));
+      }
       if (d.proof == ProofState::Unknown)
         add(r, "sgopt.diff.unproved",
             fmt::format("{} {} {}: {}", resource_kind_name(r.kind), r.label(), direction_name(d.direction),
@@ -309,6 +323,16 @@ void print_sarif(const Outcome& o, const PeerTable& peers) {
            "on it unless the removal was intended.",
            "Check that nothing still needs the region (with its example packet); if something does, restore a rule "
            "or entry that allows it (the result points at the old one).",
+           "", context},
+          kSeverity, "reliability"),
+      sarif::make_rule(
+          "sgopt.diff.unknown", "UnknownValue",
+          {"A value the comparison depends on is not known.",
+           "The input leaves a value open (known only after apply, an intrinsic that needs the account, a default "
+           "group's rules before adoption, an ACL whose other entries are not in the input), so nothing can be "
+           "claimed about this direction and --expect cannot be met.",
+           "Give the value (a --parameter, a literal instead of a reference), or plan again once what it depends on "
+           "exists, then run sgopt diff again.",
            "", context},
           kSeverity, "reliability"),
       sarif::make_rule(

@@ -502,9 +502,11 @@ std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Insta
     open.push_back(Unresolved{b.direction, Location{d_.file(), p, 0}, fmt::format("{}: {}", what, why)});
   };
   const char* proto_key = standalone_vpc ? "ip_protocol" : "protocol";
+  // A value known only after apply is left out of `after` (or null): point at what would hold it.
+  auto at = [&](const char* key) { return member(b.values, key) ? DocLoader::child(ptr, key) : ptr; };
   for (const char* key : {proto_key, "from_port", "to_port"})
     if (is_unknown(b.unknowns, key)) {
-      unresolved(DocLoader::child(ptr, key), fmt::format("{} is known only after apply", key));
+      unresolved(at(key), fmt::format("{} is known only after apply", key));
       return out;
     }
   std::string proto_text = text_field(b.values, ptr, proto_key);
@@ -547,7 +549,7 @@ std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Insta
   };
   auto cidrs = [&](const char* key, Family f) {
     StringList l = strings(b.values, b.unknowns, ptr, key);
-    if (l.whole_unknown) unresolved(DocLoader::child(ptr, key), fmt::format("{} is known only after apply", key));
+    if (l.whole_unknown) unresolved(at(key), fmt::format("{} is known only after apply", key));
     for (const std::string& p : l.unknown)
       unresolved(p, fmt::format("an element of {} is known only after apply", key));
     for (const auto& [text, ep] : l.items) {
@@ -567,7 +569,7 @@ std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Insta
   };
   auto one_cidr = [&](const char* key, Family f) {
     if (is_unknown(b.unknowns, key)) {
-      unresolved(DocLoader::child(ptr, key), fmt::format("{} is known only after apply", key));
+      unresolved(at(key), fmt::format("{} is known only after apply", key));
       return;
     }
     std::string text = text_field(b.values, ptr, key);
@@ -587,9 +589,9 @@ std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Insta
       if (type == PeerType::Group && !b.address.empty())
         if (const Instance* self = find_instance(b.address)) target = bind(*self, key, is_group_type);
       if (!target) {
-        unresolved(ep, fmt::format("{} is known only after apply and the configuration names no group of the plan "
-                                   "it stands for",
-                                   key));
+        unresolved(at(key), fmt::format("{} is known only after apply and the configuration names no group of the plan "
+                                        "it stands for",
+                                        key));
         return;
       }
       add(group_peer(identity(*find_instance(*target))), ep, "");
@@ -634,13 +636,13 @@ std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Insta
       if (target)
         add(group_peer(identity(*find_instance(*target))), sgs.unknown.front(), "");
       else
-        unresolved(DocLoader::child(ptr, "security_groups"), "security_groups is known only after apply");
+        unresolved(at("security_groups"), "security_groups is known only after apply");
     }
   } else {
     one_ref("source_security_group_id", PeerType::Group);
   }
   const Json* self = member(b.values, "self");
-  if (is_unknown(b.unknowns, "self")) unresolved(DocLoader::child(ptr, "self"), "self is known only after apply");
+  if (is_unknown(b.unknowns, "self")) unresolved(at("self"), "self is known only after apply");
   if (self && self->is_boolean() && self->get<bool>()) {
     // A standalone self rule also carries source_security_group_id = the group: one rule, not two.
     bool named = std::any_of(out.begin(), out.end(), [&](const SgRule& r) {
@@ -850,7 +852,7 @@ std::optional<NaclEntry> TerraformReader::entry(const Json* v, const Json* u, co
   for (const char* key : {number_key, action_key, "protocol", "from_port", "to_port", "cidr_block", "ipv6_cidr_block",
                           "icmp_type", "icmp_code"})
     if (is_unknown(u, key)) {
-      open.push_back(Unresolved{d, Location{d_.file(), DocLoader::child(ptr, key), 0},
+      open.push_back(Unresolved{d, Location{d_.file(), member(v, key) ? DocLoader::child(ptr, key) : ptr, 0},
                                 fmt::format("{}: {} of an entry is known only after apply", address, key)});
       return std::nullopt;
     }

@@ -144,7 +144,11 @@ DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d,
   r.gained_regions = regions_of(r.gained);
   r.lost_regions = regions_of(r.lost);
   for (const auto& [side, l] : {std::pair{"old side", &old_rules}, std::pair{"new side", &new_rules}})
-    for (const std::string& u : l->unresolved) r.unknown_because.push_back(fmt::format("{}: {}", side, u));
+    for (const Unresolved& u : l->unresolved) {
+      r.unknown_because.push_back(u.where.line > 0 ? fmt::format("{}: {} (line {})", side, u.what, u.where.line)
+                                                   : fmt::format("{}: {}", side, u.what));
+      r.unknown_at.push_back(u.where);
+    }
   r.partial = old_rules.partial || new_rules.partial;
   r.old_rules = std::move(old_rules);
   r.new_rules = std::move(new_rules);
@@ -347,8 +351,7 @@ std::string shown_name(const T& x, const std::string& name) {
 
 void add_unresolved(RuleList& l, const std::vector<Unresolved>& open, Direction d) {
   for (const Unresolved& u : open)
-    if (u.direction == d)
-      l.unresolved.push_back(u.where.line > 0 ? fmt::format("{} (line {})", u.what, u.where.line) : u.what);
+    if (u.direction == d) l.unresolved.push_back(u);
 }
 
 RuleList group_rules(const SecurityGroup* g, Direction d) {

@@ -52,8 +52,8 @@ struct RuleList {
     std::vector<Cidr> subnet;        // the subnet's blocks (none when describe-subnets is not loaded)
   };
   std::optional<AclLayer> acl;
-  /// Values the input leaves open in this direction (model/rule.h Unresolved), as messages.
-  std::vector<std::string> unresolved{};
+  /// Values the input leaves open in this direction (model/rule.h).
+  std::vector<Unresolved> unresolved{};
   /// Only some of the rules are known (SecurityGroup::partial): the rest is the same unknown
   /// rules on both sides.
   bool partial = false;
@@ -96,6 +96,7 @@ struct DirectionDiff {
   /// Why the verdict is unknown whatever the engines say: values either side leaves open. The
   /// regions are then those of the known rules only.
   std::vector<std::string> unknown_because;
+  std::vector<Location> unknown_at;  // where each of those values is, in order
   /// A side holds only some of its rules (RuleList::partial); the same unknown rules complete both
   /// sides, so the regions are what the change can gain or lose at most, and only "equivalent" and
   /// "tighter or equal" are certain of the whole (SG rules are a union).

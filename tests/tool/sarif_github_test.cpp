@@ -192,6 +192,20 @@ TEST_F(SarifGithubTest, EachCommandHasItsOwnCategoryAndOneToolName) {
   EXPECT_EQ(d["runs"][0]["tool"]["driver"]["name"], "sgopt");
 }
 
+// A direction that rests on a value the plan knows only after apply is a result of its own, at the
+// value's line, so that a gate's SARIF never reads as clean when the verdict is unknown.
+TEST_F(SarifGithubTest, UnknownVerdictsAreResultsAtTheValueTheyDependOn) {
+  Logs logs(dir_, "unknown");
+  auto d = logs.run({"diff", sample("iac/tf-unknown.plan.json"), "--format", "sarif"});
+  int unknown = 0;
+  for (const auto& r : d["runs"][0]["results"]) {
+    if (r["ruleId"] != "sgopt.diff.unknown") continue;
+    ++unknown;
+    EXPECT_GE(r["locations"][0]["physicalLocation"]["region"]["startLine"].get<int>(), 2) << r.dump();
+  }
+  EXPECT_EQ(unknown, 3);
+}
+
 // open-admin-port is high on a group, medium on an ACL and low behind ACLs that deny it: three
 // rules, each with one severity and the level it implies.
 TEST_F(SarifGithubTest, AKindReportedAtSeveralSeveritiesIsSeveralRules) {
