@@ -30,7 +30,9 @@ std::string ref_line(const RuleRef& r) {
                                        r.rule_number == kNaclDefaultDenyV4 || r.rule_number == kNaclDefaultDenyV6
                                            ? std::string("*")
                                            : std::to_string(r.rule_number))
-                         : fmt::format("{} permission {} peer {}", r.resource_id, r.permission_index, r.peer);
+                     : r.permission_index >= 0
+                         ? fmt::format("{} permission {} peer {}", r.resource_id, r.permission_index, r.peer)
+                         : fmt::format("{} {} rule, peer {}", r.resource_id, direction_name(r.direction), r.peer);
   std::string where = r.where.json_pointer.empty() ? "" : fmt::format("  ({})", r.where.str());
   return fmt::format("{}: {}{}", head, r.text, where);
 }
