@@ -100,7 +100,23 @@ int run_analyze(const AnalyzeOptions& o) {
   if (threads.second < threads.first)
     cli::warn(fmt::format("the system allowed only {} of {} worker threads; the analysis ran on {}", threads.second,
                           threads.first, threads.second));
-  return info.failed ? cli::kExitFindings : cli::kExitOk;
+  // Claims that rest on values the input leaves open were dropped: nothing proves those
+  // directions clean, so unless --fail-on none the exit status says not clean.
+  std::size_t open = 0;
+  for (const auto& g : s.groups)
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      open +=
+          std::any_of(g.unresolved.begin(), g.unresolved.end(), [&](const Unresolved& u) { return u.direction == d; });
+  for (const auto& a : s.acls)
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      open +=
+          std::any_of(a.unresolved.begin(), a.unresolved.end(), [&](const Unresolved& u) { return u.direction == d; });
+  if (open > 0)
+    cli::warn(
+        fmt::format("{} direction{} of groups and ACLs rest{} on values the input leaves open (the warnings "
+                    "above say which): what depends on them is unknown, not clean{}",
+                    open, open == 1 ? "" : "s", open == 1 ? "s" : "", info.fail_on ? "; exit status 1" : ""));
+  return info.failed || (open > 0 && info.fail_on) ? cli::kExitFindings : cli::kExitOk;
 }
 
 }  // namespace
@@ -120,7 +136,11 @@ void register_analyze(CLI::App& app, cli::Runner& run) {
       "With describe-network-acls, -network-interfaces and -subnets loaded, the cross-layer passes judge\n"
       "both layers together: a packet must cross the subnet's ACL (stateless: replies are judged too, at\n"
       "--ephemeral-ports) and be allowed by the interface's groups.\n"
-      "Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on bad input.");
+      "Terraform plans and states, CloudFormation templates and AWS Config history load too (a plan: its\n"
+      "planned state). Claims that rest on a value the input leaves open (known only after apply, an\n"
+      "intrinsic that needs the account) are dropped, and the run is then not clean.\n"
+      "Exit status: 0 when no finding is at or above --fail-on and no value is left open, 1 otherwise\n"
+      "(--fail-on none: always 0), 2 on bad input.");
   cli::add_inputs(*cmd, o->files);
   cmd->get_option("FILE")->required(false);
   cmd->add_option("--passes", o->passes, "Comma-separated passes to run (default: all; see --list-passes)");

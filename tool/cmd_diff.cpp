@@ -461,9 +461,10 @@ void print_markdown(const Outcome& o, const PeerTable& peers) {
       "## sgopt diff: {} {}\n\n", all_met(o) ? "✅" : "❌",
       all_met(o) ? fmt::format("every change is {}", expected) : fmt::format("not every change is {}", expected));
   out += fmt::format(
-      "{} resources compared: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown "
+      "{} resource{} compared: {} equivalent, {} tighter, {} looser, {} incomparable, {} unknown "
       "directions.\n\n",
-      o.report.resources.size(), n["equivalent"], n["tighter"], n["looser"], n["incomparable"], n["unknown"]);
+      o.report.resources.size(), o.report.resources.size() == 1 ? "" : "s", n["equivalent"], n["tighter"], n["looser"],
+      n["incomparable"], n["unknown"]);
   std::vector<const ResourceDiff*> changed, same;
   for (const auto& r : o.report.resources) (has_change(r) ? changed : same).push_back(&r);
   if (!changed.empty()) {
