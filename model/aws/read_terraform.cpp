@@ -240,6 +240,11 @@ class TerraformReader {
 
   std::string identity(const Instance& i) const;
   const Instance* find_instance(const std::string& address) const;
+  /// The group or ACL a standalone rule or entry belongs to (its `attr`): the id the values give,
+  /// else, when the id is known only after apply, the one the configuration binds it to. False
+  /// when neither says.
+  bool owner(const Instance& in, const Json* values, const Json* unknowns, const char* attr,
+             bool (*accept)(const std::string&), std::string& id) const;
 
   DocLoader& d_;
   Snapshot& snap_;
@@ -259,6 +264,18 @@ void DocLoader::load_terraform(const Json& root) {
 const Instance* TerraformReader::find_instance(const std::string& address) const {
   auto it = by_address_.find(address);
   return it == by_address_.end() ? nullptr : &instances_[it->second];
+}
+
+bool TerraformReader::owner(const Instance& in, const Json* values, const Json* unknowns, const char* attr,
+                            bool (*accept)(const std::string&), std::string& id) const {
+  if (is_unknown(unknowns, attr)) {
+    std::optional<std::string> target = bind(in, attr, accept);
+    if (!target) return false;
+    id = identity(*find_instance(*target));
+    return true;
+  }
+  id = text_field(values, "", attr);
+  return !id.empty();
 }
 
 std::string TerraformReader::identity(const Instance& i) const {
@@ -678,10 +695,8 @@ void TerraformReader::read_groups() {
   bool planned = plan_ && side_ != LoadOptions::Side::Before;
   std::vector<SecurityGroup> groups;
   std::map<std::string, std::size_t> by_identity;  // identity -> index in groups
-  std::map<std::string, std::size_t> by_address;   // group address -> index in groups
   // Which directions of which group take standalone rules (planned side: not declared inline).
   std::vector<std::array<bool, 2>> owns_inline;
-  std::vector<std::array<bool, 2>> has_standalone;
   for (const Instance& in : instances_) {
     if (!is_group_type(in.type)) continue;
     bool adopted_default = in.type == "aws_default_security_group";
@@ -736,23 +751,14 @@ void TerraformReader::read_groups() {
       g.rules(d) = std::move(*rules);
     }
     by_identity[g.id] = groups.size();
-    by_address[in.address] = groups.size();
     owns_inline.push_back(owns);
-    has_standalone.push_back({false, false});
     groups.push_back(std::move(g));
   }
 
   // Standalone rules: bound to their group by a known id, else through the configuration.
   auto group_of = [&](const Instance& rule, const Json* values, const Json* unknowns, bool prior_values,
-                      std::string& id) -> bool {
-    if (!prior_values && is_unknown(unknowns, "security_group_id")) {
-      std::optional<std::string> target = bind(rule, "security_group_id", is_group_type);
-      if (!target) return false;
-      id = identity(*find_instance(*target));
-      return true;
-    }
-    id = text_field(values, "", "security_group_id");
-    return !id.empty();
+                      std::string& id) {
+    return owner(rule, values, prior_values ? nullptr : unknowns, "security_group_id", is_group_type, id);
   };
   std::vector<Unresolved> loose;  // rules whose group cannot be found
   auto partial_group = [&](const std::string& id, const Instance& rule) -> std::size_t {
@@ -764,7 +770,6 @@ void TerraformReader::read_groups() {
     g.where = Location{d_.file(), rule.where_ptr, 0};
     by_identity[id] = groups.size();
     owns_inline.push_back({false, false});
-    has_standalone.push_back({false, false});
     groups.push_back(std::move(g));
     return groups.size() - 1;
   };
@@ -819,7 +824,6 @@ void TerraformReader::read_groups() {
     auto di = static_cast<std::size_t>(d);
     std::size_t gi = partial_group(id, in);
     SecurityGroup& g = groups[gi];
-    has_standalone[gi][di] = true;
     if (!g.partial && !planned) continue;  // prior side or state: the group's own lists already hold it
     RuleBlock b{in.values, in.unknowns, in.ptr, d, in.address};
     std::vector<SgRule> rules = block_rules(b, in, g.id, g.unresolved, in.type != "aws_security_group_rule");
@@ -968,16 +972,8 @@ void TerraformReader::read_acls() {
     owns_inline.push_back(owns);
     acls.push_back(std::move(a));
   }
-  auto acl_of = [&](const Instance& in, const Json* values, const Json* unknowns, bool prior_values,
-                    std::string& id) -> bool {
-    if (!prior_values && is_unknown(unknowns, "network_acl_id")) {
-      std::optional<std::string> target = bind(in, "network_acl_id", is_acl_type);
-      if (!target) return false;
-      id = identity(*find_instance(*target));
-      return true;
-    }
-    id = text_field(values, "", "network_acl_id");
-    return !id.empty();
+  auto acl_of = [&](const Instance& in, const Json* values, const Json* unknowns, bool prior_values, std::string& id) {
+    return owner(in, values, prior_values ? nullptr : unknowns, "network_acl_id", is_acl_type, id);
   };
   auto rule_direction = [&](const Json* values, const std::string& ptr) {
     const Json* e = member(values, "egress");

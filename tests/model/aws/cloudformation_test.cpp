@@ -6,6 +6,7 @@
 #include "passes/compare/diff.h"
 #include "tests/model/aws/load_helpers.h"
 #include "tests/support/builders.h"
+#include "tests/support/iac.h"
 #include "tests/support/packets.h"
 #include "tests/tool/run_cli.h"
 
@@ -22,8 +23,11 @@
 namespace sgopt {
 namespace {
 
+using test_support::acl;
+using test_support::group;
 using test_support::icmp_key;
 using test_support::packet;
+using test_support::verdicts;
 using testing::load_text;
 
 const std::string kRealdata = SGOPT_SOURCE_DIR "/../shared/realdata/cloudformation/";
@@ -35,18 +39,6 @@ LoadOptions with(std::vector<std::pair<std::string, std::string>> parameters) {
   LoadOptions o;
   o.parameters = std::move(parameters);
   return o;
-}
-
-const SecurityGroup& group(const Snapshot& s, const std::string& id) {
-  const SecurityGroup* g = s.find_group(id);
-  if (!g) throw std::runtime_error("no group " + id);
-  return *g;
-}
-
-const NetworkAcl& acl(const Snapshot& s, const std::string& id) {
-  const NetworkAcl* a = s.find_acl(id);
-  if (!a) throw std::runtime_error("no ACL " + id);
-  return *a;
 }
 
 /// A packet from (ingress) or to (egress) a member of the group or prefix list `id`.
@@ -88,17 +80,6 @@ Diagnostic yaml_error(const std::string& text, const LoadOptions& options = {}) 
 std::string one_group(const std::string& rules, const std::string& head = "") {
   return head + "Resources:\n  G:\n    Type: AWS::EC2::SecurityGroup\n    Properties:\n      GroupDescription: g\n" +
          "      SecurityGroupIngress:\n" + rules;
-}
-
-/// Per resource label and direction, the verdict diff gives (native engine).
-std::map<std::string, std::string> verdicts(const Snapshot& a, const Snapshot& b) {
-  DiffReport r = diff_snapshots(a, b, DiffOptions{});
-  std::map<std::string, std::string> out;
-  for (const auto& res : r.resources)
-    for (const auto& d : res.directions)
-      out[res.label() + " " + direction_name(d.direction)] =
-          std::string(verdict_name(d.verdict())) + (d.partial ? " partial" : "");
-  return out;
 }
 
 // ----- the real templates -----

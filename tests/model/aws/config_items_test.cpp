@@ -4,6 +4,8 @@
 #include "model/packet.h"
 #include "passes/compare/diff.h"
 #include "tests/model/aws/load_helpers.h"
+#include "tests/support/builders.h"
+#include "tests/support/iac.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -14,19 +16,10 @@
 namespace sgopt {
 namespace {
 
+using test_support::packet;
 using testing::load_text;
 using Side = LoadOptions::Side;
 using nlohmann::json;
-
-Packet tcp_from(const std::string& addr, int port) {
-  Packet p;
-  Family f;
-  p.addr = *parse_address(addr, &f);
-  p.family = f;
-  p.protocol = 6;
-  p.port_key = port;
-  return p;
-}
 
 json sg_configuration(const std::vector<std::pair<int, std::string>>& open) {
   json perms = json::array();
@@ -79,15 +72,15 @@ TEST(ConfigItemsTest, TheLatestVersionOrTheOneAtATimeIsTheSnapshot) {
   const auto& g = latest.groups[0];
   EXPECT_EQ(g.id, "sg-0c0000000000000a1");
   EXPECT_EQ(g.ingress.size(), 1u);  // ipRanges and ipv4Ranges name the same CIDR: one rule
-  EXPECT_TRUE(sg_allows(g.ingress, tcp_from("198.51.100.1", 443)));
-  EXPECT_FALSE(sg_allows(g.ingress, tcp_from("198.51.100.1", 22)));
+  EXPECT_TRUE(sg_allows(g.ingress, packet("tcp", "198.51.100.1", 443)));
+  EXPECT_FALSE(sg_allows(g.ingress, packet("tcp", "198.51.100.1", 22)));
   Snapshot at = load_text(history(), "h.json", with(Side::Latest, "2026-11-30T10:05:00Z"));
   ASSERT_EQ(at.groups.size(), 1u);
-  EXPECT_TRUE(sg_allows(at.groups[0].ingress, tcp_from("198.51.100.1", 22)));
-  EXPECT_TRUE(sg_allows(at.groups[0].ingress, tcp_from("198.51.100.1", 443)));
+  EXPECT_TRUE(sg_allows(at.groups[0].ingress, packet("tcp", "198.51.100.1", 22)));
+  EXPECT_TRUE(sg_allows(at.groups[0].ingress, packet("tcp", "198.51.100.1", 443)));
   // A time with an offset is the same instant in UTC.
   Snapshot offset = load_text(history(), "h.json", with(Side::Latest, "2026-11-30T11:01:00+01:00"));
-  EXPECT_FALSE(sg_allows(offset.groups[0].ingress, tcp_from("198.51.100.1", 443)));
+  EXPECT_FALSE(sg_allows(offset.groups[0].ingress, packet("tcp", "198.51.100.1", 443)));
   EXPECT_THROW(load_text(history(), "h.json", with(Side::Latest, "yesterday")), InputError);
 }
 
@@ -111,7 +104,7 @@ TEST(ConfigItemsTest, ConfigurationAsAStringAndSelectResultsReadTheSame) {
   for (const json& doc : {as_string, select}) {
     Snapshot s = load_text(doc.dump(), "c.json");
     ASSERT_EQ(s.groups.size(), 1u) << doc.dump();
-    EXPECT_TRUE(sg_allows(s.groups[0].ingress, tcp_from("10.1.2.3", 8080)));
+    EXPECT_TRUE(sg_allows(s.groups[0].ingress, packet("tcp", "10.1.2.3", 8080)));
     EXPECT_TRUE(s.warnings.empty()) << s.warnings[0].str();
   }
 }
@@ -146,7 +139,7 @@ TEST(ConfigItemsTest, NetworkAclItemsAndDeletedVersions) {
   Snapshot early = load_text(doc, "a.json", with(Side::Latest, "2026-11-30T10:30:00Z"));
   ASSERT_EQ(early.acls.size(), 1u);
   EXPECT_EQ(early.acls[0].subnet_ids, std::vector<std::string>{"subnet-1"});
-  EXPECT_TRUE(nacl_decide(early.acls[0].ingress, tcp_from("1.2.3.4", 443)).allow);
+  EXPECT_TRUE(nacl_decide(early.acls[0].ingress, packet("tcp", "1.2.3.4", 443)).allow);
   DiffReport r = diff_snapshots(load_text(doc, "a.json", with(Side::Before)),
                                 load_text(doc, "a.json", with(Side::After)), DiffOptions{});
   ASSERT_EQ(r.resources.size(), 1u);

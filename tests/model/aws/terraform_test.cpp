@@ -4,6 +4,8 @@
 #include "model/packet.h"
 #include "passes/compare/diff.h"
 #include "tests/model/aws/load_helpers.h"
+#include "tests/support/builders.h"
+#include "tests/support/iac.h"
 #include "tests/support/packets.h"
 
 #include <gtest/gtest.h>
@@ -16,6 +18,9 @@
 namespace sgopt {
 namespace {
 
+using test_support::group;
+using test_support::packet;
+using test_support::verdicts;
 using testing::load_text;
 using Side = LoadOptions::Side;
 
@@ -29,33 +34,6 @@ Snapshot side(const std::string& path, Side s) {
 }
 
 bool have(const std::string& path) { return std::filesystem::exists(path); }
-
-const SecurityGroup& group(const Snapshot& s, const std::string& id) {
-  const SecurityGroup* g = s.find_group(id);
-  if (!g) throw std::runtime_error("no group " + id);
-  return *g;
-}
-
-/// Per resource label and direction, the verdict diff gives between a plan's two sides.
-std::map<std::string, std::string> verdicts(const Snapshot& before, const Snapshot& after) {
-  DiffReport r = diff_snapshots(before, after, DiffOptions{});
-  std::map<std::string, std::string> out;
-  for (const auto& res : r.resources)
-    for (const auto& d : res.directions)
-      out[res.label() + " " + direction_name(d.direction)] =
-          std::string(verdict_name(d.verdict())) + (d.partial ? " partial" : "");
-  return out;
-}
-
-Packet tcp_from(const std::string& addr, int port) {
-  Packet p;
-  Family f;
-  p.addr = *parse_address(addr, &f);
-  p.family = f;
-  p.protocol = 6;
-  p.port_key = port;
-  return p;
-}
 
 TEST(TerraformTest, CheckovUpdatesAreJudgedOnTheRulesThePlanDeclares) {
   std::string plan = kRealdata + "checkov-sg-rule-update.plan.json";
@@ -100,10 +78,10 @@ TEST(TerraformTest, RulesWithUnknownGroupIdsAreBoundThroughTheConfiguration) {
   EXPECT_EQ(g.ingress[0].peer.ref, g.id);
   ASSERT_EQ(g.egress.size(), 3u);  // self, 443 to the internet, 1433 to 10.0.0.0/16
   // Terraform creates the group without AWS's default allow-all egress.
-  EXPECT_FALSE(sg_allows(g.egress, tcp_from("203.0.113.1", 80)));
-  EXPECT_TRUE(sg_allows(g.egress, tcp_from("203.0.113.1", 443)));
-  EXPECT_TRUE(sg_allows(g.egress, tcp_from("10.0.200.1", 1433)));
-  EXPECT_FALSE(sg_allows(g.egress, tcp_from("10.1.0.1", 1433)));
+  EXPECT_FALSE(sg_allows(g.egress, packet("tcp", "203.0.113.1", 80)));
+  EXPECT_TRUE(sg_allows(g.egress, packet("tcp", "203.0.113.1", 443)));
+  EXPECT_TRUE(sg_allows(g.egress, packet("tcp", "10.0.200.1", 1433)));
+  EXPECT_FALSE(sg_allows(g.egress, packet("tcp", "10.1.0.1", 1433)));
   auto v = verdicts(before, after);
   EXPECT_EQ(v["aws_security_group.ecs_task ingress"], "looser");
 }
@@ -116,7 +94,7 @@ TEST(TerraformTest, AnAdoptedDefaultGroupKeepsOnlyWhatItDeclares) {
   const SecurityGroup& g = after.groups[0];
   EXPECT_EQ(g.name, "default");
   ASSERT_EQ(g.ingress.size(), 1u);
-  EXPECT_TRUE(sg_allows(g.ingress, tcp_from("90.90.90.7", 22)));
+  EXPECT_TRUE(sg_allows(g.ingress, packet("tcp", "90.90.90.7", 22)));
   EXPECT_TRUE(g.egress.empty());  // no egress block: adoption removes every egress rule
   EXPECT_TRUE(g.unresolved.empty());
   // What the default group held before adoption is not in the plan: unknown, not "added".
@@ -149,9 +127,9 @@ TEST(TerraformTest, EveryResourceTypeOfTheSamplePlanGetsItsVerdict) {
   // (refreshed - standalone before + standalone after): the deleted rule is gone, the rule made
   // outside Terraform stays, the rule kept unchanged is there once.
   const SecurityGroup& app = group(after, "sg-0b000000000000002");
-  EXPECT_FALSE(sg_allows(app.ingress, tcp_from("10.0.3.4", 9090)));
-  EXPECT_TRUE(sg_allows(app.ingress, tcp_from("10.9.3.4", 9100)));
-  EXPECT_TRUE(sg_allows(app.ingress, tcp_from("10.0.3.4", 443)));
+  EXPECT_FALSE(sg_allows(app.ingress, packet("tcp", "10.0.3.4", 9090)));
+  EXPECT_TRUE(sg_allows(app.ingress, packet("tcp", "10.9.3.4", 9100)));
+  EXPECT_TRUE(sg_allows(app.ingress, packet("tcp", "10.0.3.4", 443)));
   EXPECT_EQ(app.ingress.size(), 3u);
   const SecurityGroup& cache = group(after, "aws_security_group.svc[\"cache\"]");
   ASSERT_EQ(cache.ingress.size(), 1u);
