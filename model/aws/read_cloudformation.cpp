@@ -854,8 +854,10 @@ void CfnReader::sg_rules(const Value& obj, Direction d, const std::string& group
 // A standalone AWS::EC2::SecurityGroupEgress bound to the group removes it too: CloudFormation
 // revokes the default egress rule once it adds an egress rule to a group it created (the reason
 // aws-cdk PR #998 keeps allowAllOutbound groups free of other egress rules). In a VPC with IPv6 AWS
-// can add ::/0 too, depending on whether the IPv6 block exists when the group is created: when the
-// template gives the group's VPC an IPv6 block that order is unknown, and the egress is unresolved.
+// adds ::/0 too ("added only if your VPC has an associated IPv6 CIDR block"), so the egress is
+// unresolved when the group's VPC is not created by the template (whether it has IPv6 is not in
+// it), and when the template gives its VPC an IPv6 block (the order of the two is not fixed). Two
+// versions of a template share that value: diff then judges them partial, not unknown.
 void CfnReader::read_groups() {
   std::vector<SecurityGroup> groups;
   std::map<std::string, std::size_t> by_id;
@@ -874,6 +876,9 @@ void CfnReader::read_groups() {
     if (v6 && vpc.known()) ipv6_vpcs.insert(text(vpc, "a VPC id"));
   }
   std::vector<std::string> group_vpcs;
+  std::set<std::string> template_vpcs;  // the VPCs the template creates, by logical id
+  for (const Resource& r : resources_)
+    if (r.type == "AWS::EC2::VPC" && r.exists.value == Tri::True) template_vpcs.insert(r.id);
   for (const Resource& r : resources_) {
     if (r.type != "AWS::EC2::SecurityGroup" || r.exists.value == Tri::False) continue;
     SecurityGroup g;
@@ -992,7 +997,15 @@ void CfnReader::read_groups() {
       all.source.direction = Direction::Egress;
       all.source.address = g.address;
       g.egress.push_back(std::move(all));
-      if (exists_known && !g.vpc_id.empty() && ipv6_vpcs.count(group_vpcs[gi]))
+      // A VPC the template does not create (or no VpcId: the default VPC) may have an IPv6 block:
+      // then AWS adds ::/0 too, and the template cannot say.
+      if (exists_known && !template_vpcs.count(group_vpcs[gi]))
+        g.unresolved.push_back(Unresolved{
+            Direction::Egress, g.where,
+            fmt::format("{}: AWS also adds an allow-all ::/0 egress rule when the VPC ({}) has an IPv6 block, "
+                        "which the template does not say",
+                        g.id, group_vpcs[gi].empty() ? "the default VPC" : group_vpcs[gi])});
+      else if (exists_known && ipv6_vpcs.count(group_vpcs[gi]))
         g.unresolved.push_back(Unresolved{Direction::Egress, g.where,
                                           fmt::format("{}: AWS also adds an allow-all ::/0 egress rule when the VPC "
                                                       "has its IPv6 block before the group is created, and the "

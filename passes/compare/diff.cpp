@@ -143,13 +143,28 @@ DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d,
   r.world = closes(old_rules) || closes(new_rules) ? World::Closed : World::Open;
   r.gained_regions = regions_of(r.gained);
   r.lost_regions = regions_of(r.lost);
-  for (const auto& [side, l] : {std::pair{"old side", &old_rules}, std::pair{"new side", &new_rules}})
-    for (const Unresolved& u : l->unresolved) {
+  // Security-group rules are a union: the same value left open on both sides (the same rule of
+  // two template versions, read from the same unknown) adds the same packets to both, so it makes
+  // the comparison partial rather than unknown. Under first match (ACLs) nothing cancels.
+  std::vector<bool> cancelled_old(old_rules.unresolved.size()), cancelled_new(new_rules.unresolved.size());
+  if (!old_rules.is_nacl && !new_rules.is_nacl)
+    for (std::size_t i = 0; i < old_rules.unresolved.size(); ++i)
+      for (std::size_t j = 0; j < new_rules.unresolved.size(); ++j)
+        if (!cancelled_new[j] && old_rules.unresolved[i].what == new_rules.unresolved[j].what) {
+          cancelled_old[i] = cancelled_new[j] = true;
+          r.partial = true;
+          break;
+        }
+  for (const auto& [side, l, cancelled] :
+       {std::tuple{"old side", &old_rules, &cancelled_old}, std::tuple{"new side", &new_rules, &cancelled_new}})
+    for (std::size_t i = 0; i < l->unresolved.size(); ++i) {
+      if ((*cancelled)[i]) continue;
+      const Unresolved& u = l->unresolved[i];
       r.unknown_because.push_back(u.where.line > 0 ? fmt::format("{}: {} (line {})", side, u.what, u.where.line)
                                                    : fmt::format("{}: {}", side, u.what));
       r.unknown_at.push_back(u.where);
     }
-  r.partial = old_rules.partial || new_rules.partial;
+  r.partial = r.partial || old_rules.partial || new_rules.partial;
   r.old_rules = std::move(old_rules);
   r.new_rules = std::move(new_rules);
   return r;

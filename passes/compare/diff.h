@@ -97,7 +97,8 @@ struct DirectionDiff {
   /// regions are then those of the known rules only.
   std::vector<std::string> unknown_because;
   std::vector<Location> unknown_at;  // where each of those values is, in order
-  /// A side holds only some of its rules (RuleList::partial); the same unknown rules complete both
+  /// A side holds only some of its rules (RuleList::partial), or both sides leave the same value
+  /// open (the same Unresolved::what, security groups only); the same unknown rules complete both
   /// sides, so the regions are what the change can gain or lose at most, and only "equivalent" and
   /// "tighter or equal" are certain of the whole (SG rules are a union).
   bool partial = false;
