@@ -51,7 +51,8 @@ constexpr DocumentKind kKinds[] = {
 };
 constexpr const char* kKindList =
     "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, Subnets, PrefixLists, Entries "
-    "(get-managed-prefix-list-entries), StaleSecurityGroupSet, LaunchTemplateVersions, LaunchConfigurations, configurationItems (AWS Config) or "
+    "(get-managed-prefix-list-entries), StaleSecurityGroupSet, LaunchTemplateVersions, LaunchConfigurations, "
+    "configurationItems (AWS Config) or "
     "Results (select-resource-config); or a Terraform plan or state (terraform show -json), or a CloudFormation "
     "template";
 
@@ -405,7 +406,9 @@ Snapshot load_inputs(const std::vector<std::string>& paths, const LoadOptions& o
   work_progress().start("reading groups", 0);
   for (const std::string& p : paths) {
     if (p == "-") {
-      load_document(snapshot, read_stream(std::cin), "<stdin>", options);
+      // Standard input is read once: a plan given as `-` is loaded again for diff's other side.
+      static const std::string standard_input = read_stream(std::cin);
+      load_document(snapshot, standard_input, "<stdin>", options);
       continue;
     }
     std::error_code ec;

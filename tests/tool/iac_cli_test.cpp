@@ -19,6 +19,9 @@ TEST(IacCliTest, OnePlanIsBothSidesAndTheGateFollowsTheVerdicts) {
   auto unknown = run_sgopt({"diff", sample("iac/tf-unknown.plan.json"), "--expect", "tighter-or-equal"});
   EXPECT_EQ(unknown.status, 1);
   EXPECT_NE(unknown.out.find("unknown: new side: aws_security_group.api"), std::string::npos) << unknown.out;
+  // From standard input, read once for both sides.
+  auto piped = run_sgopt({"diff", "-", "--expect", "tighter-or-equal"}, read_text(sample("iac/tf-refactor.plan.json")));
+  EXPECT_EQ(piped.status, 0) << piped.err;
   // A describe export alone has no second side.
   auto one = run_sgopt({"diff", sample("web-sprawl.json")});
   EXPECT_EQ(one.status, 2);
