@@ -66,9 +66,9 @@ bool load(const std::vector<std::string_view>& docs, const LoadOptions& options,
 using RuleKey = std::tuple<int, int, int, int, int, Family, u128, int, std::string, std::string, std::string>;
 RuleKey rule_key(const SgRule& r) {
   MatchBox m = sg_rule_match(r);
-  return {m.proto_lo,          m.proto_hi,       m.port_lo,       m.port_hi,  static_cast<int>(r.peer.type),
-          r.peer.cidr.family,  r.peer.cidr.addr, r.peer.cidr.len, r.peer.ref, r.peer.user_id,
-          r.source.description.str()};
+  return {
+      m.proto_lo,       m.proto_hi,      m.port_lo,  m.port_hi,      static_cast<int>(r.peer.type), r.peer.cidr.family,
+      r.peer.cidr.addr, r.peer.cidr.len, r.peer.ref, r.peer.user_id, r.source.description.str()};
 }
 
 std::multiset<RuleKey> rule_keys(const std::vector<SgRule>& rules) {
@@ -179,7 +179,10 @@ void run(std::string_view input) {
     if (!load(docs, options, s)) return;
   }
   run_analyses(s, all_passes(), AnalysisOptions{}, 1);
-  check_minimize(s, options);
+  // minimize refuses what leaves values open (the rules they feed would be lost).
+  bool open = std::any_of(s.groups.begin(), s.groups.end(), [](const auto& g) { return !g.unresolved.empty(); }) ||
+              std::any_of(s.acls.begin(), s.acls.end(), [](const auto& a) { return !a.unresolved.empty(); });
+  if (!open) check_minimize(s, options);
   check_round_trip(s.groups, s.acls, options, "the input");
   check_equivalent(s, s, options, "diff of the snapshot with itself");
 }

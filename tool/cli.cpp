@@ -22,8 +22,8 @@ void add_format_option(CLI::App& cmd, Format& format, bool allow_sarif, bool all
   if (allow_markdown) names["markdown"] = Format::Markdown;
   std::string help = allow_markdown ? "Output format: text (for people), json, sarif (SARIF 2.1.0 for code scanning), "
                                       "or markdown (a summary for a pull-request comment)"
-                     : allow_sarif ? "Output format: text (for people), json, or sarif (SARIF 2.1.0 for code scanning)"
-                                   : "Output format: text (for people) or json";
+                     : allow_sarif  ? "Output format: text (for people), json, or sarif (SARIF 2.1.0 for code scanning)"
+                                    : "Output format: text (for people) or json";
   cmd.add_option("--format", format, help)
       ->transform(CLI::CheckedTransformer(names, CLI::ignore_case))
       ->option_text(allow_markdown ? "text|json|sarif|markdown (default: text)"
@@ -111,6 +111,21 @@ Snapshot load(const std::vector<std::string>& files, bool quiet, LoadOptions::Si
   if (!quiet)
     for (const auto& w : s.warnings) warn(w.str());
   return s;
+}
+
+void require_known(const Snapshot& s, const char* command) {
+  const Unresolved* first = nullptr;
+  std::size_t n = 0;
+  for (const auto& g : s.groups)
+    for (const auto& u : g.unresolved) first = first ? first : &u, ++n;
+  for (const auto& a : s.acls)
+    for (const auto& u : a.unresolved) first = first ? first : &u, ++n;
+  if (!first) return;
+  throw InputError(Diagnostic{
+      first->where,
+      fmt::format("{} writes rules out, and {} value{} the input leaves open would be lost with the rules they "
+                  "feed (first: {}); give them (--parameter), or run it on the describe-* export once applied",
+                  command, n, n == 1 ? "" : "s", first->what)});
 }
 
 std::string references_text(const References& refs) {

@@ -44,6 +44,9 @@ std::string references_text(const References& refs);
 /// prints each warning to stderr unless quiet. `side` picks a side of a plan or a history.
 Snapshot load(const std::vector<std::string>& files, bool quiet = false,
               LoadOptions::Side side = LoadOptions::Side::Latest);
+/// Refuses (InputError, exit status 2) a snapshot with values the input leaves open, for commands
+/// that write rules out: what they write would lose the rules those values feed.
+void require_known(const Snapshot& s, const char* command);
 /// A message for the terminal: each line printable (model/diagnostic.h) and at most 1,000
 /// characters, whatever input it quotes.
 std::string terminal_text(std::string_view message);

@@ -101,6 +101,7 @@ PlanProof prove_plan(const Snapshot& before, const CleanupPlan& plan, const Clea
 
 int run_cleanup(CleanupCmdOptions o) {
   Snapshot s = cli::load(o.files);
+  cli::require_known(s, "cleanup");
   cli::OutputFiles outputs(o.files, s.files);
   if (!o.plan.empty()) {
     outputs.claim(o.plan, "--plan");

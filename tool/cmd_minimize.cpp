@@ -94,6 +94,7 @@ void advice_lines(std::vector<std::string>& lines, Json& jq, const QuotaAdvice& 
 
 int run_minimize(const MinimizeCmdOptions& o) {
   Snapshot s = cli::load(o.files);
+  cli::require_known(s, "minimize");
   cli::OutputFiles outputs(o.files, s.files);
   outputs.claim(o.out, "--output");
   if (!o.plan.empty()) {

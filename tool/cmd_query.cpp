@@ -390,6 +390,28 @@ void register_query(CLI::App& app, cli::Runner& run) {
         usage_error("give --group ID, --acl ID or --interface ID");
       Packet p = packet_from(*o);
       Snapshot s = cli::load(o->files, o->format == cli::Format::Json);
+      // A value the input leaves open can allow (a group's rule) or decide (an ACL's entry) the
+      // packet: only an allow by the known rules of groups still holds.
+      Direction dir = o->egress ? Direction::Egress : Direction::Ingress;
+      std::vector<const Unresolved*> open;
+      auto note = [&](const std::vector<Unresolved>& us) {
+        for (const auto& u : us)
+          if (u.direction == dir) open.push_back(&u);
+      };
+      if (o->interface.empty() && o->acl.empty()) {
+        for (const auto& id : o->groups)
+          if (const SecurityGroup* g = s.find_group(id)) note(g->unresolved);
+        if (!open.empty() && decide_packet(s, PacketQuery{o->groups, "", dir, p}).decision == Decision::Allow)
+          open.clear();
+      } else if (o->interface.empty()) {
+        if (const NetworkAcl* a = s.find_acl(o->acl)) note(a->unresolved);
+      }
+      if (!open.empty()) {
+        for (const Unresolved* u : open) cli::warn(fmt::format("{}: {}", u->where.str(), u->what));
+        cli::print("unknown: the decision rests on {} value{} the input leaves open (above)\n", open.size(),
+                   open.size() == 1 ? "" : "s");
+        return kExitDepends;
+      }
       if (!o->interface.empty()) return query_interface(s, *o, p);
       return o->acl.empty() ? query_groups(s, *o, p) : query_acl(s, *o, p);
     };

@@ -145,14 +145,17 @@ DirectionDiff compare_rules(RuleList old_rules, RuleList new_rules, Direction d,
   r.lost_regions = regions_of(r.lost);
   // Security-group rules are a union: the same value left open on both sides (the same rule of
   // two template versions, read from the same unknown) adds the same packets to both, so it makes
-  // the comparison partial rather than unknown. Under first match (ACLs) nothing cancels.
+  // the comparison partial rather than unknown. Under first match (ACLs) only identical lists cancel.
   std::vector<bool> cancelled_old(old_rules.unresolved.size()), cancelled_new(new_rules.unresolved.size());
-  if (!old_rules.is_nacl && !new_rules.is_nacl)
+  // ACL entries decide in order: the same open values cancel only when the known entries are the
+  // same too (the whole lists are then the same).
+  bool nacl = old_rules.is_nacl || new_rules.is_nacl;
+  if (!nacl || (r.identical && old_rules.unresolved.size() == new_rules.unresolved.size()))
     for (std::size_t i = 0; i < old_rules.unresolved.size(); ++i)
       for (std::size_t j = 0; j < new_rules.unresolved.size(); ++j)
         if (!cancelled_new[j] && old_rules.unresolved[i].what == new_rules.unresolved[j].what) {
           cancelled_old[i] = cancelled_new[j] = true;
-          r.partial = true;
+          r.partial = r.partial || !nacl;
           break;
         }
   for (const auto& [side, l, cancelled] :

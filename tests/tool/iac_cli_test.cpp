@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <string>
 
 namespace sgopt::testing {
@@ -85,6 +86,27 @@ TEST(IacCliTest, AnalyzeIsNotCleanWhenAValueIsLeftOpen) {
       << open.err;
   EXPECT_EQ(run_sgopt({"analyze", sample("iac/tf-unknown.plan.json"), "--fail-on", "none"}).status, 0);
   EXPECT_EQ(run_sgopt({"analyze", sample("iac/tf-refactor.plan.json"), "--fail-on", "critical"}).status, 0);
+}
+
+// Only an allow by a group's known rules holds when a value is open; an ACL's entry may decide anything.
+TEST(IacCliTest, QueryAndMinimizeRespectValuesLeftOpen) {
+  const std::string plan = sample("iac/tf-unknown.plan.json");
+  auto deny = run_sgopt(
+      {"query", plan, "--group", "sg-0a000000000000011", "--proto", "tcp", "--port", "8443", "--peer", "203.0.113.4"});
+  EXPECT_EQ(deny.status, 3) << deny.out;
+  EXPECT_NE(deny.out.find("unknown"), std::string::npos);
+  auto allow = run_sgopt(
+      {"query", plan, "--group", "sg-0a000000000000011", "--proto", "tcp", "--port", "443", "--peer", "10.0.0.4"});
+  EXPECT_EQ(allow.status, 0) << allow.out;
+  auto acl = run_sgopt(
+      {"query", plan, "--acl", "acl-0c000000000000013", "--proto", "tcp", "--port", "22", "--peer", "10.0.0.4"});
+  EXPECT_EQ(acl.status, 3) << acl.out;
+  std::string dir = temp_dir();
+  auto min = run_sgopt({"minimize", plan, "-o", dir + "/out.json"});
+  EXPECT_EQ(min.status, 2);
+  EXPECT_NE(min.err.find("3 values the input leaves open would be lost"), std::string::npos) << min.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out.json"));
+  EXPECT_EQ(run_sgopt({"minimize", sample("iac/tf-change.plan.json"), "-o", dir + "/ok.json"}).status, 0);
 }
 
 }  // namespace
