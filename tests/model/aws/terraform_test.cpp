@@ -14,6 +14,8 @@
 #include <map>
 #include <random>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sgopt {
 namespace {
@@ -167,6 +169,24 @@ TEST(TerraformTest, ThePlannedStateEqualsItsDescribeTwin) {
         ASSERT_EQ(nacl_decide(a, p).allow, nacl_decide(b, p).allow) << t.id << " " << p.str();
     }
   for (const auto& [k, v] : verdicts(twin, plan)) EXPECT_EQ(v, "equivalent") << k;
+}
+
+// Every infrastructure-code sample with a describe-shaped twin: diff finds each direction equivalent.
+TEST(TerraformTest, EverySampleEqualsItsDescribeTwin) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> twins{
+      {{"tf-change.planned.SecurityGroups.json", "tf-change.planned.NetworkAcls.json"}, "tf-change.plan.json"},
+      {{"tf-refactor.planned.describe.json"}, "tf-refactor.plan.json"},
+      {{"tf-state.describe.json"}, "tf-state.json"},
+      {{"config-history.latest.describe.json"}, "config-history.json"},
+      {{"cfn-web.describe.json"}, "cfn-web.yaml"},
+  };
+  for (const auto& [twin_files, input] : twins) {
+    std::vector<std::string> paths;
+    for (const auto& f : twin_files) paths.push_back(kSamples + f);
+    auto v = verdicts(load_inputs(paths), load_inputs({kSamples + input}));
+    EXPECT_FALSE(v.empty()) << input;
+    for (const auto& [k, verdict] : v) EXPECT_EQ(verdict, "equivalent") << input << ": " << k;
+  }
 }
 
 TEST(TerraformTest, ValuesKnownOnlyAfterApplyMakeTheirDirectionUnknown) {
