@@ -15,13 +15,17 @@ int main(int argc, char** argv) {
       "sgopt: exact analysis and optimization of AWS security groups and network ACLs.\n"
       "Reads the JSON that `aws ec2 describe-security-groups`, `describe-security-group-rules`,\n"
       "`describe-network-acls`, `describe-network-interfaces`, `describe-managed-prefix-lists`,\n"
-      "`get-managed-prefix-list-entries` and `describe-stale-security-groups` print, and proves what\n"
-      "it claims. A referenced group stands for its members' addresses, a prefix list for its entries.",
+      "`get-managed-prefix-list-entries` and `describe-stale-security-groups` print, Terraform plans and\n"
+      "states (`terraform show -json`), CloudFormation templates (JSON or YAML) and AWS Config history,\n"
+      "and proves what it claims. A referenced group stands for its members' addresses, a prefix list\n"
+      "for its entries; a value the input leaves open (known only after apply) makes what rests on it\n"
+      "unknown, never assumed.",
       "sgopt"};
   app.set_version_flag("--version", "sgopt " SGOPT_VERSION);
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
+      "  sgopt diff plan.json --expect tighter-or-equal --format markdown   # prove a Terraform change\n"
       "  sgopt show samples/web-sprawl.json\n"
       "  sgopt query samples/web-sprawl.json --group sg-0a1b2c3d4e5f60001 --proto tcp --port 22 "
       "--peer 203.0.113.9\n"
