@@ -176,4 +176,17 @@ std::vector<std::string> Snapshot::interface_subnets() const {
   return out;
 }
 
+namespace {
+template <class T>
+std::size_t open_in(const std::vector<T>& items) {
+  std::size_t n = 0;
+  for (const T& x : items)
+    for (Direction d : {Direction::Ingress, Direction::Egress})
+      n += std::any_of(x.unresolved.begin(), x.unresolved.end(), [&](const Unresolved& u) { return u.direction == d; });
+  return n;
+}
+}  // namespace
+
+std::size_t open_directions(const Snapshot& s) { return open_in(s.groups) + open_in(s.acls); }
+
 }  // namespace sgopt

@@ -82,4 +82,8 @@ struct Snapshot {
   Index index_;
 };
 
+/// How many directions of the snapshot's groups and ACLs rest on values the input leaves open
+/// (SecurityGroup::unresolved, NetworkAcl::unresolved).
+std::size_t open_directions(const Snapshot& s);
+
 }  // namespace sgopt

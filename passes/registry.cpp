@@ -149,11 +149,6 @@ bool rests_on_unresolved(const Finding& f, const Snapshot& s) {
   return false;
 }
 
-bool any_unresolved(const Snapshot& s) {
-  return std::any_of(s.groups.begin(), s.groups.end(), [](const SecurityGroup& g) { return !g.unresolved.empty(); }) ||
-         std::any_of(s.acls.begin(), s.acls.end(), [](const NetworkAcl& a) { return !a.unresolved.empty(); });
-}
-
 }  // namespace
 
 void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& passes, const AnalysisOptions& options,
@@ -169,7 +164,7 @@ void run_analyses(const Snapshot& snapshot, const std::vector<const Pass*>& pass
   const std::size_t n_items = n_groups + snapshot.acls.size();
   const References open = snapshot.references.open();
   const bool any_closed = snapshot.references.any_resolved();
-  const bool unresolved = any_unresolved(snapshot);
+  const bool unresolved = open_directions(snapshot) > 0;
   const RunShared shared(snapshot, options, threads);
   std::vector<std::vector<Finding>> slots(n_items);
   std::vector<char> done(n_items, 0);

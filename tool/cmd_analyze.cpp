@@ -102,15 +102,7 @@ int run_analyze(const AnalyzeOptions& o) {
                           threads.first, threads.second));
   // Claims that rest on values the input leaves open were dropped: nothing proves those
   // directions clean, so unless --fail-on none the exit status says not clean.
-  std::size_t open = 0;
-  for (const auto& g : s.groups)
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      open +=
-          std::any_of(g.unresolved.begin(), g.unresolved.end(), [&](const Unresolved& u) { return u.direction == d; });
-  for (const auto& a : s.acls)
-    for (Direction d : {Direction::Ingress, Direction::Egress})
-      open +=
-          std::any_of(a.unresolved.begin(), a.unresolved.end(), [&](const Unresolved& u) { return u.direction == d; });
+  std::size_t open = open_directions(s);
   if (open > 0)
     cli::warn(
         fmt::format("{} direction{} of groups and ACLs rest{} on values the input leaves open (the warnings "

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace sgopt {
 namespace {
@@ -546,13 +547,14 @@ int run_diff(const DiffCliOptions& opts) {
         "diff needs an OLD and a NEW input; one input is enough only when it holds both sides (a Terraform plan "
         "from `terraform show -json`, or AWS Config history)");
   Snapshot after = cli::load(new_files, true, one_input ? Side::After : Side::Latest);
-  if (!quiet && one_input)
+  // One input read twice warns once: the new side says only what the old side did not.
+  if (!quiet) {
+    std::set<std::string> said;
+    if (one_input)
+      for (const auto& w : before.warnings) said.insert(w.str());
     for (const auto& w : after.warnings)
-      if (std::find_if(before.warnings.begin(), before.warnings.end(),
-                       [&](const Diagnostic& b) { return b.str() == w.str(); }) == before.warnings.end())
-        cli::warn(w.str());
-  if (!quiet && !one_input)
-    for (const auto& w : after.warnings) cli::warn(w.str());
+      if (!said.count(w.str())) cli::warn(w.str());
+  }
   std::vector<std::string> given = old_files, read = before.files;
   given.insert(given.end(), new_files.begin(), new_files.end());
   read.insert(read.end(), after.files.begin(), after.files.end());

@@ -53,10 +53,9 @@ class DocLoader : public json::Reader {
   void load_acls(const Json& list, const std::string& ptr);
   /// One network ACL object (an element of NetworkAcls, or an AWS Config item's configuration).
   void load_acl(const Json& value, const std::string& ptr);
-  /// AWS Config configuration items (get-resource-config-history, S3 snapshot and history files)
-  /// and select-resource-config results: model/aws/read_config_items.cpp.
+  /// AWS Config configuration items (get-resource-config-history, S3 snapshot and history files;
+  /// select-resource-config results, each a JSON string): model/aws/read_config_items.cpp.
   void load_config_items(const Json& list, const std::string& ptr);
-  void load_config_results(const Json& list, const std::string& ptr);
   void load_interfaces(const Json& list, const std::string& ptr);
   void load_prefix_lists(const Json& list, const std::string& ptr);
   void load_prefix_list_entries(const Json& list, const std::string& ptr);
@@ -68,7 +67,8 @@ class DocLoader : public json::Reader {
   void load_terraform(const Json& root);
   /// A CloudFormation template, JSON or YAML (model/aws/read_cloudformation.cpp).
   void load_cloudformation(const Json& root);
-  /// What the IaC readers add: a group or ACL built from a template, plan or state.
+  /// What the IaC readers add: a group or ACL built from a template, plan or state; each value it
+  /// leaves open is a warning saying which claims are unknown.
   void add_iac_group(SecurityGroup g);
   void add_iac_acl(NetworkAcl a);
 
@@ -95,6 +95,7 @@ class DocLoader : public json::Reader {
   template <class T>
   bool add_unique(std::vector<T>& items, std::unordered_map<std::string, std::size_t>& index, T item, const char* what);
 
+  void warn_unresolved(const std::vector<Unresolved>& open, const std::string& id);
   struct ConfigVersion;
   void add_config_versions(std::vector<ConfigVersion>& versions);
 

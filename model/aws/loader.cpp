@@ -47,7 +47,7 @@ constexpr DocumentKind kKinds[] = {
     {"LaunchTemplateVersions", &DocLoader::load_launch_template_versions},
     {"LaunchConfigurations", &DocLoader::load_launch_configurations},
     {"configurationItems", &DocLoader::load_config_items},  // AWS Config history and snapshots
-    {"Results", &DocLoader::load_config_results},           // select-resource-config
+    {"Results", &DocLoader::load_config_items},             // select-resource-config: items as JSON strings
 };
 constexpr const char* kKindList =
     "SecurityGroups, SecurityGroupRules, NetworkAcls, NetworkInterfaces, Subnets, PrefixLists, Entries "
@@ -76,12 +76,22 @@ bool is_cloudformation(const Json& root) {
 
 }  // namespace
 
+void DocLoader::warn_unresolved(const std::vector<Unresolved>& open, const std::string& id) {
+  for (const Unresolved& u : open)
+    warn(u.where.json_pointer.str(),
+         fmt::format("{}; claims about the {} of {} are unknown", u.what, direction_name(u.direction), id));
+}
+
 void DocLoader::add_iac_group(SecurityGroup g) {
+  warn_unresolved(g.unresolved, g.id);
   if (add_unique(snap_.groups, group_index_, std::move(g), "security group"))
     touched_groups_.push_back(snap_.groups.size() - 1);
 }
 
-void DocLoader::add_iac_acl(NetworkAcl a) { add_unique(snap_.acls, acl_index_, std::move(a), "network ACL"); }
+void DocLoader::add_iac_acl(NetworkAcl a) {
+  warn_unresolved(a.unresolved, a.id);
+  add_unique(snap_.acls, acl_index_, std::move(a), "network ACL");
+}
 
 DocLoader::DocLoader(Snapshot& snapshot, std::string_view text, const std::string& file, const LoadOptions& options)
     : json::Reader(text, file, snapshot.warnings), snap_(snapshot), options_(options) {

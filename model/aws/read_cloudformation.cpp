@@ -1012,9 +1012,6 @@ void CfnReader::read_groups() {
                                                       "template does not order the two",
                                                       g.id)});
     }
-    for (const Unresolved& u : g.unresolved)
-      d_.warn(u.where.json_pointer.str(),
-              fmt::format("{}; claims about the {} of {} are unknown", u.what, direction_name(u.direction), g.id));
     d_.add_iac_group(std::move(g));
   }
 }
@@ -1224,9 +1221,6 @@ void CfnReader::read_acls() {
       }
       entries = std::move(kept);
     }
-    for (const Unresolved& u : a.unresolved)
-      d_.warn(u.where.json_pointer.str(),
-              fmt::format("{}; claims about the {} of {} are unknown", u.what, direction_name(u.direction), a.id));
     d_.add_iac_acl(std::move(a));
   }
 }

@@ -251,8 +251,6 @@ void DocLoader::load_config_items(const Json& list, const std::string& ptr) {
   add_config_versions(versions);
 }
 
-void DocLoader::load_config_results(const Json& list, const std::string& ptr) { load_config_items(list, ptr); }
-
 void DocLoader::add_config_versions(std::vector<ConfigVersion>& versions) {
   snap_.two_sided = true;
   std::optional<std::int64_t> at;

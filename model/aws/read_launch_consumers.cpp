@@ -31,7 +31,8 @@ void DocLoader::group_names_or_ids(const Json& obj, const std::string& ptr, cons
       fail(sp, fmt::format("expected {}, found {}", names_only ? "a group name (a string)" : kLikeGroupId,
                            describe_value(v)));
     std::string s = v.get<std::string>();
-    if (s.empty()) fail(sp, fmt::format("expected {}, found an empty string", names_only ? "a group name" : kLikeGroupId));
+    if (s.empty())
+      fail(sp, fmt::format("expected {}, found an empty string", names_only ? "a group name" : kLikeGroupId));
     if (!names_only && s.rfind("sg-", 0) == 0)
       add_once(c.group_ids, std::move(s));
     else

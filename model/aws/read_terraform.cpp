@@ -207,6 +207,11 @@ class TerraformReader {
   // The instances of the side, in document order.
   void collect();
   void collect_module(const Json* m, const std::string& ptr, bool prior, std::set<std::string>& seen);
+  /// The resource object at `ptr` as an instance without values; nullopt for a data source or a
+  /// type sgopt does not model.
+  std::optional<Instance> instance_at(const Json& resource, const std::string& ptr) const;
+  /// Adds an instance of the side.
+  void keep(Instance in, std::set<std::string>& seen);
   // Binding through the configuration.
   std::optional<std::string> bind(const Instance& from, const char* attr, bool (*accept)(const std::string&)) const;
   std::vector<std::string> resolve_ref(const std::string& ref, const std::string& module_config, const Instance& from,
@@ -295,6 +300,25 @@ void TerraformReader::read() {
   read_acls();
 }
 
+std::optional<Instance> TerraformReader::instance_at(const Json& r, const std::string& ptr) const {
+  if (d_.opt_text(r, ptr, "mode") == "data") return std::nullopt;
+  Instance in;
+  in.type = d_.opt_text(r, ptr, "type");
+  if (!is_modelled(in.type)) return std::nullopt;
+  in.address = d_.req_string(r, ptr, "address", R"(a resource address like "aws_security_group.web")");
+  auto addr = parse_address(in.address);
+  if (!addr) d_.fail(DocLoader::child(ptr, "address"), fmt::format("'{}' is not a resource address", echo(in.address)));
+  in.addr = *addr;
+  in.where_ptr = ptr;
+  return in;
+}
+
+void TerraformReader::keep(Instance in, std::set<std::string>& seen) {
+  seen.insert(in.address);
+  by_address_[in.address] = instances_.size();
+  instances_.push_back(std::move(in));
+}
+
 // A plan's side: resource_changes (before or after), then the resources only prior_state or
 // planned_values hold (older plans list no unchanged resource). A state: values.root_module.
 void TerraformReader::collect() {
@@ -311,17 +335,9 @@ void TerraformReader::collect() {
     for (std::size_t i = 0; i < changes->size(); ++i) {
       std::string rp = DocLoader::child("/resource_changes", i);
       const Json& rc = d_.object_at((*changes)[i], rp, "a resource change object");
-      if (d_.opt_text(rc, rp, "mode") == "data") continue;
-      std::string type = d_.opt_text(rc, rp, "type");
-      if (!is_modelled(type)) continue;
-      Instance in;
-      in.address = d_.req_string(rc, rp, "address", R"(a resource address like "aws_security_group.web")");
-      auto addr = parse_address(in.address);
-      if (!addr)
-        d_.fail(DocLoader::child(rp, "address"), fmt::format("'{}' is not a resource address", echo(in.address)));
-      in.addr = *addr;
-      in.type = type;
-      in.where_ptr = rp;
+      std::optional<Instance> head = instance_at(rc, rp);
+      if (!head) continue;
+      Instance& in = *head;
       std::string cp = DocLoader::child(rp, "change");
       const Json* change_value = d_.opt_object(rc, rp, "change");
       if (!change_value) d_.fail(rp, "missing \"change\" (expected an object with before and after)");
@@ -340,9 +356,7 @@ void TerraformReader::collect() {
         in.ptr = DocLoader::child(cp, "after");
         in.unknowns = member(&change, "after_unknown");
       }
-      seen.insert(in.address);
-      by_address_[in.address] = instances_.size();
-      instances_.push_back(std::move(in));
+      keep(std::move(in), seen);
     }
   }
   if (prior) {
@@ -361,27 +375,16 @@ void TerraformReader::collect_module(const Json* m, const std::string& ptr, bool
     for (std::size_t i = 0; i < rs->size(); ++i) {
       std::string rp = DocLoader::child(DocLoader::child(ptr, "resources"), i);
       const Json& r = d_.object_at((*rs)[i], rp, "a resource object");
-      if (d_.opt_text(r, rp, "mode") == "data") continue;
-      std::string type = d_.opt_text(r, rp, "type");
-      if (!is_modelled(type)) continue;
-      Instance in;
-      in.address = d_.req_string(r, rp, "address", R"(a resource address like "aws_security_group.web")");
-      if (seen.count(in.address)) continue;
-      auto addr = parse_address(in.address);
-      if (!addr)
-        d_.fail(DocLoader::child(rp, "address"), fmt::format("'{}' is not a resource address", echo(in.address)));
-      in.addr = *addr;
-      in.type = type;
+      std::optional<Instance> head = instance_at(r, rp);
+      if (!head || seen.count(head->address)) continue;
+      Instance& in = *head;
       in.values = d_.opt_object(r, rp, "values");
       in.ptr = DocLoader::child(rp, "values");
-      in.where_ptr = rp;
       // Unchanged in a plan: the same values before and after.
       in.before = plan_ || prior ? in.values : nullptr;
       in.after = plan_ ? in.values : nullptr;
       in.before_ptr = in.ptr;
-      seen.insert(in.address);
-      by_address_[in.address] = instances_.size();
-      instances_.push_back(std::move(in));
+      keep(std::move(in), seen);
     }
   if (const Json* children = d_.opt_array(*m, ptr, "child_modules"))
     for (std::size_t i = 0; i < children->size(); ++i)
@@ -499,15 +502,6 @@ std::optional<int> TerraformReader::int_field(const Json* values, const std::str
 std::string TerraformReader::text_field(const Json* values, const std::string& ptr, const char* key) const {
   return values ? d_.opt_text(*values, ptr, key) : std::string();
 }
-
-namespace {
-
-std::string rule_key_text(const SgRule& r) {
-  return fmt::format("{}|{}|{}|{}|{}", r.protocol, r.from_port.value_or(-2), r.to_port.value_or(-2), r.peer.str(),
-                     static_cast<int>(r.peer.type));
-}
-
-}  // namespace
 
 std::vector<SgRule> TerraformReader::block_rules(const RuleBlock& b, const Instance& owner,
                                                  const std::string& group_identity, std::vector<Unresolved>& open,
@@ -805,7 +799,7 @@ void TerraformReader::read_groups() {
       std::vector<SgRule>& rules = groups[it->second].rules(d);
       for (const SgRule& old : block_rules(b, in, id, ignored, in.type != "aws_security_group_rule")) {
         auto same = std::find_if(rules.begin(), rules.end(),
-                                 [&](const SgRule& r) { return rule_key_text(r) == rule_key_text(old); });
+                                 [&](const SgRule& r) { return aws_rule_key(r) == aws_rule_key(old); });
         if (same != rules.end()) rules.erase(same);
       }
     }
@@ -841,9 +835,6 @@ void TerraformReader::read_groups() {
   }
   for (const Unresolved& u : loose) d_.warn(u.where.json_pointer.str(), u.what + "; its rules are not in the model");
   for (SecurityGroup& g : groups) {
-    for (const Unresolved& u : g.unresolved)
-      d_.warn(u.where.json_pointer.str(),
-              fmt::format("{}; claims about the {} of {} are unknown", u.what, direction_name(u.direction), g.id));
     d_.add_iac_group(std::move(g));
   }
 }
@@ -1062,9 +1053,6 @@ void TerraformReader::read_acls() {
                   fmt::format("{} rule number {} is used twice in {}", direction_name(d), entries[i].rule_number,
                               a.address.empty() ? a.id : a.address));
     }
-    for (const Unresolved& u : a.unresolved)
-      d_.warn(u.where.json_pointer.str(),
-              fmt::format("{}; claims about the {} of {} are unknown", u.what, direction_name(u.direction), a.id));
     d_.add_iac_acl(std::move(a));
   }
 }
